@@ -1,0 +1,7 @@
+"""tf.nn: neural-network ops."""
+from .nn_ops import *  # noqa: F401,F403
+from .nn_ops import __all__ as _nn_all
+from .math_ops import sigmoid, tanh  # noqa: F401
+from .array_ops import stop_gradient  # noqa: F401
+
+__all__ = list(_nn_all)

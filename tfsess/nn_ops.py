@@ -1,0 +1,637 @@
+"""Neural-network ops (tf.nn): activations, softmax, cross-entropy losses, bias_add, l2_loss."""
+from __future__ import annotations
+
+import numpy as np
+
+from . import dtypes as _dtypes
+from .errors import InvalidArgumentError
+from .graph import Tensor
+from .opdef import OpDef, op_scope, check_dtype, same_dtype
+from .shapes import broadcast_dims, shape_error, fmt_dims
+from . import math_ops as _m
+from . import array_ops as _a
+
+__all__ = ["relu", "relu6", "elu", "selu", "softplus", "softsign", "leaky_relu", "softmax", "log_softmax",
+           "bias_add", "softmax_cross_entropy_with_logits", "softmax_cross_entropy_with_logits_v2",
+           "sparse_softmax_cross_entropy_with_logits", "sigmoid_cross_entropy_with_logits",
+           "weighted_cross_entropy_with_logits", "l2_loss", "l2_normalize", "moments", "sigmoid", "tanh"]
+
+sigmoid = _m.sigmoid
+tanh = _m.tanh
+
+
+class _Activation(OpDef):
+    allowed = "real"
+    arg = "features"
+
+    @staticmethod
+    def shape(op, d):
+        return d
+
+
+def _activation(opdef, features, name, attrs=None):
+    with op_scope(name, opdef.type_name, [features]) as s:
+        x = s.convert(features, "features")
+        check_dtype(opdef.type_name, "features", x, opdef.allowed)
+        a = {"T": x.dtype.base_dtype}
+        a.update(attrs or {})
+        return s.make(opdef, [x], a)._outputs[0]
+
+
+class _ActivationGrad(OpDef):
+    """Gradient op of an activation: inputs (gradients, features-or-outputs)."""
+
+    @staticmethod
+    def shape(op, g, x):
+        return broadcast_dims(g, x, op._name, op._type)
+
+
+def _act_grad(opdef, g, x, attrs=None):
+    with op_scope(None, opdef.type_name, [g, x]) as s:
+        a = {"T": g.dtype}
+        a.update(attrs or {})
+        return s.make(opdef, [g, x], a)._outputs[0]
+
+
+class Relu(_Activation):
+    type_name = "Relu"
+
+    @staticmethod
+    def kernel(x):
+        return np.maximum(x, np.zeros((), np.asarray(x).dtype))
+
+    @staticmethod
+    def grad(op, g):
+        return [_act_grad(ReluGrad, g, op.outputs[0])]
+
+
+class ReluGrad(_ActivationGrad):
+    type_name = "ReluGrad"
+
+    @staticmethod
+    def kernel(g, y):
+        return g * (y > 0)
+
+    @staticmethod
+    def grad(op, gg):
+        return [_act_grad(ReluGrad, gg, op.inputs[1]), _a.zeros_like(op.inputs[1])]
+
+
+class Relu6(_Activation):
+    type_name = "Relu6"
+
+    @staticmethod
+    def kernel(x):
+        x = np.asarray(x)
+        return np.clip(x, 0, 6).astype(x.dtype)
+
+    @staticmethod
+    def grad(op, g):
+        return [_act_grad(Relu6Grad, g, op.inputs[0])]
+
+
+class Relu6Grad(_ActivationGrad):
+    type_name = "Relu6Grad"
+
+    @staticmethod
+    def kernel(g, x):
+        return g * ((x > 0) & (x < 6))
+
+    @staticmethod
+    def grad(op, gg):
+        return [_act_grad(Relu6Grad, gg, op.inputs[1]), _a.zeros_like(op.inputs[1])]
+
+
+class Elu(_Activation):
+    type_name = "Elu"
+    allowed = "real_float"
+
+    @staticmethod
+    def kernel(x):
+        x = np.asarray(x)
+        with np.errstate(over="ignore"):
+            return np.where(x > 0, x, np.expm1(np.minimum(x, 0))).astype(x.dtype)
+
+    @staticmethod
+    def grad(op, g):
+        return [_act_grad(EluGrad, g, op.outputs[0])]
+
+
+class EluGrad(_ActivationGrad):
+    type_name = "EluGrad"
+
+    @staticmethod
+    def kernel(g, y):
+        return np.where(y > 0, g, g * (y + 1)).astype(np.asarray(g).dtype)
+
+    grad = None
+
+
+class Selu(_Activation):
+    type_name = "Selu"
+    allowed = "real_float"
+    _alpha = 1.6732632423543772848170429916717
+    _scale = 1.0507009873554804934193349852946
+
+    @classmethod
+    def bind(cls, op, session):
+        a, sc = cls._alpha, cls._scale
+
+        def k(x):
+            x = np.asarray(x)
+            return (sc * np.where(x > 0, x, a * np.expm1(np.minimum(x, 0)))).astype(x.dtype)
+        return k
+
+    @staticmethod
+    def grad(op, g):
+        x = op.inputs[0]
+        y = op.outputs[0]
+        a = _a.constant(Selu._alpha * Selu._scale, dtype=x.dtype.base_dtype)
+        sc = _a.constant(Selu._scale, dtype=x.dtype.base_dtype)
+        return [_a.where(_m.greater(x, _a.zeros_like(x)), _m.multiply(g, sc), _m.multiply(g, _m.add(y, a)))]
+
+
+class Softplus(_Activation):
+    type_name = "Softplus"
+    allowed = "real_float"
+
+    @staticmethod
+    def kernel(x):
+        x = np.asarray(x)
+        return (np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))).astype(x.dtype)
+
+    @staticmethod
+    def grad(op, g):
+        return [_act_grad(SoftplusGrad, g, op.inputs[0])]
+
+
+class SoftplusGrad(_ActivationGrad):
+    type_name = "SoftplusGrad"
+
+    @staticmethod
+    def kernel(g, x):
+        g = np.asarray(g)
+        with np.errstate(over="ignore"):
+            return (g / (np.exp(-np.asarray(x)) + 1)).astype(g.dtype)
+
+    @staticmethod
+    def grad(op, gg):
+        g, x = op.inputs
+        sig = _m.sigmoid(x)
+        return [_act_grad(SoftplusGrad, gg, x), _m.multiply(_m.multiply(gg, g), _m.multiply(sig, _m.subtract(
+            _a.constant(1, dtype=sig.dtype.base_dtype), sig)))]
+
+
+class Softsign(_Activation):
+    type_name = "Softsign"
+    allowed = "real_float"
+
+    @staticmethod
+    def kernel(x):
+        x = np.asarray(x)
+        return (x / (1 + np.abs(x))).astype(x.dtype)
+
+    @staticmethod
+    def grad(op, g):
+        x = op.inputs[0]
+        one = _a.constant(1, dtype=x.dtype.base_dtype)
+        return [_m.realdiv(g, _m.square(_m.add(one, _m.abs(x))))]
+
+
+class LeakyRelu(_Activation):
+    type_name = "LeakyRelu"
+    allowed = "real_float"
+    kernel_attrs = ("alpha",)
+
+    @staticmethod
+    def kernel(x, alpha):
+        x = np.asarray(x)
+        return np.where(x > 0, x, x * np.asarray(alpha, x.dtype)).astype(x.dtype)
+
+    @staticmethod
+    def grad(op, g):
+        return [_act_grad(LeakyReluGrad, g, op.inputs[0], {"alpha": op.get_attr("alpha")})]
+
+
+class LeakyReluGrad(_ActivationGrad):
+    type_name = "LeakyReluGrad"
+    kernel_attrs = ("alpha",)
+
+    @staticmethod
+    def kernel(g, x, alpha):
+        g = np.asarray(g)
+        return np.where(x > 0, g, g * np.asarray(alpha, g.dtype)).astype(g.dtype)
+
+    @staticmethod
+    def grad(op, gg):
+        return [_act_grad(LeakyReluGrad, gg, op.inputs[1], {"alpha": op.get_attr("alpha")}),
+                _a.zeros_like(op.inputs[1])]
+
+
+def relu(features, name=None) -> Tensor:
+    """max(features, 0) (tf.nn.relu)."""
+    return _activation(Relu, features, name)
+
+
+def relu6(features, name=None) -> Tensor:
+    return _activation(Relu6, features, name)
+
+
+def elu(features, name=None) -> Tensor:
+    return _activation(Elu, features, name)
+
+
+def selu(features, name=None) -> Tensor:
+    return _activation(Selu, features, name)
+
+
+def softplus(features, name=None) -> Tensor:
+    return _activation(Softplus, features, name)
+
+
+def softsign(features, name=None) -> Tensor:
+    return _activation(Softsign, features, name)
+
+
+def leaky_relu(features, alpha=0.2, name=None) -> Tensor:
+    return _activation(LeakyRelu, features, name, {"alpha": float(alpha)})
+
+
+# ======================================================================================
+# Softmax family
+# ======================================================================================
+
+def _np_softmax(x, axis=-1):
+    x = np.asarray(x)
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def _np_log_softmax(x, axis=-1):
+    x = np.asarray(x)
+    shifted = x - np.max(x, axis=axis, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
+class Softmax(OpDef):
+    type_name = "Softmax"
+    allowed = "real_float"
+
+    @staticmethod
+    def shape(op, d):
+        if d is not None and len(d) < 1:
+            raise shape_error(op, "Shape must be at least rank 1 but is rank 0", d)
+        return d
+
+    @staticmethod
+    def kernel(x):
+        if np.ndim(x) < 1:
+            raise InvalidArgumentError(None, None, "logits must have >= 1 dimension, got %s" % fmt_dims(np.shape(x)))
+        return _np_softmax(x)
+
+    @staticmethod
+    def grad(op, g):
+        y = op.outputs[0]
+        inner = _m.reduce_sum(_m.multiply(g, y), -1, keepdims=True)
+        return [_m.multiply(_m.subtract(g, inner), y)]
+
+
+class LogSoftmax(Softmax):
+    type_name = "LogSoftmax"
+
+    @staticmethod
+    def kernel(x):
+        return _np_log_softmax(x)
+
+    @staticmethod
+    def grad(op, g):
+        y = op.outputs[0]
+        return [_m.subtract(g, _m.multiply(_m.reduce_sum(g, -1, keepdims=True), _m.exp(y)))]
+
+
+def _softmax_along(opdef, logits, axis, name):
+    with op_scope(name, opdef.type_name, [logits]) as s:
+        x = s.convert(logits, "logits")
+        check_dtype(opdef.type_name, "logits", x, "real_float")
+        r = x.shape.ndims
+        if axis is None or axis == -1 or (r is not None and axis == r - 1):
+            return s.make(opdef, [x], {"T": x.dtype})._outputs[0]
+    # other axes: swap the axis to the end, apply, swap back
+    with op_scope(name, opdef.type_name, [logits]) as s:
+        r = x.shape.ndims
+        perm = list(range(r))
+        perm[axis], perm[-1] = perm[-1], perm[axis]
+        xt = _a.transpose(x, perm)
+        with op_scope(None, opdef.type_name, [xt]) as s2:
+            y = s2.make(opdef, [xt], {"T": x.dtype})._outputs[0]
+        return _a.transpose(y, perm, name=s.scope)
+
+
+def softmax(logits, axis=None, name=None, dim=None) -> Tensor:
+    """exp(logits) / sum(exp(logits)) along the last axis (tf.nn.softmax)."""
+    return _softmax_along(Softmax, logits, dim if axis is None else axis, name)
+
+
+def log_softmax(logits, axis=None, name=None, dim=None) -> Tensor:
+    return _softmax_along(LogSoftmax, logits, dim if axis is None else axis, name)
+
+
+class SoftmaxCrossEntropyWithLogits(OpDef):
+    """Per-row cross-entropy of softmax(logits) against label distributions; outputs (loss, backprop)."""
+
+    type_name = "SoftmaxCrossEntropyWithLogits"
+
+    @classmethod
+    def outputs(cls, op):
+        f, l = (t._shape._dims for t in op._inputs)
+        dt = op._inputs[0]._dtype.base_dtype
+        for d in (f, l):
+            if d is not None and len(d) != 2:
+                raise shape_error(op, "Shape must be rank 2 but is rank %d" % len(d), f, l)
+        both = broadcast_dims(f, l, op._name, op._type)
+        return [(dt, None if both is None else (both[0],)), (dt, both)]
+
+    @staticmethod
+    def kernel(features, labels):
+        if np.shape(features) != np.shape(labels):
+            try:
+                features, labels = np.broadcast_arrays(features, labels)
+            except ValueError:
+                raise InvalidArgumentError(None, None, "logits and labels must be broadcastable: logits_size=%s "
+                                           "labels_size=%s" % (fmt_dims(np.shape(features)),
+                                                               fmt_dims(np.shape(labels)))) from None
+        logp = _np_log_softmax(features)
+        loss = -np.sum(labels * logp, axis=-1)
+        backprop = np.exp(logp) - labels
+        return loss.astype(np.asarray(features).dtype), backprop.astype(np.asarray(features).dtype)
+
+    @staticmethod
+    def grad(op, g_loss, g_backprop):
+        bp = op.outputs[1]
+        gx = _m.multiply(_a.expand_dims(g_loss, -1), bp)
+        glabels = _m.multiply(_a.expand_dims(g_loss, -1), _m.negative(log_softmax(op.inputs[0])))
+        return [gx, glabels]
+
+
+class SparseSoftmaxCrossEntropyWithLogits(OpDef):
+    """Cross-entropy of softmax(logits) against integer class labels; outputs (loss, backprop)."""
+
+    type_name = "SparseSoftmaxCrossEntropyWithLogits"
+
+    @classmethod
+    def outputs(cls, op):
+        f, l = (t._shape._dims for t in op._inputs)
+        dt = op._inputs[0]._dtype.base_dtype
+        if f is not None and len(f) != 2:
+            raise shape_error(op, "Shape must be rank 2 but is rank %d" % len(f), f, l)
+        if l is not None and len(l) != 1:
+            raise shape_error(op, "Shape must be rank 1 but is rank %d" % len(l), f, l)
+        n = f[0] if f is not None else (l[0] if l is not None else None)
+        if f is not None and l is not None and f[0] is not None and l[0] is not None and f[0] != l[0]:
+            raise shape_error(op, "Dimensions must be equal, but are %d and %d" % (f[0], l[0]), f, l)
+        return [(dt, (n,)), (dt, f)]
+
+    @staticmethod
+    def kernel(features, labels):
+        features = np.asarray(features)
+        labels = np.asarray(labels)
+        n, k = features.shape
+        if labels.shape != (n,):
+            raise InvalidArgumentError(None, None, "logits and labels must have the same first dimension, got "
+                                       "logits shape %s and labels shape %s" % (fmt_dims(features.shape),
+                                                                                fmt_dims(labels.shape)))
+        bad = (labels < 0) | (labels >= k)
+        if np.any(bad):
+            raise InvalidArgumentError(None, None, "Received a label value of %d which is outside the valid range "
+                                       "of [0, %d).  Label values: %s" % (int(labels[bad][0]), k,
+                                                                          " ".join(str(int(v)) for v in labels)))
+        logp = _np_log_softmax(features)
+        rows = np.arange(n)
+        loss = -logp[rows, labels]
+        backprop = np.exp(logp)
+        backprop[rows, labels] -= 1
+        return loss.astype(features.dtype), backprop.astype(features.dtype)
+
+    @staticmethod
+    def grad(op, g_loss, g_backprop):
+        return [_m.multiply(_a.expand_dims(g_loss, -1), op.outputs[1]), None]
+
+
+def _flatten_outer(x):
+    return _a.reshape(x, _a.concat([[-1], _a.slice(_a.shape(x), [_a.rank(x) - 1], [1])], 0))
+
+
+def softmax_cross_entropy_with_logits_v2(labels, logits, axis=-1, name=None, dim=None) -> Tensor:
+    """Cross-entropy between label distributions and softmax(logits), one value per row."""
+    if dim is not None:
+        axis = dim
+    with op_scope(name, "softmax_cross_entropy_with_logits", [logits, labels]) as s:
+        lg = s.convert(logits, "logits")
+        lb = s.convert(labels, "labels", dtype_hint=lg.dtype.base_dtype)
+        check_dtype("SoftmaxCrossEntropyWithLogits", "features", lg, "real_float")
+        same_dtype("SoftmaxCrossEntropyWithLogits", [("features", lg), ("labels", lb)])
+        r = lg.shape.ndims
+        if axis not in (-1, None) and r is not None and axis != r - 1:
+            perm = list(range(r))
+            perm[axis], perm[-1] = perm[-1], perm[axis]
+            lg, lb = _a.transpose(lg, perm), _a.transpose(lb, perm)
+        if r == 2:
+            return s.make(SoftmaxCrossEntropyWithLogits, [lg, lb], {"T": lg.dtype})._outputs[0]
+        in_shape = _a.shape(lg)
+        lg2, lb2 = _flatten_outer(lg), _flatten_outer(lb)
+        with op_scope(None, "SoftmaxCrossEntropyWithLogits", [lg2]) as s2:
+            loss = s2.make(SoftmaxCrossEntropyWithLogits, [lg2, lb2], {"T": lg.dtype})._outputs[0]
+        out_shape = _a.slice(in_shape, [0], [_a.rank(lg) - 1])
+        return _a.reshape(loss, out_shape, name=s.scope)
+
+
+def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, dim=-1, name=None, axis=None):
+    """TF1's softmax_cross_entropy_with_logits: like _v2, but no gradient flows into `labels`."""
+    if _sentinel is not None:
+        raise ValueError("Only call `softmax_cross_entropy_with_logits` with named arguments (labels=..., logits=..., ...). Received unnamed argument: %s" % (_sentinel,))
+    if labels is None or logits is None:
+        raise ValueError("Both labels and logits must be provided.")
+    labels = _a.stop_gradient(labels) if isinstance(labels, Tensor) else labels
+    return softmax_cross_entropy_with_logits_v2(labels=labels, logits=logits, axis=dim if axis is None else axis,
+                                                name=name)
+
+
+def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None) -> Tensor:
+    """Cross-entropy of softmax(logits) against integer class ids."""
+    if _sentinel is not None:
+        raise ValueError("Only call `sparse_softmax_cross_entropy_with_logits` with named arguments (labels=..., logits=..., ...). Received unnamed argument: %s" % (_sentinel,))
+    if labels is None or logits is None:
+        raise ValueError("Both labels and logits must be provided.")
+    with op_scope(name, "SparseSoftmaxCrossEntropyWithLogits", [labels, logits]) as s:
+        lb = s.convert(labels, "labels")
+        lg = s.convert(logits, "logits")
+        check_dtype("SparseSoftmaxCrossEntropyWithLogits", "features", lg, "real_float")
+        if not lb.dtype.base_dtype.is_integer:
+            raise TypeError("Value passed to parameter 'labels' has DataType %s not in list of allowed values: "
+                            "int32, int64" % lb.dtype.base_dtype.name)
+        lr, gr = lb.shape.ndims, lg.shape.ndims
+        if lr is not None and gr is not None and lr != gr - 1:
+            raise ValueError("Rank mismatch: Rank of labels (received %d) should equal rank of logits minus 1 "
+                             "(received %d)." % (lr, gr))
+        if gr == 2 or gr is None:
+            return s.make(SparseSoftmaxCrossEntropyWithLogits, [lg, lb], {"T": lg.dtype, "Tlabels": lb.dtype})._outputs[0]
+        lb_shape = _a.shape(lb)
+        lg2 = _flatten_outer(lg)
+        lb2 = _a.reshape(lb, [-1])
+        with op_scope(None, "SparseSoftmaxCrossEntropyWithLogits", [lg2]) as s2:
+            loss = s2.make(SparseSoftmaxCrossEntropyWithLogits, [lg2, lb2], {"T": lg.dtype, "Tlabels": lb.dtype})._outputs[0]
+        return _a.reshape(loss, lb_shape, name=s.scope)
+
+
+def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None) -> Tensor:
+    """max(x, 0) - x * z + log(1 + exp(-|x|)): stable logistic loss, built from primitive ops as TF does."""
+    if _sentinel is not None:
+        raise ValueError("Only call `sigmoid_cross_entropy_with_logits` with named arguments (labels=..., logits=..., ...). Received unnamed argument: %s" % (_sentinel,))
+    if labels is None or logits is None:
+        raise ValueError("Both labels and logits must be provided.")
+    with op_scope(name, "logistic_loss", [logits, labels]) as s:
+        x = s.convert(logits, "logits")
+        z = s.convert(labels, "labels", dtype_hint=x.dtype.base_dtype)
+        if x.shape.ndims is not None and z.shape.ndims is not None and not x.shape.is_compatible_with(z.shape):
+            raise ValueError("logits and labels must have the same shape (%s vs %s)" % (x.shape, z.shape))
+        zeros = _a.zeros_like(x)
+        cond = _m.greater_equal(x, zeros)
+        relu_logits = _a.where(cond, x, zeros)
+        neg_abs_logits = _a.where(cond, _m.negative(x), x)
+        return _m.add(_m.subtract(relu_logits, _m.multiply(x, z)), _m.log1p(_m.exp(neg_abs_logits)), name=s.scope)
+
+
+def weighted_cross_entropy_with_logits(labels=None, logits=None, pos_weight=None, name=None, targets=None):
+    if labels is None:
+        labels = targets
+    with op_scope(name, "logistic_loss", [logits, labels]) as s:
+        x = s.convert(logits, "logits")
+        z = s.convert(labels, "labels", dtype_hint=x.dtype.base_dtype)
+        q = s.convert(pos_weight, "pos_weight", dtype_hint=x.dtype.base_dtype)
+        one = _a.constant(1, dtype=x.dtype.base_dtype)
+        log_weight = _m.add(one, _m.multiply(_m.subtract(q, one), z))
+        return _m.add(_m.multiply(_m.subtract(one, z), x),
+                      _m.multiply(log_weight, _m.add(_m.log1p(_m.exp(_m.negative(_m.abs(x)))),
+                                                     _m.maximum(_m.negative(x), 0.0))), name=s.scope)
+
+
+class BiasAdd(OpDef):
+    """value + bias, with bias broadcast along the last (channel) axis."""
+
+    type_name = "BiasAdd"
+    kernel_attrs = ("data_format",)
+
+    @staticmethod
+    def shape(op, v, b):
+        if v is not None and len(v) < 2:
+            raise shape_error(op, "Shape must be at least rank 2 but is rank %d" % len(v), v, b)
+        if b is not None and len(b) != 1:
+            raise shape_error(op, "Shape must be rank 1 but is rank %d" % len(b), v, b)
+        if v is None:
+            return None
+        c = 1 if op._attrs["data_format"] == "NCHW" else -1
+        if b is not None and v[c] is not None and b[0] is not None and v[c] != b[0]:
+            raise shape_error(op, "Dimensions must be equal, but are %d and %d" % (v[c], b[0]), v, b)
+        out = list(v)
+        if out[c] is None and b is not None:
+            out[c] = b[0]
+        return tuple(out)
+
+    @staticmethod
+    def kernel(v, b, data_format):
+        if data_format == "NCHW":
+            return v + np.reshape(b, (-1,) + (1,) * (np.ndim(v) - 2))
+        if np.shape(v)[-1] != np.shape(b)[0]:
+            raise InvalidArgumentError(None, None, "Must provide as many biases as the last dimension of the input "
+                                       "tensor: %s vs. %s" % (fmt_dims(np.shape(b)), fmt_dims(np.shape(v))))
+        return v + b
+
+    @staticmethod
+    def grad(op, g):
+        with op_scope(None, "BiasAddGrad", [g]) as s:
+            gb = s.make(BiasAddGrad, [g], {"T": g.dtype, "data_format": op.get_attr("data_format")})._outputs[0]
+        return [g, gb]
+
+
+class BiasAddGrad(OpDef):
+    type_name = "BiasAddGrad"
+    kernel_attrs = ("data_format",)
+
+    @staticmethod
+    def shape(op, d):
+        if d is None:
+            return (None,)
+        return (d[1] if op._attrs["data_format"] == "NCHW" else d[-1],)
+
+    @staticmethod
+    def kernel(g, data_format):
+        g = np.asarray(g)
+        c = 1 if data_format == "NCHW" else g.ndim - 1
+        return np.sum(g, axis=tuple(i for i in range(g.ndim) if i != c), dtype=g.dtype)
+
+    @staticmethod
+    def grad(op, gg):
+        g = op.inputs[0]
+        return [_m.multiply(_a.ones_like(g), gg) if op.get_attr("data_format") != "NCHW" else
+                _m.multiply(_a.ones_like(g), _a.reshape(gg, [-1, 1, 1]))]
+
+
+def bias_add(value, bias, data_format=None, name=None) -> Tensor:
+    """Add a 1-D bias along the channel axis (tf.nn.bias_add)."""
+    with op_scope(name, "BiasAdd", [value, bias]) as s:
+        v = s.convert(value, "input")
+        b = s.convert(bias, "bias", dtype_hint=v.dtype.base_dtype)
+        same_dtype("BiasAdd", [("value", v), ("bias", b)])
+        fmt = "NCHW" if data_format in ("NCHW", "NCDHW", "NCW") else "NHWC"
+        return s.make(BiasAdd, [v, b], {"T": v.dtype, "data_format": fmt})._outputs[0]
+
+
+class L2Loss(OpDef):
+    """sum(t ** 2) / 2."""
+
+    type_name = "L2Loss"
+
+    @staticmethod
+    def shape(op, d):
+        return ()
+
+    @staticmethod
+    def kernel(t):
+        t = np.asarray(t)
+        return (np.sum(t * t, dtype=t.dtype) / 2).astype(t.dtype)
+
+    @staticmethod
+    def grad(op, g):
+        return [_m.multiply(op.inputs[0], g)]
+
+
+def l2_loss(t, name=None) -> Tensor:
+    with op_scope(name, "L2Loss", [t]) as s:
+        x = s.convert(t, "t")
+        check_dtype("L2Loss", "t", x, "real_float")
+        return s.make(L2Loss, [x], {"T": x.dtype})._outputs[0]
+
+
+def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None) -> Tensor:
+    """x / sqrt(max(sum(x**2, axis), epsilon)) (tf.nn.l2_normalize)."""
+    if axis is None:
+        axis = dim
+    with op_scope(name, "l2_normalize", [x]) as s:
+        t = s.convert(x, "x")
+        square_sum = _m.reduce_sum(_m.square(t), axis, keepdims=True)
+        x_inv_norm = _m.rsqrt(_m.maximum(square_sum, epsilon))
+        return _m.multiply(t, x_inv_norm, name=s.scope)
+
+
+def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
+    """(mean, variance) of `x` over `axes` (tf.nn.moments)."""
+    keep = bool(keepdims if keepdims is not None else keep_dims)
+    with op_scope(name, "moments", [x]) as s:
+        t = s.convert(x, "x")
+        mean = _m.reduce_mean(t, axes, keepdims=True, name="mean")
+        variance = _m.reduce_mean(_m.squared_difference(t, _a.stop_gradient(mean)), axes, keepdims=True,
+                                  name="variance")
+        if not keep:
+            mean = _a.squeeze(mean, axes)
+            variance = _a.squeeze(variance, axes)
+        return mean, variance

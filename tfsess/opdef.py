@@ -1,0 +1,276 @@
+"""OpDef: one TF op type = static shape/dtype rule + NumPy kernel + gradient, registered together.
+
+Subclasses register themselves on definition. A class attribute `grad` is the gradient rule
+(`grad(op, *output_grads) -> one entry per input`); `grad = None` declares the op not differentiable.
+`tf.RegisterGradient` and `tf.NotDifferentiable` write to the same registry.
+"""
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+from typing import ClassVar
+
+from . import dtypes as _dtypes
+from .graph import Graph, Operation, Tensor, _graph_of, convert_to_tensor, get_default_graph, _VALID_OP_NAME
+from .shapes import TensorShape
+
+__all__ = ["OpDef", "OP_REGISTRY", "GRADIENT_REGISTRY", "RegisterGradient", "NotDifferentiable",
+           "op_scope", "create_op", "constant_value"]
+
+OP_REGISTRY: dict = {}
+GRADIENT_REGISTRY: dict = {}
+_UNSET = object()
+
+# Allowed-dtype lists as TF prints them in "not in list of allowed values".
+_NUMBER_NAMES = ("bfloat16", "float16", "float32", "float64", "uint8", "uint16", "uint32", "uint64",
+                 "int8", "int16", "int32", "int64", "complex64", "complex128")
+_FLOAT_NAMES = ("bfloat16", "float16", "float32", "float64", "complex64", "complex128")
+_REAL_FLOAT_NAMES = ("bfloat16", "float16", "float32", "float64")
+_REAL_NAMES = ("float32", "float64", "int32", "uint8", "int16", "int8", "int64", "bfloat16", "uint16",
+               "float16", "uint32", "uint64")
+_SIGNED_NAMES = ("bfloat16", "float16", "float32", "float64", "int8", "int16", "int32", "int64",
+                 "complex64", "complex128")
+TYPES = {"number": _NUMBER_NAMES, "float": _FLOAT_NAMES, "real_float": _REAL_FLOAT_NAMES,
+         "real": _REAL_NAMES, "signed": _SIGNED_NAMES,
+         "int": ("int32", "int64"), "bool": ("bool",), "any": None}
+
+
+class OpDef:
+    """Base of every op type. Override `shape`/`dtype` (or `outputs`), `kernel`, and `grad`."""
+
+    type_name: ClassVar[str] = None
+    kernel_attrs: ClassVar[tuple] = ()   # attrs passed to `kernel` as keyword arguments
+    stateful: ClassVar[bool] = False     # True: `bind` uses session state; never constant-folded
+    needs_ctx: ClassVar[bool] = False    # True: bound kernel is called as fn(undo_log, *inputs)
+    ref_inputs: ClassVar[tuple] = ()     # inputs taken by reference (a variable, not its value)
+    is_switch: ClassVar[bool] = False    # produces dead outputs (cond)
+    is_merge: ClassVar[bool] = False     # consumes dead inputs (cond)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "type_name" in cls.__dict__ and cls.type_name:
+            OP_REGISTRY[cls.type_name] = cls
+            if hasattr(cls, "grad"):  # defined here or inherited from a base op
+                GRADIENT_REGISTRY[cls.type_name] = cls.grad
+
+    # --- static rules -------------------------------------------------------------------
+    @classmethod
+    def outputs(cls, op: Operation) -> list:
+        """[(dtype, dims)] for each output; default: one output from `dtype` and `shape`."""
+        return [(cls.dtype(op), cls.shape(op, *[t._shape._dims for t in op._inputs]))]
+
+    @staticmethod
+    def dtype(op):
+        return op._inputs[0]._dtype.base_dtype
+
+    @staticmethod
+    def shape(op, *dims):
+        return None
+
+    @classmethod
+    def constant_fold(cls, op, values):
+        """Value of output 0 from constant input `values` for shape inference; None if unknown."""
+        if cls.stateful or cls.needs_ctx or cls.kernel is OpDef.kernel:
+            return None
+        try:
+            out = cls.bind(op, None)(*values)
+        except Exception:
+            return None
+        return out[0] if isinstance(out, tuple) else out
+
+    # --- runtime -----------------------------------------------------------------------
+    @classmethod
+    def bind(cls, op: Operation, session):
+        """The kernel as a callable of the input arrays (attrs bound); stateful ops use `session`."""
+        kw = {a: op._attrs[a] for a in cls.kernel_attrs}
+        return functools.partial(cls.kernel, **kw) if kw else cls.kernel
+
+    @staticmethod
+    def kernel(*inputs):
+        raise NotImplementedError
+
+    @classmethod
+    def runtime_error(cls, op, exc, inputs):
+        """Translate a NumPy failure inside the kernel to a tf.errors class (None: re-raise as is)."""
+        return None
+
+
+# ======================================================================================
+# Gradient registry (tf.RegisterGradient / tf.NotDifferentiable)
+# ======================================================================================
+
+class RegisterGradient:
+    """Decorator registering a gradient function for an op type: `@tf.RegisterGradient("MyOp")`."""
+
+    def __init__(self, op_type):
+        if not isinstance(op_type, str):
+            raise TypeError("op_type must be a string")
+        self._op_type = op_type
+
+    def __call__(self, f):
+        if self._op_type in GRADIENT_REGISTRY and self._op_type not in _builtin_grads_overridable:
+            raise KeyError("Registering two gradient with name '%s'! (Previous registration was in %s)"
+                           % (self._op_type, "tfsess"))
+        GRADIENT_REGISTRY[self._op_type] = f
+        return f
+
+
+_builtin_grads_overridable: set = set()
+
+
+def NotDifferentiable(op_type):  # noqa: N802  (TF's spelling)
+    """Declare that ops of `op_type` have no gradient."""
+    if not isinstance(op_type, str):
+        raise TypeError("op_type must be a string")
+    GRADIENT_REGISTRY[op_type] = None
+
+
+NoGradient = NotDifferentiable
+
+
+# ======================================================================================
+# Building ops
+# ======================================================================================
+
+class op_scope:  # noqa: N801
+    """Name an op the way TF does and convert its Python inputs inside `<opname>/`.
+
+    with op_scope(name, "MatMul", [a, b]) as s:
+        a, b = s.convert(a, "a"), s.convert(b, "b")
+        return s.make(MatMulOp, [a, b], {...})
+    """
+
+    __slots__ = ("graph", "name", "_old_stack", "_g_ctx")
+
+    def __init__(self, name, default_name, values=()):
+        g = _graph_of(values) if values else get_default_graph()
+        self.graph = g
+        if name is None:
+            name = default_name
+        elif not isinstance(name, str):
+            if isinstance(name, bytes):
+                name = name.decode()
+            else:
+                raise TypeError("name must be a string, got %r" % (name,))
+        if name[-1:] != "/" and not _VALID_OP_NAME.match(name):
+            raise ValueError("`%s` is not a valid node name. Accepted names conform to Regex /re.compile(%r)/"
+                             % (name, _VALID_OP_NAME.pattern))
+        self.name = g._op_name(name)
+
+    def __enter__(self):
+        g = self.graph
+        self._old_stack = g._name_stack
+        g._name_stack = self.name
+        if g is not get_default_graph():
+            self._g_ctx = g.as_default()
+            self._g_ctx.__enter__()
+        else:
+            self._g_ctx = None
+        return self
+
+    def __exit__(self, *exc):
+        self.graph._name_stack = self._old_stack
+        if self._g_ctx is not None:
+            self._g_ctx.__exit__(*exc)
+        return False
+
+    @property
+    def scope(self) -> str:
+        return self.name + "/"
+
+    def convert(self, value, arg_name, dtype=None, dtype_hint=None, as_ref=False):
+        """convert_to_tensor for input `arg_name` (constants are named `<op>/<arg_name>`)."""
+        if isinstance(value, Tensor):
+            if value.graph is not self.graph:
+                raise ValueError("%s must be from the same graph as %s." % (value, self.graph))
+            return value
+        return convert_to_tensor(value, dtype=dtype, name=arg_name, dtype_hint=dtype_hint, as_ref=as_ref)
+
+    def make(self, opdef, inputs, attrs=None, control_inputs=None) -> Operation:
+        """Create the op named by this scope (its name stack restored first)."""
+        g = self.graph
+        saved = g._name_stack
+        g._name_stack = self._old_stack
+        try:
+            return create_op(opdef, inputs, attrs or {}, self.name, g, control_inputs)
+        finally:
+            g._name_stack = saved
+
+
+def create_op(opdef, inputs, attrs, name: str, graph: Graph, extra_control_inputs=None) -> Operation:
+    """Build an Operation of `opdef` with a final `name`, infer its outputs and add it to `graph`."""
+    if graph._finalized:
+        raise RuntimeError("Graph is finalized and cannot be modified.")
+    for t in inputs:
+        if t._op._graph is not graph:
+            raise ValueError("%s must be from the same graph as %s." % (t, inputs[0]))
+    ctx = graph._cond_ctx
+    if ctx is not None:
+        inputs = [ctx.process_input(t) for t in inputs]
+    input_ops = [t._op for t in inputs]
+    control = graph._control_inputs_for(input_ops) if graph._control_deps else []
+    if extra_control_inputs:
+        for c in extra_control_inputs:
+            if c not in control:
+                control.append(c)
+    if ctx is not None and not inputs and not control:
+        control = [ctx.pivot_op]
+    op = Operation(graph, name, opdef, inputs, attrs, control)
+    if ctx is not None:
+        op._cond_ctx = ctx
+    if graph._gradient_override_map:
+        op._grad_override = graph._gradient_override_map.get(opdef.type_name)
+    outs = opdef.outputs(op)
+    op._outputs = [Tensor(op, i, dt, TensorShape._from_dims(d)) for i, (dt, d) in enumerate(outs)]
+    graph._add_op(op)
+    return op
+
+
+def check_dtype(op_type: str, arg: str, t: Tensor, allowed: str):
+    """TF's 'Value passed to parameter ... not in list of allowed values' TypeError."""
+    names = TYPES[allowed]
+    if names is not None and t._dtype.base_dtype.name not in names:
+        raise TypeError("Value passed to parameter '%s' has DataType %s not in list of allowed values: %s"
+                        % (arg, t._dtype.base_dtype.name, ", ".join(names)))
+
+
+def same_dtype(op_type: str, args):
+    """TF's 'Input 'y' of 'AddV2' Op has type ... that does not match type ... of argument 'x'.'"""
+    (n0, t0) = args[0]
+    b0 = t0._dtype.base_dtype
+    for n, t in args[1:]:
+        if t._dtype.base_dtype is not b0:
+            raise TypeError("Input '%s' of '%s' Op has type %s that does not match type %s of argument '%s'."
+                            % (n, op_type, t._dtype.base_dtype.name, b0.name, n0))
+
+
+# ======================================================================================
+# Constant values for shape inference
+# ======================================================================================
+
+def constant_value(t: Tensor, _depth: int = 0):
+    """The value of `t` if it is known at graph-construction time (consts, shapes of known tensors)."""
+    op = t._op
+    kind = op._type
+    if kind == "Const":
+        return op._attrs["value"]
+    if _depth > 6 or op._cond_ctx is not None:
+        return None
+    if kind in ("Shape", "Size", "Rank"):
+        d = op._inputs[0]._shape._dims
+        if d is None or (kind != "Rank" and None in d):
+            return None
+        np_type = op._attrs["out_type"]._np
+        if kind == "Rank":
+            return np.array(len(d), np_type)
+        if kind == "Size":
+            return np.array(int(np.prod(d, dtype=np.int64)), np_type)
+        return np.array(d, np_type)
+    values = []
+    for inp in op._inputs:
+        v = constant_value(inp, _depth + 1)
+        if v is None:
+            return None
+        values.append(v)
+    return op._opdef.constant_fold(op, values)

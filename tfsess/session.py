@@ -1,0 +1,811 @@
+"""Session and InteractiveSession: fetch/feed rules, the default-session stack, and compiled run plans.
+
+`run` compiles a plan once per (fetches, fed tensors) and reuses it: the needed ops (one iterative walk)
+become straight-line Python calling each op's bound NumPy kernel, dropping intermediates after their
+last use. Variable values live in the session; a failed run rolls every variable back.
+"""
+from __future__ import annotations
+
+import collections.abc
+import threading
+import warnings
+
+import numpy as np
+
+from . import dtypes as _dtypes
+from .config import ConfigProto
+from .errors import FailedPreconditionError, InvalidArgumentError, NotFoundError, OpError
+from .graph import Graph, Operation, Tensor, _DefaultStack, get_default_graph
+from .traversal import ops_needed
+from .variables import rollback
+
+__all__ = ["Session", "InteractiveSession", "BaseSession", "get_default_session", "DEAD"]
+
+
+class _Dead:
+    """The value of an untaken tf.cond branch."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "<dead>"
+
+
+DEAD = _Dead()
+
+_default_session_stack = _DefaultStack()
+
+# Tests switch this on: every kernel output is checked against the static dtype and shape.
+CHECK_OUTPUTS = False
+
+_CODEGEN_MAX_STEPS = 20000
+_PLAN_CACHE_SIZE = 512
+
+
+def get_default_session():
+    """The innermost default session of this thread, or None."""
+    return _default_session_stack.get_default()
+
+
+# ======================================================================================
+# Compiled plans
+# ======================================================================================
+
+def _outval(v):
+    """A fetched value as TF returns it: scalars as NumPy scalars, arrays never aliasing session state."""
+    if type(v) is np.ndarray:
+        if v.ndim == 0:
+            return v[()]
+        if not v.flags.writeable:
+            return v.copy()
+        return v
+    if v is DEAD:
+        raise InvalidArgumentError(None, None, "Retval[0] does not have value")
+    return v
+
+
+class _Step:
+    __slots__ = ("op", "fn", "ins", "outs", "ctx", "ctrl", "done", "merge", "frees")
+
+
+def _make_reader(store, var_op, read_op):
+    """Read a variable's current value at the moment a consumer needs it (TF's ref aliasing)."""
+    get = store.get
+
+    def read():
+        v = get(var_op)
+        if v is None:
+            raise FailedPreconditionError(None, read_op, "Attempting to use uninitialized value %s" % var_op._name)
+        return v
+    return read
+
+
+def _compile(session, fetch_tensors, target_ops, fed: dict) -> "_CompiledPlan":
+    """Build the plan for fetching `fetch_tensors` and running `target_ops` given `fed` tensors.
+
+    Reads of a variable (its ref output, or the `read` Identity of it) are not steps: each consumer
+    reads the session's current value when it runs, so an op ordered after an update (by data or
+    control dependencies) sees the updated value, as TF's reference variables behave.
+    """
+    ops = ops_needed(fetch_tensors, target_ops, fed)
+    uses_dead = any(op._opdef.is_switch for op in ops)
+    needed_set = set(ops)
+    store = session._variables
+    readers = {}
+    for op in ops:
+        if op._type == "VariableV2":
+            t = op._outputs[0]
+            if t not in fed:
+                readers[t] = _make_reader(store, op, None)
+        elif op._type == "Identity":
+            src = op._inputs[0]
+            if src._dtype._ref and src._op._type == "VariableV2" and src not in fed and op._outputs[0] not in fed:
+                readers[op._outputs[0]] = _make_reader(store, src._op, op)
+    slot_of = {}
+    consts = {}
+    feed_order = list(fed)
+    for t in feed_order:
+        slot_of[t] = len(slot_of)
+    steps = []
+    for op in ops:
+        opdef = op._opdef
+        if op._type == "Const" and not uses_dead:
+            consts[op._outputs[0]] = op._attrs["value"]
+            continue
+        if op._outputs and all(t in readers for t in op._outputs):
+            continue
+        if op._type == "VariableV2":
+            continue
+        st = _Step()
+        st.op = op
+        refs = opdef.ref_inputs
+        st.ins = [t for i, t in enumerate(op._inputs) if i not in refs]
+        st.outs = list(op._outputs)
+        for t in st.outs:
+            if t not in fed:
+                slot_of.setdefault(t, len(slot_of))
+        st.ctx = opdef.needs_ctx
+        st.merge = opdef.is_merge
+        st.ctrl = [c for c in op._control_inputs if c in needed_set]
+        st.fn = opdef.bind(op, session)
+        steps.append(st)
+    has_state = any(st.ctx for st in steps)
+    plan = _CompiledPlan()
+    plan.session = session
+    plan.fed = feed_order
+    plan.fetch_tensors = fetch_tensors
+    plan.has_state = has_state
+    plan.steps = steps
+    plan.readers = readers
+    if uses_dead or len(steps) > _CODEGEN_MAX_STEPS or CHECK_OUTPUTS:
+        plan.build_interpreter(slot_of, consts, uses_dead)
+    else:
+        plan.build_codegen(slot_of, consts)
+    return plan
+
+
+class _CompiledPlan:
+    """A compiled run: `execute(feed_values)` returns the fetched (non-fed) tensor values in order."""
+
+    def execute(self, feed_values):
+        undo = {} if self.has_state else None
+        try:
+            return self.run_fn(feed_values, undo)
+        except BaseException as exc:
+            if undo:
+                rollback(self.session._variables, undo)
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            raise self._translate(exc) from (None if isinstance(exc, OpError) else exc)
+
+    # -- codegen: straight-line Python, one kernel call per line ------------------------------
+    def build_codegen(self, slot_of, consts):
+        g = {"DEAD": DEAD}
+        names = {}
+        for t, arr in consts.items():
+            nm = "_c%d" % len(names)
+            names[t] = nm
+            g[nm] = arr
+        for i, (t, reader) in enumerate(self.readers.items()):
+            g["_r%d" % i] = reader
+            names[t] = "_r%d()" % i
+        for t, s in slot_of.items():
+            names.setdefault(t, "v%d" % s)
+        fetched = [t for t in self.fetch_tensors if t not in self.fed]
+        last_use = {}
+        for i, st in enumerate(self.steps):
+            for t in st.ins:
+                last_use[t] = i
+        keep = set(fetched)
+        lines = ["def _plan(_feeds, _undo):"]
+        for i, t in enumerate(self.fed):
+            lines.append("    %s = _feeds[%d]" % (names[t], i))
+        self.line_steps = {}
+        frees_after = {}
+        for t, i in last_use.items():
+            if t not in keep and t in slot_of and t not in self.fed and t not in self.readers:
+                frees_after.setdefault(i, []).append(names[t])
+        for i, st in enumerate(self.steps):
+            kname = "_k%d" % i
+            g[kname] = st.fn
+            args = ([("_undo")] if st.ctx else []) + [names[t] for t in st.ins]
+            call = "%s(%s)" % (kname, ", ".join(args))
+            outs = st.outs
+            if not outs:
+                line = "    " + call
+            elif len(outs) == 1:
+                line = "    %s = %s" % (names[outs[0]], call)
+            else:
+                line = "    %s, = %s" % (", ".join(names[o] for o in outs), call)
+            self.line_steps[len(lines) + 1] = i
+            lines.append(line)
+            dead = [n for n in frees_after.get(i, []) if n.startswith("v")]
+            if dead:
+                lines.append("    del " + ", ".join(dead))
+        lines.append("    return (%s)" % "".join(names[t] + ", " for t in fetched))
+        src = "\n".join(lines)
+        self.code = compile(src, "<tfsess plan>", "exec")
+        exec(self.code, g)
+        self.run_fn = g["_plan"]
+        self.names = names
+        self.fetched = fetched
+
+    # -- interpreter: dead-branch aware (tf.cond) and for very large plans ----------------------
+    def build_interpreter(self, slot_of, consts, uses_dead):
+        nslots = len(slot_of) + len(consts)
+        for t in consts:
+            slot_of[t] = len(slot_of)
+        const_init = [(slot_of[t], arr) for t, arr in consts.items()]
+        readers = self.readers
+        done_slot = {}
+        if uses_dead:
+            for st in self.steps:
+                for c in st.ctrl:
+                    if c not in done_slot:
+                        done_slot[c] = nslots
+                        nslots += 1
+        fetched = [t for t in self.fetch_tensors if t not in self.fed]
+        keep = set(slot_of[t] for t in fetched if t not in readers)
+        last_use = {}
+        rows = []
+        for i, st in enumerate(self.steps):
+            ins = [readers[t] if t in readers else slot_of[t] for t in st.ins]
+            for s in ins:
+                if type(s) is int:
+                    last_use[s] = i
+            rows.append([st.fn, ins, [slot_of.get(t) for t in st.outs], st.ctx,
+                         [done_slot[c] for c in st.ctrl if c in done_slot], done_slot.get(st.op), st.merge, []])
+        for s, i in last_use.items():
+            if s not in keep:
+                rows[i][7].append(s)
+        feed_slots = [slot_of[t] for t in self.fed]
+        fetch_slots = [readers[t] if t in readers else slot_of[t] for t in fetched]
+        check = CHECK_OUTPUTS
+        steps = self.steps
+        self.fetched = fetched
+
+        def run(feeds, undo):
+            vals = [None] * nslots
+            for s, v in zip(feed_slots, feeds):
+                vals[s] = v
+            for s, v in const_init:
+                vals[s] = v
+            i = -1
+            try:
+                for i, (fn, ins, outs, ctx, ctrl, done, merge, frees) in enumerate(rows):
+                    args = [vals[s] if type(s) is int else s() for s in ins]
+                    if uses_dead and not merge and (DEAD in [a for a in args if a is DEAD] or
+                                                    any(vals[c] is DEAD for c in ctrl)):
+                        for s in outs:
+                            if s is not None:
+                                vals[s] = DEAD
+                        if done is not None:
+                            vals[done] = DEAD
+                        continue
+                    r = fn(undo, *args) if ctx else fn(*args)
+                    if len(outs) == 1:
+                        if outs[0] is not None:
+                            vals[outs[0]] = r
+                            if check:
+                                _check_output(steps[i].op, 0, r)
+                    elif outs:
+                        for k, (s, v) in enumerate(zip(outs, r)):
+                            if s is not None:
+                                vals[s] = v
+                                if check:
+                                    _check_output(steps[i].op, k, v)
+                    if done is not None:
+                        vals[done] = True
+                    for s in frees:
+                        vals[s] = None
+            except BaseException as exc:
+                exc._tfsess_step = i
+                exc._tfsess_inputs = [vals[s] if type(s) is int else None for s in rows[i][1]] if i >= 0 else []
+                raise
+            return tuple(vals[s] if type(s) is int else s() for s in fetch_slots)
+        self.run_fn = run
+        self.code = None
+
+    # -- errors ------------------------------------------------------------------------------
+    def _failing_step(self, exc):
+        idx = getattr(exc, "_tfsess_step", None)
+        inputs = getattr(exc, "_tfsess_inputs", None)
+        if idx is None and self.code is not None:
+            tb = exc.__traceback__
+            while tb is not None:
+                if tb.tb_frame.f_code.co_name == "_plan" and tb.tb_frame.f_code.co_filename == "<tfsess plan>":
+                    idx = self.line_steps.get(tb.tb_lineno)
+                    if idx is not None:
+                        loc = tb.tb_frame.f_locals
+                        inputs = [loc.get(self.names[t]) if t not in self.readers else None
+                                  for t in self.steps[idx].ins]
+                        break
+                tb = tb.tb_next
+        return idx, inputs
+
+    def _translate(self, exc):
+        idx, inputs = self._failing_step(exc)
+        op = self.steps[idx].op if idx is not None and idx >= 0 else None
+        if isinstance(exc, OpError):
+            err_op = exc.op if exc.op is not None else op
+            if isinstance(exc, FailedPreconditionError) and op is not None and op._type == "VariableV2":
+                err_op = _first_consumer(op, self.steps)
+            return _annotate(exc, err_op)
+        if op is not None:
+            new = op._opdef.runtime_error(op, exc, inputs or [])
+            if new is not None:
+                return _annotate(new, op)
+            return _annotate(InvalidArgumentError(None, op, "%s: %s" % (type(exc).__name__, exc)), op)
+        return exc
+
+
+def _first_consumer(var_op, steps):
+    for st in steps:
+        if any(t._op is var_op for t in st.ins):
+            return st.op
+    return None
+
+
+def _annotate(exc, op):
+    """Attach the failing op and TF 1.15's node annotation (`[[node x (defined at f.py:3) ]]`)."""
+    msg = exc.message if isinstance(exc, OpError) else str(exc)
+    if op is not None and "[[node" not in msg:
+        f, line = op._location
+        msg = "%s\n\t [[node %s (defined at %s:%d) ]]" % (msg, op._name, f, line)
+    new = type(exc)(exc.node_def, op, msg) if type(exc).__init__ is not OpError.__init__ else \
+        OpError(exc.node_def, op, msg, exc.error_code)
+    return new
+
+
+def _check_output(op, k, v):
+    """Debug check (tests): a kernel's output has the static dtype and a compatible shape."""
+    t = op._outputs[k]
+    if v is DEAD:
+        return
+    a = np.asarray(v)
+    want = t._dtype.base_dtype
+    got = _dtypes.string if a.dtype.kind in "OSU" else _dtypes.as_dtype(a.dtype)
+    if got is not want:
+        raise AssertionError("kernel of %s (%s) output %d has dtype %s, static dtype is %s"
+                             % (op.name, op.type, k, got.name, want.name))
+    if not t._shape.is_compatible_with(a.shape):
+        raise AssertionError("kernel of %s (%s) output %d has shape %s, static shape is %s"
+                             % (op.name, op.type, k, a.shape, t._shape))
+
+
+# ======================================================================================
+# Fetch structures
+# ======================================================================================
+
+def _fetch_leaf(graph, x):
+    try:
+        elem = graph.as_graph_element(x, allow_tensor=True, allow_operation=True)
+    except TypeError as e:
+        raise TypeError('Argument `fetch` = %s has invalid type "%s" must be a string or Tensor. (%s)'
+                        % (x, type(x).__name__, e.args[0])) from None
+    except ValueError as e:
+        raise ValueError("Argument `fetch` = %s cannot be interpreted as a Tensor. (%s)" % (x, e.args[0])) from None
+    except KeyError as e:
+        raise ValueError("Argument `fetch` = %s cannot be interpreted as a Tensor. (%s)" % (x, str(e))) from None
+    if not graph.is_fetchable(elem):
+        raise ValueError("Operation %r has been marked as not fetchable." % (elem.name,))
+    return elem
+
+
+def _flatten_fetch(graph, fetch, leaves):
+    """Append graph elements of `fetch` to `leaves`; return a template to rebuild the structure."""
+    if fetch is None:
+        raise TypeError('Argument `fetch` = None has invalid type "NoneType". Cannot be None')
+    if isinstance(fetch, (Tensor, Operation, str, bytes)):
+        leaves.append(_fetch_leaf(graph, fetch))
+        return len(leaves) - 1
+    if isinstance(fetch, list):
+        return ("list", [_flatten_fetch(graph, f, leaves) for f in fetch])
+    if isinstance(fetch, tuple):
+        subs = [_flatten_fetch(graph, f, leaves) for f in fetch]
+        if hasattr(fetch, "_fields"):
+            return ("namedtuple", type(fetch), subs)
+        return ("tuple", subs)
+    if isinstance(fetch, collections.abc.Mapping):
+        return ("dict", type(fetch), [(k, _flatten_fetch(graph, v, leaves)) for k, v in fetch.items()])
+    if hasattr(fetch, "__attrs_attrs__"):
+        fields = [a.name for a in fetch.__attrs_attrs__]
+        return ("attrs", type(fetch), [(f, _flatten_fetch(graph, getattr(fetch, f), leaves)) for f in fields])
+    leaves.append(_fetch_leaf(graph, fetch))
+    return len(leaves) - 1
+
+
+def _rebuild(template, values):
+    if type(template) is int:
+        return values[template]
+    kind = template[0]
+    if kind == "list":
+        return [_rebuild(t, values) for t in template[1]]
+    if kind == "tuple":
+        return tuple(_rebuild(t, values) for t in template[1])
+    if kind == "namedtuple":
+        return template[1](*[_rebuild(t, values) for t in template[2]])
+    if kind == "dict":
+        out = template[1]()
+        for k, t in template[2]:
+            out[k] = _rebuild(t, values)
+        return out
+    if kind == "attrs":
+        return template[1](**{f: _rebuild(t, values) for f, t in template[2]})
+    raise AssertionError(kind)
+
+
+# ======================================================================================
+# Sessions
+# ======================================================================================
+
+class BaseSession:
+    """Runs a graph: holds variable values, random streams and compiled plans for one graph."""
+
+    def __init__(self, target="", graph=None, config=None):
+        if graph is None:
+            self._graph = get_default_graph()
+        else:
+            if not isinstance(graph, Graph):
+                raise TypeError('Argument `graph` must be a tf.Graph, but got "%s"' % type(graph).__name__)
+            self._graph = graph
+        if isinstance(target, ConfigProto):
+            raise TypeError('Argument `target` must be a string, but got "%s". Did you do "Session(config)" '
+                            'instead of "Session(config=config)"?' % type(target).__name__)
+        if not isinstance(target, (str, bytes)):
+            raise TypeError('Argument `target` must be a string, but got "%s"' % type(target).__name__)
+        if config is not None and not isinstance(config, ConfigProto):
+            raise TypeError('Argument `config` must be a tf.ConfigProto, but got "%s"' % type(config).__name__)
+        if target not in ("", b"", "local", b"local"):
+            raise NotFoundError(None, None, "No session factory registered for the given session options: "
+                                "{target: \"%s\" config: } Registered factories are {DIRECT_SESSION}."
+                                % (target.decode() if isinstance(target, bytes) else target))
+        self._target = target if isinstance(target, bytes) else target.encode()
+        self._config = config
+        self._closed = False
+        self._variables: dict = {}
+        self._rngs: dict = {}
+        self._plans: dict = {}
+        self._lock = threading.Lock()
+        self._default_graph_cm = None
+        self._default_session_cm = None
+        self._run_listeners: list = []
+
+    # --- properties --------------------------------------------------------------------------
+    @property
+    def graph(self) -> Graph:
+        return self._graph
+
+    @property
+    def graph_def(self):
+        return self._graph.as_graph_def()
+
+    @property
+    def sess_str(self) -> bytes:
+        return self._target
+
+    def list_devices(self):
+        return [_Device()]
+
+    def as_default(self):
+        """Context manager making this the default session (it does not close the session)."""
+        return _default_session_stack.get_controller(self)
+
+    # --- lifecycle ------------------------------------------------------------------------------
+    def close(self):
+        """Release this session's state (variable values). Idempotent."""
+        with self._lock:
+            self._closed = True
+            self._variables = {}
+            self._rngs = {}
+            self._plans = {}
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    # --- running --------------------------------------------------------------------------------
+    def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
+        """Run the ops and evaluate the tensors in `fetches`, substituting `feed_dict` values.
+
+        Returns values in the structure of `fetches`: Tensor -> NumPy value, Operation -> None.
+        """
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        graph = self._graph
+        if graph._next_id == 0:
+            raise RuntimeError("The Session graph is empty. Add operations to the graph before calling run().")
+        if not feed_dict and type(fetches) is Tensor:
+            plan = self._plans.get(fetches)
+            if plan is not None:
+                v = plan.execute(())
+                self._notify()
+                return _outval(v[0])
+            if fetches._op._graph is graph:
+                plan = self._plan_for([fetches], [], {})
+                self._plans[fetches] = plan
+                v = plan.execute(())
+                self._notify()
+                return _outval(v[0])
+        feeds = self._process_feeds(feed_dict) if feed_dict else {}
+        leaves = []
+        template = _flatten_fetch(graph, fetches, leaves)
+        out = self._run_leaves(leaves, feeds)
+        self._notify()
+        return _rebuild(template, out)
+
+    def _run_leaves(self, leaves, feeds):
+        unique = list(dict.fromkeys(leaves))
+        tensors = [x for x in unique if type(x) is Tensor]
+        targets = [x for x in unique if type(x) is Operation]
+        key = (tuple(unique), frozenset(feeds))
+        plan = self._plans.get(key)
+        if plan is None:
+            if not tensors and not targets:
+                return []
+            plan = self._plan_for(tensors, targets, feeds)
+            if len(self._plans) >= _PLAN_CACHE_SIZE:
+                self._plans.pop(next(iter(self._plans)))
+            self._plans[key] = plan
+        computed = plan.execute([feeds[t] for t in plan.fed])
+        values = {}
+        it = iter(computed)
+        for t in plan.fetched:
+            values[t] = _outval(next(it))
+        result = []
+        for x in leaves:
+            if type(x) is Operation:
+                result.append(None)
+            elif x in feeds:
+                result.append(feeds[x])
+            else:
+                result.append(values[x])
+        return result
+
+    def _plan_for(self, tensors, targets, feeds):
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        return _compile(self, tensors, targets, feeds)
+
+    def _notify(self):
+        if self._run_listeners:
+            for cb in list(self._run_listeners):
+                try:
+                    cb(self)
+                except Exception:  # a broken listener (widget) must never break a run
+                    pass
+
+    def _add_run_listener(self, cb):
+        self._run_listeners.append(cb)
+
+    def _remove_run_listener(self, cb):
+        try:
+            self._run_listeners.remove(cb)
+        except ValueError:
+            pass
+
+    # --- feeds -----------------------------------------------------------------------------------
+    def _process_feeds(self, feed_dict):
+        graph = self._graph
+        feeds = {}
+        for key, val in feed_dict.items():
+            for k, v in _flatten_feed_item(key, val):
+                try:
+                    t = graph.as_graph_element(k, allow_tensor=True, allow_operation=False)
+                except Exception as e:
+                    raise TypeError("Cannot interpret feed_dict key as Tensor: " + str(e.args[0])) from None
+                if isinstance(v, Tensor) or (hasattr(v, "_as_graph_element") and not isinstance(v, type)):
+                    raise TypeError("The value of a feed cannot be a tf.Tensor object. Acceptable feed values "
+                                    "include Python scalars, strings, lists, numpy ndarrays, or TensorHandles. "
+                                    "For reference, the tensor object was %s which was passed to the argument "
+                                    "`feed_dict` with key %s." % (v, t))
+                if not graph.is_feedable(t):
+                    raise ValueError("Tensor %s may not be fed." % t)
+                feeds[t] = _convert_feed(t, v)
+        return feeds
+
+    # --- helpers ---------------------------------------------------------------------------------
+    def make_callable(self, fetches, feed_list=None, accept_options=False):
+        """A function running `fetches` with positional feed values for `feed_list`."""
+        if feed_list is not None:
+            if not isinstance(feed_list, (list, tuple)):
+                raise TypeError("Argument `feed_list` must be a list or tuple. Received: feed_list=%s" % (feed_list,))
+            feed_tensors = [self._graph.as_graph_element(f, allow_tensor=True, allow_operation=False)
+                            for f in feed_list]
+        else:
+            feed_tensors = []
+        leaves = []
+        template = _flatten_fetch(self._graph, fetches, leaves)
+        n = len(feed_tensors)
+
+        def call(*args, **kwargs):
+            if len(args) != n:
+                raise TypeError("Expected %d positional feed values, got %d." % (n, len(args)))
+            if self._closed:
+                raise RuntimeError("Attempted to use a closed Session.")
+            feeds = self._process_feeds(dict(zip(feed_tensors, args))) if n else {}
+            out = self._run_leaves(leaves, feeds)
+            self._notify()
+            return _rebuild(template, out)
+        return call
+
+    def _rng_for(self, op):
+        rng = self._rngs.get(op)
+        if rng is None:
+            s1, s2 = op._attrs.get("seed", 0), op._attrs.get("seed2", 0)
+            if s1 == 0 and s2 == 0:
+                rng = np.random.default_rng()
+            else:
+                rng = np.random.default_rng(np.random.SeedSequence([int(s1) & 0xFFFFFFFF, int(s2) & 0xFFFFFFFF]))
+            self._rngs[op] = rng
+        return rng
+
+    def _load_variable(self, variable, value):
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        var_op = variable.op
+        arr = np.array(value, dtype=variable.dtype.base_dtype._np, copy=True)
+        if not variable.shape.is_compatible_with(arr.shape):
+            raise ValueError("Cannot feed value of shape %s for Tensor %s, which has shape %s"
+                             % (arr.shape, variable.name, variable.shape))
+        arr.flags.writeable = False
+        self._variables[var_op] = arr
+
+    def partial_run_setup(self, fetches, feeds=None):
+        raise NotImplementedError("partial_run is experimental in TF1 and not supported by tfsess; "
+                                  "use run() with all feeds at once.")
+
+    def partial_run(self, handle, fetches, feed_dict=None):
+        raise NotImplementedError("partial_run is experimental in TF1 and not supported by tfsess; "
+                                  "use run() with all feeds at once.")
+
+
+class _Device:
+    name = "/job:localhost/replica:0/task:0/device:CPU:0"
+    device_type = "CPU"
+    memory_limit_bytes = 0
+
+    def __repr__(self):
+        return "_DeviceAttributes(%s, %s, %d)" % (self.name, self.device_type, self.memory_limit_bytes)
+
+
+def _flatten_feed_item(key, val):
+    """feed_dict keys may be nested tuples of tensors with values of the same structure."""
+    if isinstance(key, tuple) and not hasattr(key, "_fields") and not isinstance(key, str):
+        if not isinstance(val, (tuple, list)) or len(val) != len(key):
+            raise ValueError("The feed value for a tuple key must have the same structure: %r" % (key,))
+        out = []
+        for k, v in zip(key, val):
+            out.extend(_flatten_feed_item(k, v))
+        return out
+    return [(key, val)]
+
+
+def _convert_feed(t: Tensor, val):
+    """np.asarray(val, dtype) with TF's int-range and shape checks."""
+    dt = t._dtype.base_dtype
+    np_t = dt._np
+    vt = type(val)
+    if vt is int or vt is bool:
+        if dt is _dtypes.string:
+            raise TypeError("Type of feed value %r with type %s is not compatible with Tensor type %s. Try "
+                            "explicitly setting the type of the feed tensor to a larger type (e.g. int64)."
+                            % (val, vt, "<class 'object'>"))
+        if dt.is_integer:
+            info = np.iinfo(np_t)
+            if not info.min <= val <= info.max:
+                raise TypeError("Type of feed value %r with type %s is not compatible with Tensor type %s. Try "
+                                "explicitly setting the type of the feed tensor to a larger type (e.g. int64)."
+                                % (val, vt, np_t))
+    if vt is np.ndarray and val.dtype == np_t:
+        arr = val
+    elif dt is _dtypes.string:
+        arr = np.asarray(val, dtype=object)
+        if arr.dtype == object:
+            flat = arr.reshape(-1)
+            for i, s in enumerate(flat):
+                if isinstance(s, str):
+                    flat[i] = s.encode("utf-8")
+                elif not isinstance(s, bytes):
+                    raise TypeError("Type of feed value %r with type %s is not compatible with Tensor type "
+                                    "<class 'object'>." % (s, type(s)))
+        if arr.ndim == 0:
+            arr = np.array(arr.item(), dtype=object)
+    else:
+        with np.errstate(invalid="ignore"):
+            arr = np.asarray(val, dtype=np_t)
+    d = t._shape._dims
+    if d is not None:
+        shp = arr.shape
+        if len(shp) != len(d) or any(a is not None and a != b for a, b in zip(d, shp)):
+            raise ValueError("Cannot feed value of shape %s for Tensor %s, which has shape %s"
+                             % (shp, t.name, t._shape))
+    return arr
+
+
+class Session(BaseSession):
+    """A session to run a graph; use `with tf.Session() as sess:` so it closes itself."""
+
+    def __enter__(self):
+        if self._default_graph_cm is None:
+            self._default_graph_cm = self._graph.as_default()
+        else:
+            raise RuntimeError("Session context managers are not re-entrant. Use `Session.as_default()` if you "
+                               "want to enter a session multiple times.")
+        if self._default_session_cm is None:
+            self._default_session_cm = self.as_default()
+        self._default_graph_cm.__enter__()
+        return self._default_session_cm.__enter__()
+
+    def __exit__(self, exec_type, exec_value, exec_tb):
+        try:
+            self._default_session_cm.__exit__(exec_type, exec_value, exec_tb)
+        finally:
+            try:
+                self._default_graph_cm.__exit__(exec_type, exec_value, exec_tb)
+            finally:
+                self._default_session_cm = None
+                self._default_graph_cm = None
+                self.close()
+        return False
+
+
+class InteractiveSession(BaseSession):
+    """A session that installs itself as the default session on construction (for shells and notebooks).
+
+    Deliberate difference from TF 1.15: closing an older InteractiveSession while a newer one is open
+    removes it from the default-session stack instead of raising TF's nesting AssertionError.
+    """
+
+    _count_lock = threading.Lock()
+    _active_session_count = 0
+
+    def __init__(self, target="", graph=None, config=None):
+        super().__init__(target, graph, config)
+        with InteractiveSession._count_lock:
+            if InteractiveSession._active_session_count > 0:
+                warnings.warn("An interactive session is already active. This can cause out-of-memory errors in "
+                              "some cases. You must explicitly call `InteractiveSession.close()` to release "
+                              "resources held by the other session(s).")
+            InteractiveSession._active_session_count += 1
+        self._explicitly_closed = False
+        self._default_session = self.as_default()
+        self._default_session._enforce = False
+        self._default_session.__enter__()
+        self._explicit_graph = graph
+        if graph is not None:
+            self._default_graph = graph.as_default()
+            self._default_graph.__enter__()
+
+    def close(self):
+        super().close()
+        with InteractiveSession._count_lock:
+            if not self._explicitly_closed:
+                InteractiveSession._active_session_count -= 1
+                self._explicitly_closed = True
+            else:
+                return
+        if self._explicit_graph is not None:
+            try:
+                self._default_graph.__exit__(None, None, None)
+            except AssertionError:
+                pass
+            self._default_graph = None
+        self._default_session.__exit__(None, None, None)
+        self._default_session = None
+
+
+# ======================================================================================
+# Tensor.eval / Operation.run
+# ======================================================================================
+
+def _eval_using_default_session(tensors, feed_dict, graph, session=None):
+    if session is None:
+        session = get_default_session()
+        if session is None:
+            raise ValueError("Cannot evaluate tensor using `eval()`: No default session is registered. Use "
+                             "`with sess.as_default()` or pass an explicit session to `eval(session=sess)`")
+        if session.graph is not graph:
+            raise ValueError("Cannot use the default session to evaluate tensor: the tensor's graph is different "
+                             "from the session's graph. Pass an explicit session to `eval(session=sess)`.")
+    elif session.graph is not graph:
+        raise ValueError("Cannot use the given session to evaluate tensor: the tensor's graph is different from "
+                         "the session's graph.")
+    return session.run(tensors, feed_dict)
+
+
+def _run_using_default_session(operation, feed_dict, graph, session=None):
+    if session is None:
+        session = get_default_session()
+        if session is None:
+            raise ValueError("Cannot execute operation using `run()`: No default session is registered. Use "
+                             "`with sess.as_default():` or pass an explicit session to `run(session=sess)`")
+        if session.graph is not graph:
+            raise ValueError("Cannot use the default session to execute operation: the operation's graph is "
+                             "different from the session's graph. Pass an explicit session to run(session=sess).")
+    elif session.graph is not graph:
+        raise ValueError("Cannot use the given session to execute operation: the operation's graph is different "
+                         "from the session's graph.")
+    session.run(operation, feed_dict)

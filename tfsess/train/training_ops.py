@@ -1,0 +1,200 @@
+"""Optimizer update ops (ApplyGradientDescent, ApplyAdam ...): each updates a variable and its slots.
+
+Inputs taken by reference (the variable and its slot variables) are read from and written to the
+session's variable store; the run's undo log restores them if the run fails.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import InvalidArgumentError
+from ..opdef import OpDef, op_scope
+from ..shapes import fmt_dims
+from ..variables import write_variable, _uninitialized, _ref_of
+
+__all__ = ["apply_gradient_descent", "apply_momentum", "apply_adam", "apply_adagrad", "apply_rms_prop"]
+
+
+class _ApplyOp(OpDef):
+    """Base: the first `n_refs` inputs are variables updated in place; output 0 is the new variable value."""
+
+    stateful = True
+    needs_ctx = True
+    n_refs = 1
+    kernel_attrs = ()
+    grad = None
+
+    def __init_subclass__(cls, **kwargs):
+        cls.ref_inputs = tuple(range(cls.n_refs))
+        super().__init_subclass__(**kwargs)
+
+    @classmethod
+    def outputs(cls, op):
+        var = op._inputs[0]
+        g = op._inputs[-1] if cls.grad_index is None else op._inputs[cls.grad_index]
+        vd, gd = var._shape._dims, g._shape._dims
+        if vd is not None and gd is not None and (len(vd) != len(gd) or any(
+                a is not None and b is not None and a != b for a, b in zip(vd, gd))):
+            raise ValueError("Shapes must be equal rank, but are %d and %d for '%s' (op: '%s') with input shapes: "
+                             "%s, %s." % (len(vd), len(gd), op.name, op.type, fmt_dims(vd), fmt_dims(gd))
+                             if len(vd) != len(gd) else
+                             "Dimension mismatch between var %s and grad %s for '%s' (op: '%s')."
+                             % (fmt_dims(vd), fmt_dims(gd), op.name, op.type))
+        return [(var._dtype, vd)]
+
+    grad_index = None
+
+    @classmethod
+    def bind(cls, op, session):
+        n = cls.n_refs
+        var_ops = [op._inputs[i]._op for i in range(n)]
+        store = session._variables
+        update = cls.update
+        kw = {a: op._attrs[a] for a in cls.kernel_attrs}
+
+        def apply(undo, *values):
+            cur = []
+            for v in var_ops:
+                a = store.get(v)
+                if a is None:
+                    raise _uninitialized(v, op)
+                cur.append(a)
+            g = values[-1] if cls.grad_index is None else values[cls.grad_index - n]
+            if np.shape(g) != cur[0].shape:
+                raise InvalidArgumentError(None, op, "var and grad do not have the same shape%s %s"
+                                           % (fmt_dims(cur[0].shape), fmt_dims(np.shape(g))))
+            new = update(*cur, *values, **kw)
+            for v, a in zip(var_ops, new):
+                write_variable(store, undo, v, np.asarray(a, dtype=cur[0].dtype))
+            return store[var_ops[0]]
+        return apply
+
+
+def _s(x, like):
+    return np.asarray(x, dtype=like.dtype)
+
+
+class ApplyGradientDescent(_ApplyOp):
+    """var -= alpha * delta."""
+
+    type_name = "ApplyGradientDescent"
+
+    @staticmethod
+    def update(var, alpha, delta):
+        return (var - _s(alpha, var) * delta,)
+
+
+class ApplyMomentum(_ApplyOp):
+    """accum = accum * momentum + grad; var -= lr * accum (Nesterov: var -= lr * (grad + momentum * accum))."""
+
+    type_name = "ApplyMomentum"
+    n_refs = 2
+    grad_index = 3
+    kernel_attrs = ("use_nesterov",)
+
+    @staticmethod
+    def update(var, accum, lr, grad, momentum, use_nesterov):
+        lr, momentum = _s(lr, var), _s(momentum, var)
+        accum = accum * momentum + grad
+        if use_nesterov:
+            var = var - (grad * lr + accum * momentum * lr)
+        else:
+            var = var - lr * accum
+        return var, accum
+
+
+class ApplyAdam(_ApplyOp):
+    """Adam: bias-corrected step from first and second moment estimates m and v."""
+
+    type_name = "ApplyAdam"
+    n_refs = 3
+    kernel_attrs = ("use_nesterov",)
+
+    @staticmethod
+    def update(var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad, use_nesterov):
+        b1p, b2p, lr, b1, b2, eps = (_s(x, var) for x in (beta1_power, beta2_power, lr, beta1, beta2, epsilon))
+        one = _s(1, var)
+        alpha = lr * np.sqrt(one - b2p) / (one - b1p)
+        m = m + (grad - m) * (one - b1)
+        v = v + (grad * grad - v) * (one - b2)
+        if use_nesterov:
+            var = var - ((grad * (one - b1) + b1 * m) * alpha) / (np.sqrt(v) + eps)
+        else:
+            var = var - (m * alpha) / (np.sqrt(v) + eps)
+        return var, m, v
+
+
+class ApplyAdagrad(_ApplyOp):
+    """accum += grad^2; var -= lr * grad / sqrt(accum)."""
+
+    type_name = "ApplyAdagrad"
+    n_refs = 2
+
+    @staticmethod
+    def update(var, accum, lr, grad):
+        accum = accum + grad * grad
+        return var - _s(lr, var) * grad / np.sqrt(accum), accum
+
+
+class ApplyRMSProp(_ApplyOp):
+    """ms = rho * ms + (1 - rho) * grad^2; mom = momentum * mom + lr * grad / sqrt(ms + eps); var -= mom."""
+
+    type_name = "ApplyRMSProp"
+    n_refs = 3
+
+    @staticmethod
+    def update(var, ms, mom, lr, rho, momentum, epsilon, grad):
+        lr, rho, momentum, eps = (_s(x, var) for x in (lr, rho, momentum, epsilon))
+        ms = ms + (grad * grad - ms) * (_s(1, var) - rho)
+        mom = mom * momentum + lr * grad / np.sqrt(ms + eps)
+        return var - mom, ms, mom
+
+
+class ApplyCenteredRMSProp(_ApplyOp):
+    type_name = "ApplyCenteredRMSProp"
+    n_refs = 4
+
+    @staticmethod
+    def update(var, mg, ms, mom, lr, rho, momentum, epsilon, grad):
+        lr, rho, momentum, eps = (_s(x, var) for x in (lr, rho, momentum, epsilon))
+        one = _s(1, var)
+        ms = ms + (grad * grad - ms) * (one - rho)
+        mg = mg + (grad - mg) * (one - rho)
+        denom = ms - mg * mg + eps
+        mom = mom * momentum + lr * grad / np.sqrt(denom)
+        return var - mom, mg, ms, mom
+
+
+def _apply(opdef, refs, values, name, attrs=None):
+    refs = [_ref_of(r, opdef.type_name) for r in refs]
+    with op_scope(name, opdef.type_name, refs) as s:
+        vals = [s.convert(v, "v") for v in values]
+        a = {"T": refs[0].dtype.base_dtype, "use_locking": False}
+        a.update(attrs or {})
+        return s.make(opdef, refs + vals, a)._outputs[0]
+
+
+def apply_gradient_descent(var, alpha, delta, use_locking=False, name=None):
+    return _apply(ApplyGradientDescent, [var], [alpha, delta], name)
+
+
+def apply_momentum(var, accum, lr, grad, momentum, use_locking=False, use_nesterov=False, name=None):
+    return _apply(ApplyMomentum, [var, accum], [lr, grad, momentum], name, {"use_nesterov": bool(use_nesterov)})
+
+
+def apply_adam(var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad, use_locking=False,
+               use_nesterov=False, name=None):
+    return _apply(ApplyAdam, [var, m, v], [beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad], name,
+                  {"use_nesterov": bool(use_nesterov)})
+
+
+def apply_adagrad(var, accum, lr, grad, use_locking=False, name=None):
+    return _apply(ApplyAdagrad, [var, accum], [lr, grad], name)
+
+
+def apply_rms_prop(var, ms, mom, lr, rho, momentum, epsilon, grad, use_locking=False, name=None):
+    return _apply(ApplyRMSProp, [var, ms, mom], [lr, rho, momentum, epsilon, grad], name)
+
+
+def apply_centered_rms_prop(var, mg, ms, mom, lr, rho, momentum, epsilon, grad, use_locking=False, name=None):
+    return _apply(ApplyCenteredRMSProp, [var, mg, ms, mom], [lr, rho, momentum, epsilon, grad], name)

@@ -1,0 +1,68 @@
+"""The one iterative graph walk: which ops a set of fetches needs (pruning), and which ops lie
+between tensors (gradients, drawing). No recursion, so 100,000-op chains are fine."""
+from __future__ import annotations
+
+__all__ = ["ops_needed", "ops_between", "ancestors"]
+
+
+def ancestors(start_ops, stop_tensors=frozenset(), skip_ref_inputs=True, follow_control=True) -> set:
+    """Ops reachable backwards from `start_ops` through data and control inputs.
+
+    The walk does not pass through tensors in `stop_tensors` (fed tensors) nor through inputs an op
+    takes by reference (a variable updated by Assign is not read first).
+    """
+    seen = set()
+    stack = list(start_ops)
+    while stack:
+        op = stack.pop()
+        if op in seen:
+            continue
+        seen.add(op)
+        refs = op._opdef.ref_inputs if skip_ref_inputs else ()
+        for i, t in enumerate(op._inputs):
+            if t in stop_tensors or i in refs:
+                continue
+            p = t._op
+            if p not in seen:
+                stack.append(p)
+        if follow_control:
+            for c in op._control_inputs:
+                if c not in seen:
+                    stack.append(c)
+    return seen
+
+
+def ops_needed(fetch_tensors, target_ops, fed) -> list:
+    """The ops `Session.run` must execute, in creation (= topological) order."""
+    start = [t._op for t in fetch_tensors if t not in fed]
+    start.extend(target_ops)
+    return sorted(ancestors(start, fed), key=_op_id)
+
+
+def _op_id(op):
+    return op._id
+
+
+def descendants(start_tensors) -> set:
+    """Ops reachable forwards from `start_tensors` through data edges."""
+    seen = set()
+    stack = []
+    for t in start_tensors:
+        stack.extend(t._consumers)
+    while stack:
+        op = stack.pop()
+        if op in seen:
+            continue
+        seen.add(op)
+        for out in op._outputs:
+            for c in out._consumers:
+                if c not in seen:
+                    stack.append(c)
+    return seen
+
+
+def ops_between(xs, ys) -> list:
+    """Ops on some data path from a tensor in `xs` to a tensor in `ys`, in creation order."""
+    back = ancestors([y._op for y in ys], skip_ref_inputs=False, follow_control=False)
+    fwd = descendants(xs)
+    return sorted(back & fwd, key=_op_id)
