@@ -479,6 +479,9 @@ class Graph:
         """The name an op created with `name=` gets: uniquified, or verbatim if it ends with '/'."""
         if name[-1:] == "/":
             return name[:-1]
+        if not _VALID_OP_NAME.match(name):
+            raise ValueError("`%s` is not a valid node name. Accepted names conform to Regex /re.compile(%r)/"
+                             % (name, _VALID_OP_NAME.pattern))
         return self.unique_name(name)
 
     def get_name_scope(self) -> str:

@@ -158,7 +158,10 @@ class AddV2(_Binary):
 
 
 class Add(AddV2):
+    """x + y for numbers and string concatenation (what `+` builds for string tensors)."""
+
     type_name = "Add"
+    allowed = "number_string"
 
 
 class Sub(_Binary):
@@ -404,6 +407,8 @@ def _binary(opdef, x, y, name, default, strict=False, reflected=False, allowed=N
                                                             type(y).__name__, err)) from None
             else:
                 yt = s.convert(y, "y", dtype_hint=xt.dtype.base_dtype)
+        if opdef is AddV2 and xt.dtype.base_dtype is _dtypes.string:
+            opdef = Add
         check_dtype(opdef.type_name, "x", xt, allowed or opdef.allowed)
         same_dtype(opdef.type_name, [("x", xt), ("y", yt)])
         return s.make(opdef, [xt, yt], {"T": xt.dtype.base_dtype})._outputs[0]
@@ -411,7 +416,7 @@ def _binary(opdef, x, y, name, default, strict=False, reflected=False, allowed=N
 
 def add(x, y, name=None) -> Tensor:
     """x + y elementwise (tf.add); strings concatenate."""
-    return _binary(AddV2, x, y, name, "Add", allowed="any")
+    return _binary(AddV2, x, y, name, "Add")
 
 
 def subtract(x, y, name=None) -> Tensor:
@@ -1800,7 +1805,7 @@ def _matmul_overload(x, y, name, default, reflected=False):
 
 def _install_operators():
     T = Tensor
-    arith = {"add": (_arith(AddV2, "any"), "add"), "sub": (_arith(Sub), "sub"), "mul": (_arith(Mul), "mul"),
+    arith = {"add": (_arith(AddV2), "add"), "sub": (_arith(Sub), "sub"), "mul": (_arith(Mul), "mul"),
              "floordiv": (_arith(FloorDiv), "floordiv"), "mod": (_arith(FloorMod), "mod"),
              "pow": (_arith(Pow), "pow")}
     for key, (fn, default) in arith.items():

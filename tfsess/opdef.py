@@ -12,7 +12,7 @@ import numpy as np
 from typing import ClassVar
 
 from . import dtypes as _dtypes
-from .graph import Graph, Operation, Tensor, _graph_of, convert_to_tensor, get_default_graph, _VALID_OP_NAME
+from .graph import Graph, Operation, Tensor, _graph_of, convert_to_tensor, get_default_graph
 from .shapes import TensorShape
 
 __all__ = ["OpDef", "OP_REGISTRY", "GRADIENT_REGISTRY", "RegisterGradient", "NotDifferentiable",
@@ -33,7 +33,8 @@ _SIGNED_NAMES = ("bfloat16", "float16", "float32", "float64", "int8", "int16", "
                  "complex64", "complex128")
 TYPES = {"number": _NUMBER_NAMES, "float": _FLOAT_NAMES, "real_float": _REAL_FLOAT_NAMES,
          "real": _REAL_NAMES, "signed": _SIGNED_NAMES,
-         "int": ("int32", "int64"), "bool": ("bool",), "any": None}
+         "int": ("int32", "int64"), "bool": ("bool",), "any": None,
+         "number_string": _NUMBER_NAMES + ("string",)}
 
 
 class OpDef:
@@ -153,9 +154,6 @@ class op_scope:  # noqa: N801
                 name = name.decode()
             else:
                 raise TypeError("name must be a string, got %r" % (name,))
-        if name[-1:] != "/" and not _VALID_OP_NAME.match(name):
-            raise ValueError("`%s` is not a valid node name. Accepted names conform to Regex /re.compile(%r)/"
-                             % (name, _VALID_OP_NAME.pattern))
         self.name = g._op_name(name)
 
     def __enter__(self):
@@ -206,16 +204,27 @@ def create_op(opdef, inputs, attrs, name: str, graph: Graph, extra_control_input
         if t._op._graph is not graph:
             raise ValueError("%s must be from the same graph as %s." % (t, inputs[0]))
     ctx = graph._cond_ctx
+    needs_pivot = False
     if ctx is not None:
-        inputs = [ctx.process_input(t) for t in inputs]
+        # Values from outside a cond branch enter through a Switch; variable references are not values,
+        # so an op using one directly is made to depend on the branch pivot instead (dead if not taken).
+        processed = []
+        for t in inputs:
+            if t._dtype._ref and not ctx.contains(t._op._cond_ctx):
+                processed.append(t)
+                needs_pivot = True
+            else:
+                processed.append(ctx.process_input(t))
+        inputs = processed
+        needs_pivot = needs_pivot or not inputs
     input_ops = [t._op for t in inputs]
     control = graph._control_inputs_for(input_ops) if graph._control_deps else []
     if extra_control_inputs:
         for c in extra_control_inputs:
             if c not in control:
                 control.append(c)
-    if ctx is not None and not inputs and not control:
-        control = [ctx.pivot_op]
+    if needs_pivot and ctx.pivot_op not in control:
+        control.append(ctx.pivot_op)
     op = Operation(graph, name, opdef, inputs, attrs, control)
     if ctx is not None:
         op._cond_ctx = ctx

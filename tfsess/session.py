@@ -97,7 +97,7 @@ def _compile(session, fetch_tensors, target_ops, fed: dict) -> "_CompiledPlan":
             t = op._outputs[0]
             if t not in fed:
                 readers[t] = _make_reader(store, op, None)
-        elif op._type == "Identity":
+        elif op._type == "Identity" and op._cond_ctx is None:
             src = op._inputs[0]
             if src._dtype._ref and src._op._type == "VariableV2" and src not in fed and op._outputs[0] not in fed:
                 readers[op._outputs[0]] = _make_reader(store, src._op, op)
@@ -253,8 +253,7 @@ class _CompiledPlan:
             i = -1
             try:
                 for i, (fn, ins, outs, ctx, ctrl, done, merge, frees) in enumerate(rows):
-                    args = [vals[s] if type(s) is int else s() for s in ins]
-                    if uses_dead and not merge and (DEAD in [a for a in args if a is DEAD] or
+                    if uses_dead and not merge and (any(type(s) is int and vals[s] is DEAD for s in ins) or
                                                     any(vals[c] is DEAD for c in ctrl)):
                         for s in outs:
                             if s is not None:
@@ -262,6 +261,7 @@ class _CompiledPlan:
                         if done is not None:
                             vals[done] = DEAD
                         continue
+                    args = [vals[s] if type(s) is int else s() for s in ins]
                     r = fn(undo, *args) if ctx else fn(*args)
                     if len(outs) == 1:
                         if outs[0] is not None:

@@ -1,0 +1,26 @@
+"""Shared fixtures: every test starts with a fresh default graph and no default session, and kernels
+are checked against their static dtype/shape rules."""
+import numpy as np
+import pytest
+
+import tfsess as tf
+from tfsess import session as _session
+
+
+@pytest.fixture(autouse=True)
+def _fresh_graph_and_checks():
+    """A fresh default graph, no leftover default sessions, and per-kernel output checks."""
+    _session._default_session_stack.reset()
+    tf.reset_default_graph()
+    old = _session.CHECK_OUTPUTS
+    _session.CHECK_OUTPUTS = True
+    np.random.seed(0)
+    yield
+    _session.CHECK_OUTPUTS = old
+    for s in list(_session._default_session_stack.stack):
+        try:
+            s.close()
+        except Exception:
+            pass
+    _session._default_session_stack.reset()
+    tf.reset_default_graph()
