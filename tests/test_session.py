@@ -672,3 +672,24 @@ def test_feeding_array_into_assign_copies_it():
         sess.run(set_v, {p: arr})
         arr[0] = 99.0
         assert sess.run(v).tolist() == [1.0, 2.0]
+
+
+def test_register_fetch_and_feed_conversion_functions():  # testRegisterFetchAndFeedConversionFunctions
+    from tfsess.session import register_session_run_conversion_functions, _REGISTERED_CONVERSIONS
+
+    class SquaredTensor:
+        def __init__(self, tensor):
+            self.sq = tf.square(tensor)
+
+    try:
+        register_session_run_conversion_functions(
+            SquaredTensor, lambda st: ([st.sq], lambda v: v[0]), lambda st, v: [(st.sq, v)])
+        with pytest.raises(ValueError, match="has already been registered"):
+            register_session_run_conversion_functions(SquaredTensor, lambda st: ([st.sq], lambda v: v[0]))
+        with tf.Session() as sess:
+            squared = SquaredTensor(tf.constant([1.0, 2.0]))
+            assert sess.run(squared).tolist() == [1.0, 4.0]
+            assert sess.run([squared])[0].tolist() == [1.0, 4.0]
+            assert sess.run(squared.sq, {squared: [5.0, 6.0]}).tolist() == [5.0, 6.0]
+    finally:
+        _REGISTERED_CONVERSIONS.pop(SquaredTensor, None)

@@ -56,6 +56,15 @@ from .session import Session, InteractiveSession, get_default_session  # noqa: E
 from .config import ConfigProto, GPUOptions, GraphOptions, OptimizerOptions, RunOptions, RunMetadata  # noqa: E402
 from .gradients import gradients, hessians, UnconnectedGradients, AggregationMethod  # noqa: E402
 from . import nn, math, random, strings, initializers, debugging, train  # noqa: E402
+from . import layers, summary  # noqa: E402
+
+
+def __getattr__(name):
+    """tf.Summary / tf.Event: TensorBoard's protobuf classes, loaded on first use (needs the `summary` extra)."""
+    if name in ("Summary", "Event"):
+        return getattr(summary, name)
+    raise AttributeError("module 'tfsess' has no attribute %r" % name)
+
 
 newaxis = None
 mul = multiply

@@ -232,6 +232,10 @@ class PlaceholderWithDefault(OpDef):
     def kernel(x):
         return x
 
+    @classmethod
+    def constant_fold(cls, op, values):
+        return None  # it can be fed, so its value is never known while building (TF's constant_value agrees)
+
     @staticmethod
     def grad(op, g):
         return [g]
@@ -1345,7 +1349,15 @@ class StridedSliceGrad(OpDef):
 
     type_name = "StridedSliceGrad"
     kernel_attrs = ("spec",)
-    grad = None
+
+    @staticmethod
+    def grad(op, gg):
+        """Linear in dy: its gradient is the same slice of the incoming gradient (TF's rule)."""
+        b, e, st = op.inputs[1:4]
+        with op_scope(None, "StridedSlice", [gg]) as s:
+            sliced = s.make(StridedSlice, [gg, b, e, st], {"T": gg.dtype, "Index": b.dtype,
+                                                           "spec": op.get_attr("spec")})._outputs[0]
+        return [None, None, None, None, sliced]
 
     @staticmethod
     def dtype(op):
@@ -1512,7 +1524,30 @@ class Select(OpDef):
 
 
 class SelectV2(Select):
+    """tf.where_v2: condition, x and y broadcast against each other (NumPy rules, no row picking)."""
+
     type_name = "SelectV2"
+
+    @staticmethod
+    def shape(op, c, x, y):
+        from .shapes import broadcast_dims
+        return broadcast_dims(c, broadcast_dims(x, y, op.name, op.type), op.name, op.type)
+
+    @staticmethod
+    def kernel(c, x, y):
+        try:
+            return np.where(c, x, y)
+        except ValueError:
+            raise InvalidArgumentError(None, None, "condition %s, then %s, and else %s must be broadcastable"
+                                       % (fmt_dims(np.shape(c)), fmt_dims(np.shape(x)), fmt_dims(np.shape(y)))) \
+                from None
+
+    @staticmethod
+    def grad(op, g):
+        from .math_ops import sum_to_shape_of
+        c, x, y = op.inputs
+        z = zeros_like(g)
+        return [None, sum_to_shape_of(where_v2(c, g, z), x), sum_to_shape_of(where_v2(c, z, g), y)]
 
 
 class Where(OpDef):
@@ -1540,9 +1575,14 @@ def where(condition, x=None, y=None, name=None) -> Tensor:
         with op_scope(name, "Where", [condition]) as s:
             c = s.convert(condition, "input")
             return s.make(Where, [c], {"T": c.dtype})._outputs[0]
+    return _select(Select, condition, x, y, name)
+
+
+def _select(opdef, condition, x, y, name):
+    """Build Select (TF1 tf.where) or SelectV2 (tf.where_v2) with TF's argument conversion."""
     if x is None or y is None:
         raise ValueError("x and y must both be non-None or both be None.")
-    with op_scope(name, "Select", [condition, x, y]) as s:
+    with op_scope(name, opdef.type_name, [condition, x, y]) as s:
         c = s.convert(condition, "condition")
         if c.dtype.base_dtype is not _dtypes.bool:
             raise TypeError("Value passed to parameter 'condition' has DataType %s not in list of allowed "
@@ -1554,12 +1594,15 @@ def where(condition, x=None, y=None, name=None) -> Tensor:
         else:
             yt = s.convert(y, "e", dtype=xt.dtype.base_dtype) if not isinstance(y, Tensor) else y
         from .opdef import same_dtype
-        same_dtype("Select", [("t", xt), ("e", yt)])
-        return s.make(Select, [c, xt, yt], {"T": xt.dtype})._outputs[0]
+        same_dtype(opdef.type_name, [("t", xt), ("e", yt)])
+        return s.make(opdef, [c, xt, yt], {"T": xt.dtype})._outputs[0]
 
 
 def where_v2(condition, x=None, y=None, name=None) -> Tensor:
-    return where(condition, x, y, name)
+    """tf.where_v2: like tf.where, but condition, x and y broadcast against each other (SelectV2)."""
+    if x is None and y is None:
+        return where(condition, name=name)
+    return _select(SelectV2, condition, x, y, name)
 
 
 class Cast(OpDef):
@@ -1583,8 +1626,7 @@ class Cast(OpDef):
         x = np.asarray(x)
         if x.dtype == object:
             raise InvalidArgumentError(None, None, "Cast string to %s is not supported" % DstT.name)
-        with np.errstate(invalid="ignore"):
-            return x.astype(DstT._np)
+        return x.astype(DstT._np)
 
     @staticmethod
     def grad(op, g):

@@ -114,7 +114,9 @@ class Switch(OpDef):
             return [None, None]
         zf = g_false if g_false is not None else _a.zeros_like(op.outputs[0])
         zt = g_true if g_true is not None else _a.zeros_like(op.outputs[1])
-        return [merge([zf, zt])[0], None]
+        m = merge([zf, zt])[0]
+        m.op._attrs["_pred"] = op.inputs[1]  # Merge.grad switches on it (second derivatives)
+        return [m, None]
 
 
 class Merge(OpDef):

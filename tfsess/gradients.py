@@ -70,22 +70,23 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
     stops = set()
     for s in _as_list(stop_gradients) if stop_gradients is not None else []:
         stops.add(s._ref() if hasattr(s, "_ref") else s)
-    if grad_ys is not None:
-        grad_ys = _as_list(grad_ys)
-        if len(grad_ys) != len(ys):
-            raise ValueError("Length mismatch. Passed %d grad_ys for %d ys" % (len(grad_ys), len(ys)))
-    else:
-        grad_ys = [None] * len(ys)
+    grad_ys = _as_list(grad_ys) if grad_ys is not None else [None] * len(ys)
     unconnected = UnconnectedGradients(unconnected_gradients) if not isinstance(
         unconnected_gradients, UnconnectedGradients) else unconnected_gradients
     g = _graph_of(ys + xs)
     with g.as_default(), op_scope(name, "gradients") as sc:
+        if len(grad_ys) != len(ys):  # inside the scope: a failed call uses up its name, as in TF
+            raise ValueError("Length mismatch. Passed %d grad_ys for %d ys" % (len(grad_ys), len(ys)))
         saved_stack = g._name_stack
         g._name_stack = sc.name
         try:
-            return _gradients_in_scope(g, ys, xs, grad_ys, stops, unconnected)
+            results = _gradients_in_scope(g, ys, xs, grad_ys, stops, unconnected)
         finally:
             g._name_stack = saved_stack
+    if unconnected is UnconnectedGradients.ZERO:  # TF makes these after leaving the gradients scope
+        with g.as_default():
+            results = [_a.zeros_like(x) if gx is None else gx for x, gx in zip(xs, results)]
+    return results
 
 
 def _gradients_in_scope(g, ys, xs, grad_ys, stops, unconnected):
@@ -193,8 +194,6 @@ def _gradients_in_scope(g, ys, xs, grad_ys, stops, unconnected):
         gx = _aggregate(pending.get(x))
         if gx is not None:
             pending[x] = [gx]
-        if gx is None and unconnected is UnconnectedGradients.ZERO:
-            gx = _a.zeros_like(x)
         results.append(gx)
     return results
 

@@ -102,6 +102,9 @@ class Tensor:
     def consumers(self) -> list:
         return list(self._consumers)
 
+    def _graph_is(self, graph) -> bool:
+        return self._op._graph is graph
+
     def eval(self, feed_dict=None, session=None):
         """Run this tensor in `session` (or the default session) and return its value."""
         from .session import _eval_using_default_session
@@ -121,14 +124,8 @@ class Tensor:
         return 'Tensor("%s", shape=%s, dtype=%s%s)' % (self.name, self._shape, self._dtype.name, dev)
 
     # --- Python protocol (TF1 graph mode) ---------------------------------------------
-    def __hash__(self):
-        return id(self)
-
-    def __eq__(self, other):
-        return self is other
-
-    def __ne__(self, other):
-        return self is not other
+    # `==` and hash are object identity (TF1 semantics), inherited from object for C-speed dict lookups.
+    __array_ufunc__ = None  # `ndarray + tensor` defers to the tensor's reflected operator
 
     def __bool__(self):
         raise OperatorNotAllowedInGraphError(
@@ -283,6 +280,9 @@ class Operation:
     def traceback(self):
         return [self._location]
 
+    def _graph_is(self, graph) -> bool:
+        return self._graph is graph
+
     def get_attr(self, name: str):
         try:
             return self._attrs[name]
@@ -302,15 +302,6 @@ class Operation:
 
     def __str__(self):
         return str(self.node_def)
-
-    def __hash__(self):
-        return id(self)
-
-    def __eq__(self, other):
-        return self is other
-
-    def __ne__(self, other):
-        return self is not other
 
     def __reduce__(self):
         raise TypeError("Operations are graph elements and cannot be pickled.")

@@ -34,17 +34,15 @@ _pyabs, _pyrange, _pyround, _pypow = builtins.abs, builtins.range, builtins.roun
 
 def _unbroadcast(g, shape):
     """Sum `g` down to `shape` (the inverse of NumPy broadcasting)."""
-    g = np.asarray(g)
-    shape = tuple(int(s) for s in shape)
-    if g.shape == shape:
+    if type(shape) is not tuple:
+        shape = tuple(shape.tolist()) if type(shape) is np.ndarray else tuple(int(s) for s in shape)
+    gs = np.shape(g)
+    if gs == shape:
         return g
-    extra = g.ndim - len(shape)
-    if extra:
-        g = g.sum(axis=tuple(_pyrange(extra)), dtype=g.dtype)
-    axes = tuple(i for i, s in enumerate(shape) if s == 1 and g.shape[i] != 1)
-    if axes:
-        g = g.sum(axis=axes, keepdims=True, dtype=g.dtype)
-    return g
+    extra = len(gs) - len(shape)
+    axes = tuple(_pyrange(extra)) + tuple(i + extra for i, s in enumerate(shape) if s == 1 and gs[i + extra] != 1)
+    g = np.asarray(g)
+    return np.add.reduce(g, axis=axes, dtype=g.dtype).reshape(shape)
 
 
 class SumToShape(OpDef):
@@ -63,18 +61,51 @@ class SumToShape(OpDef):
     def kernel(g, shape):
         return _unbroadcast(g, shape)
 
+    @classmethod
+    def bind(cls, op, session):
+        known = constant_value(op._inputs[1])
+        if known is None:
+            return _unbroadcast
+        target = tuple(int(v) for v in np.reshape(known, [-1]))
+
+        def to_known_shape(g, shape):
+            return g if np.shape(g) == target else _unbroadcast(g, target)
+        return to_known_shape
+
     @staticmethod
     def grad(op, gg):
         return [_aops.broadcast_to(gg, _shape(op.inputs[0])), None]
 
 
-def sum_to_shape_of(g: Tensor, x: Tensor) -> Tensor:
-    """`g` summed down to `x`'s shape; no op at all when the static shapes already agree."""
+def _never_broadcast(x: Tensor, others) -> bool:
+    """True if `x` cannot have been broadcast against `others`: for every axis, x's size is a known
+    size other than 1, or every other input has size 1 there (or lacks the axis)."""
+    xd = x.shape._dims
+    if xd is None:
+        return False
+    ods = [o.shape._dims for o in others]
+    if any(od is None or len(od) > len(xd) for od in ods):
+        return False
+    for i, d in enumerate(xd):
+        if d is not None and d != 1:
+            continue
+        for od in ods:
+            j = i - (len(xd) - len(od))
+            if j >= 0 and od[j] != 1:
+                return False
+    return True
+
+
+def sum_to_shape_of(g: Tensor, x: Tensor, others=()) -> Tensor:
+    """`g` summed down to `x`'s shape; no op at all when the static shapes show no broadcasting
+    happened (`others`: the op's other inputs, which x was broadcast against)."""
     gd, xd = g.shape._dims, x.shape._dims
     if gd is not None and xd is not None and gd == xd and None not in gd:
         return g
     if gd is not None and xd is not None and len(gd) == len(xd) and all(
             a == b or (b is not None and b != 1 and a is None) for a, b in zip(gd, xd)) and None not in xd:
+        return g
+    if others and _never_broadcast(x, others):
         return g
     with op_scope(None, "SumToShape", [g]) as s:
         if xd is not None and None not in xd:
@@ -85,10 +116,11 @@ def sum_to_shape_of(g: Tensor, x: Tensor) -> Tensor:
 
 
 class ReduceGrad(OpDef):
-    """Gradient helper: broadcast the gradient of a reduction back to the reduced input's shape."""
+    """Gradient helper: broadcast the gradient of a reduction back to the reduced input's shape
+    (divided by the number of reduced elements for a mean)."""
 
     type_name = "ReduceGrad"
-    kernel_attrs = ("keep_dims",)
+    kernel_attrs = ("keep_dims", "mean")
 
     @staticmethod
     def shape(op, g, s, a):
@@ -96,26 +128,37 @@ class ReduceGrad(OpDef):
         return None if v is None else tuple(v)
 
     @staticmethod
-    def kernel(g, shape, axes, keep_dims):
-        shape = tuple(int(v) for v in shape)
+    def kernel(g, shape, axes, keep_dims, mean):
+        shape = tuple(shape.tolist()) if type(shape) is np.ndarray else tuple(int(v) for v in shape)
         g = np.asarray(g)
+        nd = len(shape)
+        ax = _axes_tuple(axes, nd) if nd else ()
+        if mean:
+            n = 1
+            for i in ax:
+                n *= shape[i]
+            g = g / g.dtype.type(n)
+        if g.ndim == 0:
+            return np.full(shape, g, dtype=g.dtype)
         if not keep_dims:
-            nd = len(shape)
-            ax = _axes_tuple(axes, nd)
-            keep = [1 if i in ax else shape[i] for i in _pyrange(nd)]
-            g = g.reshape(keep)
+            g = g.reshape([1 if i in ax else shape[i] for i in _pyrange(nd)])
         return np.broadcast_to(g, shape)
 
     @staticmethod
     def grad(op, gg):
-        return [reduce_sum(gg, op.inputs[2], keepdims=op.get_attr("keep_dims")), None, None]
+        out = reduce_sum(gg, op.inputs[2], keepdims=op.get_attr("keep_dims"))
+        if op.get_attr("mean"):
+            n = cast(_size(op.outputs[0]) // maximum(_size(op.inputs[0]), 1), out.dtype.base_dtype)
+            out = realdiv(out, n)
+        return [out, None, None]
 
 
-def _reduce_grad(g, x, axes, keep_dims):
+def _reduce_grad(g, x, axes, keep_dims, mean=False):
     with op_scope(None, "ReduceGrad", [g]) as s:
         xd = x.shape._dims
         target = constant(np.array(xd, np.int32), name="shape") if xd is not None and None not in xd else _shape(x)
-        return s.make(ReduceGrad, [g, target, axes], {"T": g.dtype, "keep_dims": keep_dims})._outputs[0]
+        return s.make(ReduceGrad, [g, target, axes], {"T": g.dtype, "keep_dims": keep_dims,
+                                                      "mean": mean})._outputs[0]
 
 
 def _axes_tuple(axes, nd):
@@ -154,7 +197,7 @@ class AddV2(_Binary):
     @staticmethod
     def grad(op, g):
         x, y = op.inputs
-        return [sum_to_shape_of(g, x), sum_to_shape_of(g, y)]
+        return [sum_to_shape_of(g, x, [y]), sum_to_shape_of(g, y, [x])]
 
 
 class Add(AddV2):
@@ -171,7 +214,7 @@ class Sub(_Binary):
     @staticmethod
     def grad(op, g):
         x, y = op.inputs
-        return [sum_to_shape_of(g, x), sum_to_shape_of(negative(g), y)]
+        return [sum_to_shape_of(g, x, [y]), sum_to_shape_of(negative(g), y, [x])]
 
 
 class Mul(_Binary):
@@ -181,7 +224,7 @@ class Mul(_Binary):
     @staticmethod
     def grad(op, g):
         x, y = op.inputs
-        return [sum_to_shape_of(multiply(g, y), x), sum_to_shape_of(multiply(x, g), y)]
+        return [sum_to_shape_of(multiply(g, y), x, [y]), sum_to_shape_of(multiply(x, g), y, [x])]
 
 
 class RealDiv(_Binary):
@@ -189,45 +232,39 @@ class RealDiv(_Binary):
     kernel = staticmethod(np.true_divide)
 
     @staticmethod
-    def kernel(x, y):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.true_divide(x, y)
-
-    @staticmethod
     def grad(op, g):
         x, y = op.inputs
-        return [sum_to_shape_of(realdiv(g, y), x),
-                sum_to_shape_of(multiply(g, realdiv(realdiv(negative(x), y), y)), y)]
+        return [sum_to_shape_of(realdiv(g, y), x, [y]),
+                sum_to_shape_of(multiply(g, realdiv(realdiv(negative(x), y), y)), y, [x])]
 
 
 def _int_zero_check(y):
-    if np.any(np.asarray(y) == 0):
+    if (np.asarray(y) == 0).any():
         raise InvalidArgumentError(None, None, "Integer division by zero")
+
+
+def _checked_int_div(fn):
+    """An integer division kernel that raises TF's error instead of NumPy's silent 0."""
+    def k(x, y):
+        if np.count_nonzero(y) != np.size(y):
+            raise InvalidArgumentError(None, None, "Integer division by zero")
+        return fn(x, y)
+    return k
 
 
 class FloorDiv(_Binary):
     type_name = "FloorDiv"
     grad = None
+    kernel = staticmethod(np.floor_divide)
 
-    @staticmethod
-    def kernel(x, y):
-        if np.asarray(x).dtype.kind in "iu":
-            _int_zero_check(y)
-            return np.floor_divide(x, y)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.floor_divide(x, y)
+    @classmethod
+    def bind(cls, op, session):
+        return _checked_int_div(cls.kernel) if op._inputs[0]._dtype.is_integer else cls.kernel
 
 
-class FloorMod(_Binary):
+class FloorMod(FloorDiv):
     type_name = "FloorMod"
-
-    @staticmethod
-    def kernel(x, y):
-        if np.asarray(x).dtype.kind in "iu":
-            _int_zero_check(y)
-            return np.mod(x, y)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.mod(x, y)
+    kernel = staticmethod(np.mod)
 
     @staticmethod
     def grad(op, g):
@@ -249,12 +286,18 @@ class TruncateDiv(_Binary):
 class Pow(_Binary):
     type_name = "Pow"
 
-    @staticmethod
-    def kernel(x, y):
-        if np.asarray(x).dtype.kind in "iu" and np.any(np.asarray(y) < 0):
-            raise InvalidArgumentError(None, None, "Integers to negative integer powers are not allowed")
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+    kernel = staticmethod(np.power)
+
+    @classmethod
+    def bind(cls, op, session):
+        if not op._inputs[0]._dtype.is_integer:
+            return np.power
+
+        def int_pow(x, y):
+            if (np.asarray(y) < 0).any():
+                raise InvalidArgumentError(None, None, "Integers to negative integer powers are not allowed")
             return np.power(x, y)
+        return int_pow
 
     @staticmethod
     def grad(op, g):
@@ -558,13 +601,6 @@ def _unary(opdef, x, name, default=None):
         return s.make(opdef, [t], {"T": t.dtype.base_dtype})._outputs[0]
 
 
-def _errstate_kernel(fn):
-    def k(x):
-        with np.errstate(all="ignore"):
-            return fn(x)
-    return staticmethod(k)
-
-
 class Neg(_Unary):
     type_name = "Neg"
     allowed = "signed"
@@ -598,7 +634,7 @@ class Square(_Unary):
 class Sqrt(_Unary):
     type_name = "Sqrt"
     allowed = "float"
-    kernel = _errstate_kernel(np.sqrt)
+    kernel = staticmethod(np.sqrt)
 
     @staticmethod
     def grad(op, g):
@@ -612,8 +648,7 @@ class Rsqrt(_Unary):
 
     @staticmethod
     def kernel(x):
-        with np.errstate(all="ignore"):
-            return np.reciprocal(np.sqrt(x))
+        return np.reciprocal(np.sqrt(x))
 
     @staticmethod
     def grad(op, g):
@@ -624,7 +659,7 @@ class Rsqrt(_Unary):
 class Exp(_Unary):
     type_name = "Exp"
     allowed = "float"
-    kernel = _errstate_kernel(np.exp)
+    kernel = staticmethod(np.exp)
 
     @staticmethod
     def grad(op, g):
@@ -634,7 +669,7 @@ class Exp(_Unary):
 class Expm1(_Unary):
     type_name = "Expm1"
     allowed = "float"
-    kernel = _errstate_kernel(np.expm1)
+    kernel = staticmethod(np.expm1)
 
     @staticmethod
     def grad(op, g):
@@ -644,7 +679,7 @@ class Expm1(_Unary):
 class Log(_Unary):
     type_name = "Log"
     allowed = "float"
-    kernel = _errstate_kernel(np.log)
+    kernel = staticmethod(np.log)
 
     @staticmethod
     def grad(op, g):
@@ -654,7 +689,7 @@ class Log(_Unary):
 class Log1p(_Unary):
     type_name = "Log1p"
     allowed = "float"
-    kernel = _errstate_kernel(np.log1p)
+    kernel = staticmethod(np.log1p)
 
     @staticmethod
     def grad(op, g):
@@ -665,7 +700,7 @@ class Log1p(_Unary):
 class Sin(_Unary):
     type_name = "Sin"
     allowed = "float"
-    kernel = _errstate_kernel(np.sin)
+    kernel = staticmethod(np.sin)
 
     @staticmethod
     def grad(op, g):
@@ -675,7 +710,7 @@ class Sin(_Unary):
 class Cos(_Unary):
     type_name = "Cos"
     allowed = "float"
-    kernel = _errstate_kernel(np.cos)
+    kernel = staticmethod(np.cos)
 
     @staticmethod
     def grad(op, g):
@@ -685,7 +720,7 @@ class Cos(_Unary):
 class Tan(_Unary):
     type_name = "Tan"
     allowed = "float"
-    kernel = _errstate_kernel(np.tan)
+    kernel = staticmethod(np.tan)
 
     @staticmethod
     def grad(op, g):
@@ -744,8 +779,9 @@ class Sigmoid(_Unary):
 
     @staticmethod
     def kernel(x):
-        with np.errstate(over="ignore"):
-            return (1 / (1 + np.exp(-np.asarray(x)))).astype(np.asarray(x).dtype, copy=False)
+        x = np.asarray(x)
+        one = x.dtype.type(1)
+        return one / (one + np.exp(-x))
 
     @staticmethod
     def grad(op, g):
@@ -810,10 +846,7 @@ class Ceil(_Unary):
 class Reciprocal(_Unary):
     type_name = "Reciprocal"
 
-    @staticmethod
-    def kernel(x):
-        with np.errstate(divide="ignore"):
-            return np.reciprocal(x)
+    kernel = staticmethod(np.reciprocal)
 
     @staticmethod
     def grad(op, g):
@@ -1213,6 +1246,11 @@ class _Reduce(OpDef):
     def bind(cls, op, session):
         keep = op._attrs["keep_dims"]
         fn = cls.reduce
+        const_axes = constant_value(op._inputs[1])
+        rank = op._inputs[0]._shape.ndims
+        if const_axes is not None and rank is not None:
+            ax = () if rank == 0 else tuple(sorted({int(a) % rank for a in np.reshape(const_axes, [-1])}))
+            return lambda x, axes: fn(x, ax, keep)
 
         def k(x, axes):
             x = np.asarray(x)
@@ -1248,30 +1286,21 @@ class Mean(_Reduce):
 
     @staticmethod
     def reduce(x, ax, keep):
+        x = np.asarray(x)
         if x.dtype.kind in "iu":
             n = int(np.prod([x.shape[a] for a in ax])) if ax != () or x.ndim == 0 else 1
             s = np.sum(x, axis=ax, keepdims=keep, dtype=np.int64)
             if n == 0:
                 return np.zeros(np.shape(s), dtype=x.dtype)
             return (np.trunc(s / n)).astype(x.dtype)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.mean(x, axis=ax, keepdims=keep, dtype=x.dtype)
+        s = np.add.reduce(x, axis=ax, keepdims=keep, dtype=x.dtype)
+        n = x.size // np.size(s) if np.size(s) else 1
+        return s / x.dtype.type(n)
 
     @staticmethod
     def grad(op, g):
         x, axes = op.inputs
-        y = op.outputs[0]
-        g_full = _reduce_grad(g, x, axes, op.get_attr("keep_dims"))
-        xn, yn = x.shape.num_elements(), y.shape.num_elements()
-        if xn is not None and yn is not None and yn:
-            factor = constant(xn // yn if xn % yn == 0 else xn / yn, dtype=g.dtype.base_dtype)
-        else:
-            factor = cast(_pymaximum_size(_size(x), _size(y)), g.dtype.base_dtype)
-        return [realdiv(g_full, factor), None]
-
-
-def _pymaximum_size(a, b):
-    return floordiv(a, maximum(b, 1))
+        return [_reduce_grad(g, x, axes, op.get_attr("keep_dims"), mean=True), None]
 
 
 class Max(_Reduce):
@@ -1339,11 +1368,38 @@ class ProdOthers(OpDef):
     """Gradient helper: for each element, the product of the other elements in its reduction group."""
 
     type_name = "ProdOthers"
-    grad = None
 
     @staticmethod
     def shape(op, d, a):
         return d
+
+    @staticmethod
+    def grad(op, gg):
+        """d/dx[k] of sum_j gg[j] * others[j] = sum_{j != k} gg[j] * prod_{i not in {j, k}} x[i] (same group).
+
+        Exact with zeros (no division): row k of an [n, n] copy of each group, with x[k] set to 1, gives
+        those products by ProdOthers along the last axis. Costs n^2 per group (second derivatives only).
+        """
+        x, axes = op.inputs
+        ax, r = constant_value(axes), x.shape.ndims
+        if ax is None or r is None:
+            raise LookupError("No gradient defined for operation '%s' (op type: ProdOthers) with a non-constant "
+                              "axis or an input of unknown rank" % op.name)
+        red = sorted({int(a) % r for a in np.reshape(ax, [-1])}) if r else []
+        rest = [i for i in _pyrange(r) if i not in red]
+        perm = constant(np.array(rest + red, np.int32))
+        xt = _aops.transpose(x, perm)
+        flat_shape = _aops.concat([_aops.slice(_shape(xt), [0], [len(rest)]), [-1]], 0)
+        xf = reshape(xt, flat_shape)                                   # [..., n]
+        gf = reshape(_aops.transpose(gg, perm), flat_shape)
+        n = _shape(xf)[-1]
+        eye = _aops.one_hot(range(n), n, dtype=x.dtype.base_dtype)
+        off = subtract(constant(1, dtype=x.dtype.base_dtype), eye)
+        rows = add(multiply(_aops.expand_dims(xf, -2), off), eye)     # [..., k, i]: x with x[k] -> 1
+        with op_scope(None, "ProdOthers", [rows]) as s:
+            prods = s.make(ProdOthers, [rows, constant(np.array([-1], np.int32))], {"T": x.dtype})._outputs[0]
+        gx = reduce_sum(multiply(multiply(_aops.expand_dims(gf, -1), prods), off), -2)
+        return [_aops.transpose(reshape(gx, _shape(xt)), invert_permutation(perm)), None]
 
     @staticmethod
     def kernel(x, axes):

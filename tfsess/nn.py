@@ -3,5 +3,9 @@ from .nn_ops import *  # noqa: F401,F403
 from .nn_ops import __all__ as _nn_all
 from .math_ops import sigmoid, tanh  # noqa: F401
 from .array_ops import stop_gradient  # noqa: F401
+from .nn_conv import *  # noqa: F401,F403
+from .nn_conv import __all__ as _conv_all
+from .nn_impl import *  # noqa: F401,F403
+from .nn_impl import __all__ as _impl_all
 
-__all__ = list(_nn_all)
+__all__ = list(_nn_all) + list(_conv_all) + list(_impl_all)

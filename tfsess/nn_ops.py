@@ -124,7 +124,11 @@ class EluGrad(_ActivationGrad):
     def kernel(g, y):
         return np.where(y > 0, g, g * (y + 1)).astype(np.asarray(g).dtype)
 
-    grad = None
+    @staticmethod
+    def grad(op, gg):
+        g, y = op.inputs
+        return [_act_grad(EluGrad, gg, y),
+                _a.where(_m.less(y, _a.zeros_like(y)), _m.multiply(gg, g), _a.zeros_like(y))]
 
 
 class Selu(_Activation):
@@ -360,16 +364,23 @@ class SoftmaxCrossEntropyWithLogits(OpDef):
                 raise InvalidArgumentError(None, None, "logits and labels must be broadcastable: logits_size=%s "
                                            "labels_size=%s" % (fmt_dims(np.shape(features)),
                                                                fmt_dims(np.shape(labels)))) from None
-        logp = _np_log_softmax(features)
+        features = np.asarray(features)
+        shifted = features - np.max(features, axis=-1, keepdims=True)
+        e = np.exp(shifted)
+        s = np.sum(e, axis=-1, keepdims=True)
+        logp = shifted - np.log(s)
         loss = -np.sum(labels * logp, axis=-1)
-        backprop = np.exp(logp) - labels
-        return loss.astype(np.asarray(features).dtype), backprop.astype(np.asarray(features).dtype)
+        backprop = e / s - labels
+        return loss.astype(features.dtype, copy=False), backprop.astype(features.dtype, copy=False)
 
     @staticmethod
     def grad(op, g_loss, g_backprop):
         bp = op.outputs[1]
         gx = _m.multiply(_a.expand_dims(g_loss, -1), bp)
         glabels = _m.multiply(_a.expand_dims(g_loss, -1), _m.negative(log_softmax(op.inputs[0])))
+        if _has_gradient(g_backprop):  # backprop = softmax(logits) - labels is used (second derivatives)
+            gx = _m.add(gx, _softmax_backprop_grad(op.inputs[0], g_backprop))
+            glabels = _m.subtract(glabels, g_backprop)
         return [gx, glabels]
 
 
@@ -414,7 +425,21 @@ class SparseSoftmaxCrossEntropyWithLogits(OpDef):
 
     @staticmethod
     def grad(op, g_loss, g_backprop):
-        return [_m.multiply(_a.expand_dims(g_loss, -1), op.outputs[1]), None]
+        gx = _m.multiply(_a.expand_dims(g_loss, -1), op.outputs[1])
+        if _has_gradient(g_backprop):  # backprop = softmax(logits) - one_hot(labels) is used
+            gx = _m.add(gx, _softmax_backprop_grad(op.inputs[0], g_backprop))
+        return [gx, None]
+
+
+def _has_gradient(g) -> bool:
+    """False for no gradient, or the zeros tf.gradients fills in for an unused output."""
+    return g is not None and g.op.type != "ZerosLike"
+
+
+def _softmax_backprop_grad(logits, g):
+    """Gradient through softmax(logits) (the backprop output of the cross-entropy ops) for incoming g."""
+    sm = softmax(logits)
+    return _m.multiply(_m.subtract(g, _m.reduce_sum(_m.multiply(g, sm), -1, keepdims=True)), sm)
 
 
 def _flatten_outer(x):
@@ -572,8 +597,9 @@ class BiasAddGrad(OpDef):
     @staticmethod
     def grad(op, gg):
         g = op.inputs[0]
-        return [_m.multiply(_a.ones_like(g), gg) if op.get_attr("data_format") != "NCHW" else
-                _m.multiply(_a.ones_like(g), _a.reshape(gg, [-1, 1, 1]))]
+        if op.get_attr("data_format") == "NCHW":  # bias along axis 1: shape [1, C, 1, ...]
+            gg = _a.reshape(gg, _a.concat([[1, -1], _a.ones_like(_a.shape(g)[2:])], 0))
+        return [_m.multiply(_a.ones_like(g), gg)]
 
 
 def bias_add(value, bias, data_format=None, name=None) -> Tensor:

@@ -75,7 +75,8 @@ class OpDef:
         if cls.stateful or cls.needs_ctx or cls.kernel is OpDef.kernel:
             return None
         try:
-            out = cls.bind(op, None)(*values)
+            with np.errstate(all="ignore"):
+                out = cls.bind(op, None)(*values)
         except Exception:
             return None
         return out[0] if isinstance(out, tuple) else out
@@ -124,6 +125,9 @@ def NotDifferentiable(op_type):  # noqa: N802  (TF's spelling)
     """Declare that ops of `op_type` have no gradient."""
     if not isinstance(op_type, str):
         raise TypeError("op_type must be a string")
+    if op_type in GRADIENT_REGISTRY and op_type not in _builtin_grads_overridable:
+        raise KeyError("Registering two gradient with name '%s'! (Previous registration was in %s)"
+                       % (op_type, "tfsess"))
     GRADIENT_REGISTRY[op_type] = None
 
 
@@ -270,9 +274,9 @@ def constant_value(t: Tensor, _depth: int = 0):
         d = op._inputs[0]._shape._dims
         if d is None or (kind != "Rank" and None in d):
             return None
+        if kind == "Rank":  # Rank has no out_type attr: always int32
+            return np.array(len(d), np.int32)
         np_type = op._attrs["out_type"]._np
-        if kind == "Rank":
-            return np.array(len(d), np_type)
         if kind == "Size":
             return np.array(int(np.prod(d, dtype=np.int64)), np_type)
         return np.array(d, np_type)

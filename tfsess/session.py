@@ -16,10 +16,12 @@ from . import dtypes as _dtypes
 from .config import ConfigProto
 from .errors import FailedPreconditionError, InvalidArgumentError, NotFoundError, OpError
 from .graph import Graph, Operation, Tensor, _DefaultStack, get_default_graph
+from .opdef import constant_value
 from .traversal import ops_needed
 from .variables import rollback
 
-__all__ = ["Session", "InteractiveSession", "BaseSession", "get_default_session", "DEAD"]
+__all__ = ["Session", "InteractiveSession", "BaseSession", "get_default_session", "DEAD",
+           "register_session_run_conversion_functions"]
 
 
 class _Dead:
@@ -114,8 +116,8 @@ def _compile(session, fetch_tensors, target_ops, fed: dict) -> "_CompiledPlan":
             continue
         if op._outputs and all(t in readers for t in op._outputs):
             continue
-        if op._type == "VariableV2":
-            continue
+        if op._type == "VariableV2" or (op._type == "NoOp" and not uses_dead):
+            continue  # a NoOp only orders its control inputs, which the plan runs anyway
         st = _Step()
         st.op = op
         refs = opdef.ref_inputs
@@ -129,6 +131,8 @@ def _compile(session, fetch_tensors, target_ops, fed: dict) -> "_CompiledPlan":
         st.ctrl = [c for c in op._control_inputs if c in needed_set]
         st.fn = opdef.bind(op, session)
         steps.append(st)
+    if not uses_dead:
+        steps = _fold_constants(steps, consts, readers, fed)
     has_state = any(st.ctx for st in steps)
     plan = _CompiledPlan()
     plan.session = session
@@ -144,13 +148,50 @@ def _compile(session, fetch_tensors, target_ops, fed: dict) -> "_CompiledPlan":
     return plan
 
 
+_FOLD_MAX_ELEMENTS = 1 << 16
+
+
+def _fold_constants(steps, consts, readers, fed):
+    """Precompute pure ops whose inputs are all constants (or whose value follows from static shapes),
+    as TF's graph optimizer does; the run then only executes what depends on feeds and variables."""
+    kept = []
+    for st in steps:
+        op = st.op
+        opdef = op._opdef
+        if opdef.stateful or opdef.needs_ctx or not op._outputs or any(t in fed for t in op._outputs):
+            kept.append(st)
+            continue
+        values = None
+        if op._type in ("Shape", "Size", "Rank"):
+            v = constant_value(op._outputs[0])
+            if v is not None:
+                values = (v,)
+        elif all(t in consts for t in st.ins):
+            try:
+                with np.errstate(all="ignore"):
+                    out = st.fn(*[consts[t] for t in st.ins])
+            except Exception:
+                out = None
+            if out is not None:
+                values = out if len(op._outputs) > 1 else (out,)
+        if values is None or any(np.size(v) > _FOLD_MAX_ELEMENTS for v in values):
+            kept.append(st)
+            continue
+        for t, v in zip(op._outputs, values):
+            if type(v) is np.ndarray and v.flags.writeable:
+                v.flags.writeable = False
+            consts[t] = v
+    return kept
+
+
 class _CompiledPlan:
     """A compiled run: `execute(feed_values)` returns the fetched (non-fed) tensor values in order."""
 
     def execute(self, feed_values):
         undo = {} if self.has_state else None
         try:
-            return self.run_fn(feed_values, undo)
+            with np.errstate(all="ignore"):  # TF gives inf/nan silently where NumPy would warn
+                return self.run_fn(feed_values, undo)
         except BaseException as exc:
             if undo:
                 rollback(self.session._variables, undo)
@@ -212,9 +253,10 @@ class _CompiledPlan:
 
     # -- interpreter: dead-branch aware (tf.cond) and for very large plans ----------------------
     def build_interpreter(self, slot_of, consts, uses_dead):
-        nslots = len(slot_of) + len(consts)
-        for t in consts:
-            slot_of[t] = len(slot_of)
+        nslots = len(slot_of)
+        for t in consts:  # a fresh slot each: a constant-folded tensor already has one in slot_of
+            slot_of[t] = nslots
+            nslots += 1
         const_init = [(slot_of[t], arr) for t, arr in consts.items()]
         readers = self.readers
         done_slot = {}
@@ -372,10 +414,38 @@ def _fetch_leaf(graph, x):
     return elem
 
 
+_REGISTERED_CONVERSIONS: dict = {}   # type -> (fetch_fn, feed_fn)
+
+
+def register_session_run_conversion_functions(tensor_type, fetch_function, feed_function=None,
+                                              feed_function_for_partial_run=None):
+    """Teach Session.run to fetch and feed objects of `tensor_type`.
+
+    fetch_function(obj) -> (list of fetches, fn(list of values) -> value);
+    feed_function(obj, value) -> list of (tensor, value) pairs.
+    """
+    for t in _REGISTERED_CONVERSIONS:
+        if issubclass(tensor_type, t):
+            raise ValueError("%s has already been registered so ignore it." % tensor_type)
+    _REGISTERED_CONVERSIONS[tensor_type] = (fetch_function, feed_function)
+
+
+def _registered(obj):
+    for t, fns in _REGISTERED_CONVERSIONS.items():
+        if isinstance(obj, t):
+            return fns
+    return None
+
+
 def _flatten_fetch(graph, fetch, leaves):
     """Append graph elements of `fetch` to `leaves`; return a template to rebuild the structure."""
     if fetch is None:
         raise TypeError('Argument `fetch` = None has invalid type "NoneType". Cannot be None')
+    if _REGISTERED_CONVERSIONS:
+        fns = _registered(fetch)
+        if fns is not None:
+            parts, contract = fns[0](fetch)
+            return ("custom", contract, [_flatten_fetch(graph, f, leaves) for f in parts])
     if isinstance(fetch, (Tensor, Operation, str, bytes)):
         leaves.append(_fetch_leaf(graph, fetch))
         return len(leaves) - 1
@@ -412,6 +482,8 @@ def _rebuild(template, values):
         return out
     if kind == "attrs":
         return template[1](**{f: _rebuild(t, values) for f, t in template[2]})
+    if kind == "custom":
+        return template[1]([_rebuild(t, values) for t in template[2]])
     raise AssertionError(kind)
 
 
@@ -510,6 +582,22 @@ class BaseSession:
                 self._notify()
                 return _outval(v[0])
         feeds = self._process_feeds(feed_dict) if feed_dict else {}
+        ft = type(fetches)
+        if (ft is Tensor or ft is Operation) and fetches._graph_is(graph) and not graph._unfetchable:
+            key = ((fetches,), frozenset(feeds))
+            plan = self._plans.get(key)
+            if plan is None:
+                plan = self._plan_for([fetches] if ft is Tensor else [], [fetches] if ft is Operation else [], feeds)
+                if len(self._plans) >= _PLAN_CACHE_SIZE:
+                    self._plans.pop(next(iter(self._plans)))
+                self._plans[key] = plan
+            computed = plan.execute([feeds[t] for t in plan.fed])
+            self._notify()
+            if ft is Operation:
+                return None
+            if fetches in feeds:
+                return feeds[fetches]
+            return _outval(computed[0])
         leaves = []
         template = _flatten_fetch(graph, fetches, leaves)
         out = self._run_leaves(leaves, feeds)
@@ -571,6 +659,10 @@ class BaseSession:
         graph = self._graph
         feeds = {}
         for key, val in feed_dict.items():
+            if type(key) is Tensor and key._op._graph is graph and not graph._unfeedable and (
+                    type(val) is np.ndarray or type(val) in (float, int, list)):
+                feeds[key] = _convert_feed(key, val)
+                continue
             for k, v in _flatten_feed_item(key, val):
                 try:
                     t = graph.as_graph_element(k, allow_tensor=True, allow_operation=False)
@@ -653,6 +745,10 @@ class _Device:
 
 def _flatten_feed_item(key, val):
     """feed_dict keys may be nested tuples of tensors with values of the same structure."""
+    if _REGISTERED_CONVERSIONS:
+        fns = _registered(key)
+        if fns is not None and fns[1] is not None:
+            return list(fns[1](key, val))
     if isinstance(key, tuple) and not hasattr(key, "_fields") and not isinstance(key, str):
         if not isinstance(val, (tuple, list)) or len(val) != len(key):
             raise ValueError("The feed value for a tuple key must have the same structure: %r" % (key,))
@@ -668,6 +764,10 @@ def _convert_feed(t: Tensor, val):
     dt = t._dtype.base_dtype
     np_t = dt._np
     vt = type(val)
+    if vt is np.ndarray and val.dtype.type is np_t:
+        d = t._shape._dims
+        if d is None or d == val.shape:
+            return val
     if vt is int or vt is bool:
         if dt is _dtypes.string:
             raise TypeError("Type of feed value %r with type %s is not compatible with Tensor type %s. Try "

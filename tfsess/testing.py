@@ -10,9 +10,13 @@ from .session import Session
 __all__ = ["check_grads", "numeric_gradients"]
 
 
-def numeric_gradients(sess, loss, inputs, values, delta):
-    """d loss / d input by central differences, for every element of every input."""
-    feed = {t: v.copy() for t, v in zip(inputs, values)}
+def numeric_gradients(sess, loss, inputs, values, delta, base_feed=None):
+    """d loss / d input by central differences, for every element of every input.
+
+    `base_feed` feeds the other placeholders `loss` needs (e.g. integer indices held constant).
+    """
+    feed = dict(base_feed or {})
+    feed.update({t: v.copy() for t, v in zip(inputs, values)})
     out = []
     for t, v in zip(inputs, values):
         g = np.zeros_like(v, dtype=np.float64)
@@ -71,7 +75,7 @@ def check_grads(fn, args, delta=1e-6, rtol=1e-5, atol=1e-6, seed=0, grad_inputs=
                     sym_vals.append(np.zeros(x.shape.as_list(), np.float64))
                 else:
                     sym_vals.append(np.asarray(sess.run(sv, feed), np.float64))
-            num_vals = numeric_gradients(sess, loss, xs, [args[i] for i in positions], delta)
+            num_vals = numeric_gradients(sess, loss, xs, [args[i] for i in positions], delta, feed)
     worst = 0.0
     for pos, a, b in zip(positions, sym_vals, num_vals):
         if a.shape != b.shape:

@@ -122,7 +122,8 @@ def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None
     if meta.get("format") != _FORMAT:
         raise ValueError("Not a MetaGraph written by tfsess (format %r)." % meta.get("format"))
     g = get_default_graph()
-    prefix = import_scope + "/" if import_scope else ""
+    # like TF's `with name_scope(import_scope)`: the scope is uniquified and marked as used
+    prefix = g.unique_name(import_scope) + "/" if import_scope else ""
     for rec in meta["ops"]:
         opdef = OP_REGISTRY.get(rec["type"])
         if opdef is None:

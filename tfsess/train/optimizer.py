@@ -262,8 +262,8 @@ class AdamOptimizer(Optimizer):
         g = get_default_graph()
         with g.control_dependencies(update_ops):
             b1p, b2p = self._get_beta_accumulators()
-            update_beta1 = assign(b1p, _m.multiply(b1p, self._beta1_t))
-            update_beta2 = assign(b2p, _m.multiply(b2p, self._beta2_t))
+            update_beta1 = assign(b1p, b1p * self._beta1_t)  # `*` as in TF: ops named Adam/mul, Adam/mul_1
+            update_beta2 = assign(b2p, b2p * self._beta2_t)
         return group(*update_ops + [update_beta1, update_beta2], name=name_scope)
 
 

@@ -141,8 +141,11 @@ class Saver:
             values[name] = _to_storable(np.asarray(arr))
         directory = os.path.dirname(save_path)
         if directory and not os.path.isdir(directory):
-            raise NotFoundError(None, None, "Failed to create a NewWriteableFile: %s.npz : No such file or "
-                                "directory" % save_path)
+            try:
+                os.makedirs(directory, exist_ok=True)  # as TF 2.x's compat.v1 Saver does
+            except OSError as err:
+                raise NotFoundError(None, None, "Failed to create a NewWriteableFile: %s.npz : %s"
+                                    % (save_path, err.strerror)) from None
         tmp = save_path + ".npz.tmp"
         with open(tmp, "wb") as f:
             np.savez(f, **values)
@@ -164,7 +167,10 @@ class Saver:
                     pass
         if write_state:
             directory = directory or "."
-            shown = [os.path.relpath(p, directory) if self._relative else p for p in self._last_checkpoints]
+            # TF stores paths relative to the directory when asked to, or when the directory itself is relative
+            relative = self._relative or not os.path.isabs(directory)
+            shown = [os.path.relpath(p, directory) if relative and not os.path.isabs(p) or self._relative else p
+                     for p in self._last_checkpoints]
             with open(_state_path(directory, latest_filename), "w") as f:
                 f.write('model_checkpoint_path: "%s"\n' % shown[-1])
                 for p in shown:

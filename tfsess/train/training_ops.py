@@ -52,6 +52,28 @@ class _ApplyOp(OpDef):
         update = cls.update
         kw = {a: op._attrs[a] for a in cls.kernel_attrs}
 
+        if n == 1:
+            var_op = var_ops[0]
+            gi = -1 if cls.grad_index is None else cls.grad_index - 1
+
+            def apply_one(undo, *values):
+                cur = store.get(var_op)
+                if cur is None:
+                    raise _uninitialized(var_op, op)
+                g = values[gi]
+                if np.shape(g) != cur.shape:
+                    raise InvalidArgumentError(None, op, "var and grad do not have the same shape%s %s"
+                                               % (fmt_dims(cur.shape), fmt_dims(np.shape(g))))
+                new = update(cur, *values, **kw)[0]
+                if type(new) is not np.ndarray or new.dtype != cur.dtype:
+                    new = np.array(new, dtype=cur.dtype)
+                if var_op not in undo:
+                    undo[var_op] = cur
+                new.flags.writeable = False
+                store[var_op] = new
+                return new
+            return apply_one
+
         def apply(undo, *values):
             cur = []
             for v in var_ops:
@@ -81,7 +103,10 @@ class ApplyGradientDescent(_ApplyOp):
 
     @staticmethod
     def update(var, alpha, delta):
-        return (var - _s(alpha, var) * delta,)
+        step = np.multiply(delta, _s(alpha, var))  # one fresh array, reused for the result
+        if type(step) is not np.ndarray or step.shape != var.shape:
+            return (var - step,)
+        return (np.subtract(var, step, out=step),)
 
 
 class ApplyMomentum(_ApplyOp):
