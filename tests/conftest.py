@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import tfsess as tf
+from tfsess import plan as _plan
 from tfsess import session as _session
 
 
@@ -12,11 +13,11 @@ def _fresh_graph_and_checks():
     """A fresh default graph, no leftover default sessions, and per-kernel output checks."""
     _session._default_session_stack.reset()
     tf.reset_default_graph()
-    old = _session.CHECK_OUTPUTS
-    _session.CHECK_OUTPUTS = True
+    old = _plan.CHECK_OUTPUTS
+    _plan.CHECK_OUTPUTS = True
     np.random.seed(0)
     yield
-    _session.CHECK_OUTPUTS = old
+    _plan.CHECK_OUTPUTS = old
     for s in list(_session._default_session_stack.stack):
         try:
             s.close()

@@ -104,7 +104,7 @@ class Switch(OpDef):
 
     @staticmethod
     def kernel(data, pred):
-        from .session import DEAD
+        from .plan import DEAD
         return (DEAD, data) if pred else (data, DEAD)
 
     @staticmethod
@@ -138,7 +138,7 @@ class Merge(OpDef):
 
     @staticmethod
     def kernel(*inputs):
-        from .session import DEAD
+        from .plan import DEAD
         for i, v in enumerate(inputs):
             if v is not DEAD:
                 return v, np.int32(i)

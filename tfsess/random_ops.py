@@ -172,7 +172,7 @@ def random_normal(shape, mean=0.0, stddev=1.0, dtype=_dtypes.float32, seed=None,
         mean_t = s.convert(mean, "mean", dtype=dtype)
         std_t = s.convert(stddev, "stddev", dtype=dtype)
         rnd = _random(RandomStandardNormal, shp, dtype, seed, s.scope)
-        return _m.add(_m.multiply(rnd, std_t), mean_t, name=s.scope)
+        return _m.add(rnd * std_t, mean_t, name=s.scope)
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=_dtypes.float32, seed=None, name=None) -> Tensor:
@@ -183,7 +183,7 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=_dtypes.float32, seed=No
         mean_t = s.convert(mean, "mean", dtype=dtype)
         std_t = s.convert(stddev, "stddev", dtype=dtype)
         rnd = _random(TruncatedNormal, shp, dtype, seed, s.scope)
-        return _m.add(_m.multiply(rnd, std_t), mean_t, name=s.scope)
+        return _m.add(rnd * std_t, mean_t, name=s.scope)
 
 
 def random_uniform(shape, minval=0, maxval=None, dtype=_dtypes.float32, seed=None, name=None) -> Tensor:
@@ -203,7 +203,7 @@ def random_uniform(shape, minval=0, maxval=None, dtype=_dtypes.float32, seed=Non
             with op_scope(None, "RandomUniformInt", [shp]) as s2:
                 return s2.make(RandomUniformInt, [shp, lo, hi], attrs)._outputs[0]
         rnd = _random(RandomUniform, shp, dtype, seed, s.scope)
-        return _m.add(_m.multiply(rnd, _m.subtract(hi, lo)), lo, name=s.scope)
+        return _m.add(rnd * (hi - lo), lo, name=s.scope)
 
 
 def random_shuffle(value, seed=None, name=None) -> Tensor:

@@ -1,8 +1,7 @@
-"""Session and InteractiveSession: fetch/feed rules, the default-session stack, and compiled run plans.
+"""Session and InteractiveSession: fetch/feed rules, the default-session stack, eval/run helpers.
 
-`run` compiles a plan once per (fetches, fed tensors) and reuses it: the needed ops (one iterative walk)
-become straight-line Python calling each op's bound NumPy kernel, dropping intermediates after their
-last use. Variable values live in the session; a failed run rolls every variable back.
+`run` looks up (or builds) the Plan for its (fetches, fed tensors) and executes it (tfsess/plan.py).
+Variable values live in the session; a failed run rolls every variable back.
 """
 from __future__ import annotations
 
@@ -16,383 +15,19 @@ from . import dtypes as _dtypes
 from .config import ConfigProto
 from .errors import FailedPreconditionError, InvalidArgumentError, NotFoundError, OpError
 from .graph import Graph, Operation, Tensor, _DefaultStack, get_default_graph
-from .opdef import constant_value
-from .traversal import ops_needed
-from .variables import rollback
+from .plan import DEAD, Plan, fetched_value
 
 __all__ = ["Session", "InteractiveSession", "BaseSession", "get_default_session", "DEAD",
            "register_session_run_conversion_functions"]
 
 
-class _Dead:
-    """The value of an untaken tf.cond branch."""
-
-    __slots__ = ()
-
-    def __repr__(self):
-        return "<dead>"
-
-
-DEAD = _Dead()
-
 _default_session_stack = _DefaultStack()
-
-# Tests switch this on: every kernel output is checked against the static dtype and shape.
-CHECK_OUTPUTS = False
-
-_CODEGEN_MAX_STEPS = 20000
 _PLAN_CACHE_SIZE = 512
 
 
 def get_default_session():
     """The innermost default session of this thread, or None."""
     return _default_session_stack.get_default()
-
-
-# ======================================================================================
-# Compiled plans
-# ======================================================================================
-
-def _outval(v):
-    """A fetched value as TF returns it: scalars as NumPy scalars, arrays never aliasing session state."""
-    if type(v) is np.ndarray:
-        if v.ndim == 0:
-            return v[()]
-        if not v.flags.writeable:
-            return v.copy()
-        return v
-    if v is DEAD:
-        raise InvalidArgumentError(None, None, "Retval[0] does not have value")
-    return v
-
-
-class _Step:
-    __slots__ = ("op", "fn", "ins", "outs", "ctx", "ctrl", "done", "merge", "frees")
-
-
-def _make_reader(store, var_op, read_op):
-    """Read a variable's current value at the moment a consumer needs it (TF's ref aliasing)."""
-    get = store.get
-
-    def read():
-        v = get(var_op)
-        if v is None:
-            raise FailedPreconditionError(None, read_op, "Attempting to use uninitialized value %s" % var_op._name)
-        return v
-    return read
-
-
-def _compile(session, fetch_tensors, target_ops, fed: dict) -> "_CompiledPlan":
-    """Build the plan for fetching `fetch_tensors` and running `target_ops` given `fed` tensors.
-
-    Reads of a variable (its ref output, or the `read` Identity of it) are not steps: each consumer
-    reads the session's current value when it runs, so an op ordered after an update (by data or
-    control dependencies) sees the updated value, as TF's reference variables behave.
-    """
-    ops = ops_needed(fetch_tensors, target_ops, fed)
-    uses_dead = any(op._opdef.is_switch for op in ops)
-    needed_set = set(ops)
-    store = session._variables
-    readers = {}
-    for op in ops:
-        if op._type == "VariableV2":
-            t = op._outputs[0]
-            if t not in fed:
-                readers[t] = _make_reader(store, op, None)
-        elif op._type == "Identity" and op._cond_ctx is None:
-            src = op._inputs[0]
-            if src._dtype._ref and src._op._type == "VariableV2" and src not in fed and op._outputs[0] not in fed:
-                readers[op._outputs[0]] = _make_reader(store, src._op, op)
-    slot_of = {}
-    consts = {}
-    feed_order = list(fed)
-    for t in feed_order:
-        slot_of[t] = len(slot_of)
-    steps = []
-    for op in ops:
-        opdef = op._opdef
-        if op._type == "Const" and not uses_dead:
-            consts[op._outputs[0]] = op._attrs["value"]
-            continue
-        if op._outputs and all(t in readers for t in op._outputs):
-            continue
-        if op._type == "VariableV2" or (op._type == "NoOp" and not uses_dead):
-            continue  # a NoOp only orders its control inputs, which the plan runs anyway
-        st = _Step()
-        st.op = op
-        refs = opdef.ref_inputs
-        st.ins = [t for i, t in enumerate(op._inputs) if i not in refs]
-        st.outs = list(op._outputs)
-        for t in st.outs:
-            if t not in fed:
-                slot_of.setdefault(t, len(slot_of))
-        st.ctx = opdef.needs_ctx
-        st.merge = opdef.is_merge
-        st.ctrl = [c for c in op._control_inputs if c in needed_set]
-        st.fn = opdef.bind(op, session)
-        steps.append(st)
-    if not uses_dead:
-        steps = _fold_constants(steps, consts, readers, fed)
-    has_state = any(st.ctx for st in steps)
-    plan = _CompiledPlan()
-    plan.session = session
-    plan.fed = feed_order
-    plan.fetch_tensors = fetch_tensors
-    plan.has_state = has_state
-    plan.steps = steps
-    plan.readers = readers
-    if uses_dead or len(steps) > _CODEGEN_MAX_STEPS or CHECK_OUTPUTS:
-        plan.build_interpreter(slot_of, consts, uses_dead)
-    else:
-        plan.build_codegen(slot_of, consts)
-    return plan
-
-
-_FOLD_MAX_ELEMENTS = 1 << 16
-
-
-def _fold_constants(steps, consts, readers, fed):
-    """Precompute pure ops whose inputs are all constants (or whose value follows from static shapes),
-    as TF's graph optimizer does; the run then only executes what depends on feeds and variables."""
-    kept = []
-    for st in steps:
-        op = st.op
-        opdef = op._opdef
-        if opdef.stateful or opdef.needs_ctx or not op._outputs or any(t in fed for t in op._outputs):
-            kept.append(st)
-            continue
-        values = None
-        if op._type in ("Shape", "Size", "Rank"):
-            v = constant_value(op._outputs[0])
-            if v is not None:
-                values = (v,)
-        elif all(t in consts for t in st.ins):
-            try:
-                with np.errstate(all="ignore"):
-                    out = st.fn(*[consts[t] for t in st.ins])
-            except Exception:
-                out = None
-            if out is not None:
-                values = out if len(op._outputs) > 1 else (out,)
-        if values is None or any(np.size(v) > _FOLD_MAX_ELEMENTS for v in values):
-            kept.append(st)
-            continue
-        for t, v in zip(op._outputs, values):
-            if type(v) is np.ndarray and v.flags.writeable:
-                v.flags.writeable = False
-            consts[t] = v
-    return kept
-
-
-class _CompiledPlan:
-    """A compiled run: `execute(feed_values)` returns the fetched (non-fed) tensor values in order."""
-
-    def execute(self, feed_values):
-        undo = {} if self.has_state else None
-        try:
-            with np.errstate(all="ignore"):  # TF gives inf/nan silently where NumPy would warn
-                return self.run_fn(feed_values, undo)
-        except BaseException as exc:
-            if undo:
-                rollback(self.session._variables, undo)
-            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-                raise
-            raise self._translate(exc) from (None if isinstance(exc, OpError) else exc)
-
-    # -- codegen: straight-line Python, one kernel call per line ------------------------------
-    def build_codegen(self, slot_of, consts):
-        g = {"DEAD": DEAD}
-        names = {}
-        for t, arr in consts.items():
-            nm = "_c%d" % len(names)
-            names[t] = nm
-            g[nm] = arr
-        for i, (t, reader) in enumerate(self.readers.items()):
-            g["_r%d" % i] = reader
-            names[t] = "_r%d()" % i
-        for t, s in slot_of.items():
-            names.setdefault(t, "v%d" % s)
-        fetched = [t for t in self.fetch_tensors if t not in self.fed]
-        last_use = {}
-        for i, st in enumerate(self.steps):
-            for t in st.ins:
-                last_use[t] = i
-        keep = set(fetched)
-        lines = ["def _plan(_feeds, _undo):"]
-        for i, t in enumerate(self.fed):
-            lines.append("    %s = _feeds[%d]" % (names[t], i))
-        self.line_steps = {}
-        frees_after = {}
-        for t, i in last_use.items():
-            if t not in keep and t in slot_of and t not in self.fed and t not in self.readers:
-                frees_after.setdefault(i, []).append(names[t])
-        for i, st in enumerate(self.steps):
-            kname = "_k%d" % i
-            g[kname] = st.fn
-            args = ([("_undo")] if st.ctx else []) + [names[t] for t in st.ins]
-            call = "%s(%s)" % (kname, ", ".join(args))
-            outs = st.outs
-            if not outs:
-                line = "    " + call
-            elif len(outs) == 1:
-                line = "    %s = %s" % (names[outs[0]], call)
-            else:
-                line = "    %s, = %s" % (", ".join(names[o] for o in outs), call)
-            self.line_steps[len(lines) + 1] = i
-            lines.append(line)
-            dead = [n for n in frees_after.get(i, []) if n.startswith("v")]
-            if dead:
-                lines.append("    del " + ", ".join(dead))
-        lines.append("    return (%s)" % "".join(names[t] + ", " for t in fetched))
-        src = "\n".join(lines)
-        self.code = compile(src, "<tfsess plan>", "exec")
-        exec(self.code, g)
-        self.run_fn = g["_plan"]
-        self.names = names
-        self.fetched = fetched
-
-    # -- interpreter: dead-branch aware (tf.cond) and for very large plans ----------------------
-    def build_interpreter(self, slot_of, consts, uses_dead):
-        nslots = len(slot_of)
-        for t in consts:  # a fresh slot each: a constant-folded tensor already has one in slot_of
-            slot_of[t] = nslots
-            nslots += 1
-        const_init = [(slot_of[t], arr) for t, arr in consts.items()]
-        readers = self.readers
-        done_slot = {}
-        if uses_dead:
-            for st in self.steps:
-                for c in st.ctrl:
-                    if c not in done_slot:
-                        done_slot[c] = nslots
-                        nslots += 1
-        fetched = [t for t in self.fetch_tensors if t not in self.fed]
-        keep = set(slot_of[t] for t in fetched if t not in readers)
-        last_use = {}
-        rows = []
-        for i, st in enumerate(self.steps):
-            ins = [readers[t] if t in readers else slot_of[t] for t in st.ins]
-            for s in ins:
-                if type(s) is int:
-                    last_use[s] = i
-            rows.append([st.fn, ins, [slot_of.get(t) for t in st.outs], st.ctx,
-                         [done_slot[c] for c in st.ctrl if c in done_slot], done_slot.get(st.op), st.merge, []])
-        for s, i in last_use.items():
-            if s not in keep:
-                rows[i][7].append(s)
-        feed_slots = [slot_of[t] for t in self.fed]
-        fetch_slots = [readers[t] if t in readers else slot_of[t] for t in fetched]
-        check = CHECK_OUTPUTS
-        steps = self.steps
-        self.fetched = fetched
-
-        def run(feeds, undo):
-            vals = [None] * nslots
-            for s, v in zip(feed_slots, feeds):
-                vals[s] = v
-            for s, v in const_init:
-                vals[s] = v
-            i = -1
-            try:
-                for i, (fn, ins, outs, ctx, ctrl, done, merge, frees) in enumerate(rows):
-                    if uses_dead and not merge and (any(type(s) is int and vals[s] is DEAD for s in ins) or
-                                                    any(vals[c] is DEAD for c in ctrl)):
-                        for s in outs:
-                            if s is not None:
-                                vals[s] = DEAD
-                        if done is not None:
-                            vals[done] = DEAD
-                        continue
-                    args = [vals[s] if type(s) is int else s() for s in ins]
-                    r = fn(undo, *args) if ctx else fn(*args)
-                    if len(outs) == 1:
-                        if outs[0] is not None:
-                            vals[outs[0]] = r
-                            if check:
-                                _check_output(steps[i].op, 0, r)
-                    elif outs:
-                        for k, (s, v) in enumerate(zip(outs, r)):
-                            if s is not None:
-                                vals[s] = v
-                                if check:
-                                    _check_output(steps[i].op, k, v)
-                    if done is not None:
-                        vals[done] = True
-                    for s in frees:
-                        vals[s] = None
-            except BaseException as exc:
-                exc._tfsess_step = i
-                exc._tfsess_inputs = [vals[s] if type(s) is int else None for s in rows[i][1]] if i >= 0 else []
-                raise
-            return tuple(vals[s] if type(s) is int else s() for s in fetch_slots)
-        self.run_fn = run
-        self.code = None
-
-    # -- errors ------------------------------------------------------------------------------
-    def _failing_step(self, exc):
-        idx = getattr(exc, "_tfsess_step", None)
-        inputs = getattr(exc, "_tfsess_inputs", None)
-        if idx is None and self.code is not None:
-            tb = exc.__traceback__
-            while tb is not None:
-                if tb.tb_frame.f_code.co_name == "_plan" and tb.tb_frame.f_code.co_filename == "<tfsess plan>":
-                    idx = self.line_steps.get(tb.tb_lineno)
-                    if idx is not None:
-                        loc = tb.tb_frame.f_locals
-                        inputs = [loc.get(self.names[t]) if t not in self.readers else None
-                                  for t in self.steps[idx].ins]
-                        break
-                tb = tb.tb_next
-        return idx, inputs
-
-    def _translate(self, exc):
-        idx, inputs = self._failing_step(exc)
-        op = self.steps[idx].op if idx is not None and idx >= 0 else None
-        if isinstance(exc, OpError):
-            err_op = exc.op if exc.op is not None else op
-            if isinstance(exc, FailedPreconditionError) and op is not None and op._type == "VariableV2":
-                err_op = _first_consumer(op, self.steps)
-            return _annotate(exc, err_op)
-        if op is not None:
-            new = op._opdef.runtime_error(op, exc, inputs or [])
-            if new is not None:
-                return _annotate(new, op)
-            return _annotate(InvalidArgumentError(None, op, "%s: %s" % (type(exc).__name__, exc)), op)
-        return exc
-
-
-def _first_consumer(var_op, steps):
-    for st in steps:
-        if any(t._op is var_op for t in st.ins):
-            return st.op
-    return None
-
-
-def _annotate(exc, op):
-    """Attach the failing op and TF 1.15's node annotation (`[[node x (defined at f.py:3) ]]`)."""
-    msg = exc.message if isinstance(exc, OpError) else str(exc)
-    if op is not None and "[[node" not in msg:
-        f, line = op._location
-        msg = "%s\n\t [[node %s (defined at %s:%d) ]]" % (msg, op._name, f, line)
-    new = type(exc)(exc.node_def, op, msg) if type(exc).__init__ is not OpError.__init__ else \
-        OpError(exc.node_def, op, msg, exc.error_code)
-    return new
-
-
-def _check_output(op, k, v):
-    """Debug check (tests): a kernel's output has the static dtype and a compatible shape."""
-    t = op._outputs[k]
-    if v is DEAD:
-        return
-    a = np.asarray(v)
-    want = t._dtype.base_dtype
-    got = _dtypes.string if a.dtype.kind in "OSU" else _dtypes.as_dtype(a.dtype)
-    if got is not want:
-        raise AssertionError("kernel of %s (%s) output %d has dtype %s, static dtype is %s"
-                             % (op.name, op.type, k, got.name, want.name))
-    if not t._shape.is_compatible_with(a.shape):
-        raise AssertionError("kernel of %s (%s) output %d has shape %s, static shape is %s"
-                             % (op.name, op.type, k, a.shape, t._shape))
 
 
 # ======================================================================================
@@ -574,13 +209,13 @@ class BaseSession:
             if plan is not None:
                 v = plan.execute(())
                 self._notify()
-                return _outval(v[0])
+                return fetched_value(v[0])
             if fetches._op._graph is graph:
                 plan = self._plan_for([fetches], [], {})
                 self._plans[fetches] = plan
                 v = plan.execute(())
                 self._notify()
-                return _outval(v[0])
+                return fetched_value(v[0])
         feeds = self._process_feeds(feed_dict) if feed_dict else {}
         ft = type(fetches)
         if (ft is Tensor or ft is Operation) and fetches._graph_is(graph) and not graph._unfetchable:
@@ -597,7 +232,7 @@ class BaseSession:
                 return None
             if fetches in feeds:
                 return feeds[fetches]
-            return _outval(computed[0])
+            return fetched_value(computed[0])
         leaves = []
         template = _flatten_fetch(graph, fetches, leaves)
         out = self._run_leaves(leaves, feeds)
@@ -621,7 +256,7 @@ class BaseSession:
         values = {}
         it = iter(computed)
         for t in plan.fetched:
-            values[t] = _outval(next(it))
+            values[t] = fetched_value(next(it))
         result = []
         for x in leaves:
             if type(x) is Operation:
@@ -635,7 +270,7 @@ class BaseSession:
     def _plan_for(self, tensors, targets, feeds):
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
-        return _compile(self, tensors, targets, feeds)
+        return Plan(self, tensors, targets, feeds)
 
     def _notify(self):
         if self._run_listeners:

@@ -1,0 +1,381 @@
+"""Run plans: what `Session.run` executes for one (fetches, fed tensors) combination.
+
+A plan is built once: one iterative walk finds the needed ops (creation order is a topological
+order), constants are folded, and each op's NumPy kernel is bound. The first execution interprets
+the steps; from the second on, the plan runs as generated straight-line Python (one kernel call per
+line, intermediates deleted after their last use). tf.cond plans and very large plans stay
+interpreted. A failed run rolls back every variable it changed.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import dtypes as _dtypes
+from .errors import FailedPreconditionError, InvalidArgumentError, OpError
+from .opdef import constant_value
+from .traversal import ops_needed
+from .variables import rollback
+
+__all__ = ["Plan", "DEAD", "fetched_value"]
+
+# Tests switch this on: every kernel output is checked against its op's static dtype and shape.
+CHECK_OUTPUTS = False
+
+TIER_UP_AFTER = 2               # runs before a plan is compiled to straight-line code (tests may set 1)
+_CODEGEN_MAX_STEPS = 20000      # larger plans stay interpreted (compiling huge functions costs more)
+_FOLD_MAX_ELEMENTS = 1 << 16    # constant folding keeps results up to this size
+
+
+class _Dead:
+    """The value of an untaken tf.cond branch."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "<dead>"
+
+
+DEAD = _Dead()
+
+
+def fetched_value(v):
+    """A fetched value as TF returns it: scalars as NumPy scalars, arrays never aliasing session state."""
+    if type(v) is np.ndarray:
+        if v.ndim == 0:
+            return v[()]
+        if not v.flags.writeable:
+            return v.copy()
+        return v
+    if v is DEAD:
+        raise InvalidArgumentError(None, None, "Retval[0] does not have value")
+    return v
+
+
+class _Step:
+    """One op to execute: its bound kernel, the tensors it reads and the tensors it produces."""
+
+    __slots__ = ("op", "fn", "ins", "outs", "ctx", "ctrl", "merge")
+
+
+def _make_reader(store, var_op, read_op):
+    """Read a variable's current value when a consumer needs it (TF's reference-variable aliasing)."""
+    get = store.get
+
+    def read():
+        v = get(var_op)
+        if v is None:
+            raise FailedPreconditionError(None, read_op, "Attempting to use uninitialized value %s" % var_op._name)
+        return v
+    return read
+
+
+class Plan:
+    """The compiled form of one (fetches, fed tensors) combination of a session.
+
+    Reads of a variable (its ref output, or the `read` Identity of it) are not steps: each consumer
+    reads the session's current value when it runs, so an op ordered after an update (by data or
+    control dependencies) sees the updated value, as TF's reference variables behave.
+    """
+
+    def __init__(self, session, fetch_tensors, target_ops, fed):
+        self.session = session
+        self.fed = list(fed)
+        self.fetch_tensors = list(fetch_tensors)
+        self.fetched = [t for t in self.fetch_tensors if t not in fed]
+        ops = ops_needed(self.fetch_tensors, target_ops, fed)
+        self.uses_dead = any(op._opdef.is_switch for op in ops)
+        needed = set(ops)
+        store = session._variables
+        readers = {}
+        for op in ops:
+            if op._type == "VariableV2":
+                t = op._outputs[0]
+                if t not in fed:
+                    readers[t] = _make_reader(store, op, None)
+            elif op._type == "Identity" and op._cond_ctx is None:
+                src = op._inputs[0]
+                if src._dtype._ref and src._op._type == "VariableV2" and src not in fed and op._outputs[0] not in fed:
+                    readers[op._outputs[0]] = _make_reader(store, src._op, op)
+        consts = {}
+        steps = []
+        for op in ops:
+            opdef = op._opdef
+            if op._type == "Const" and not self.uses_dead:
+                consts[op._outputs[0]] = op._attrs["value"]
+                continue
+            if op._outputs and all(t in readers for t in op._outputs):
+                continue
+            if op._type == "VariableV2" or (op._type == "NoOp" and not self.uses_dead):
+                continue  # a NoOp only orders its control inputs, which the plan runs anyway
+            st = _Step()
+            st.op = op
+            refs = opdef.ref_inputs
+            st.ins = [t for i, t in enumerate(op._inputs) if i not in refs]
+            st.outs = list(op._outputs)
+            st.ctx = opdef.needs_ctx
+            st.merge = opdef.is_merge
+            st.ctrl = [c for c in op._control_inputs if c in needed]
+            st.fn = opdef.bind(op, session)
+            steps.append(st)
+        if not self.uses_dead:
+            steps = _fold_constants(steps, consts, fed)
+        self.steps = steps
+        self.consts = consts
+        self.readers = readers
+        self.has_state = any(st.ctx for st in steps)
+        self.code = None
+        self._runs = 0
+        self._final = self.uses_dead or len(steps) > _CODEGEN_MAX_STEPS or not steps
+        if not self._final and TIER_UP_AFTER <= 1:
+            self._build_codegen()
+            self._final = True
+        else:
+            self._build_interpreter()
+
+    # -- running -------------------------------------------------------------------------------
+    def execute(self, feed_values):
+        """Run once; returns the values of the fetched (non-fed) tensors, in order."""
+        if not self._final:
+            self._runs += 1
+            if self._runs >= TIER_UP_AFTER:  # reused: worth compiling to straight-line code
+                self._build_codegen()
+                self._final = True
+        undo = {} if self.has_state else None
+        try:
+            with np.errstate(all="ignore"):  # TF gives inf/nan silently where NumPy would warn
+                return self.run_fn(feed_values, undo)
+        except BaseException as exc:
+            if undo:
+                rollback(self.session._variables, undo)
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            raise self._translate(exc) from (None if isinstance(exc, OpError) else exc)
+
+    # -- codegen: straight-line Python, one kernel call per line ------------------------------
+    def _build_codegen(self):
+        g = {"DEAD": DEAD}
+        names = {}
+        for t, arr in self.consts.items():
+            nm = "_c%d" % len(names)
+            names[t] = nm
+            g[nm] = arr
+        for i, (t, reader) in enumerate(self.readers.items()):
+            g["_r%d" % i] = reader
+            names[t] = "_r%d()" % i
+        counter = 0
+        for t in self.fed:
+            names[t] = "v%d" % counter
+            counter += 1
+        for st in self.steps:
+            for t in st.outs:
+                if t not in names:
+                    names[t] = "v%d" % counter
+                    counter += 1
+        keep = set(self.fetched)
+        last_use = {}
+        for i, st in enumerate(self.steps):
+            for t in st.ins:
+                last_use[t] = i
+        frees_after = {}
+        for t, i in last_use.items():
+            if t not in keep and names[t][0] == "v":
+                frees_after.setdefault(i, []).append(names[t])
+        lines = ["def _plan(_feeds, _undo):"]
+        for i, t in enumerate(self.fed):
+            lines.append("    %s = _feeds[%d]" % (names[t], i))
+        line_steps = {}
+        for i, st in enumerate(self.steps):
+            kname = "_k%d" % i
+            g[kname] = st.fn
+            args = (["_undo"] if st.ctx else []) + [names[t] for t in st.ins]
+            call = "%s(%s)" % (kname, ", ".join(args))
+            if not st.outs:
+                line = "    " + call
+            elif len(st.outs) == 1:
+                line = "    %s = %s" % (names[st.outs[0]], call)
+            else:
+                line = "    %s, = %s" % (", ".join(names[o] for o in st.outs), call)
+            line_steps[len(lines) + 1] = i
+            lines.append(line)
+            if CHECK_OUTPUTS:
+                g["_check"] = _check_output
+                g["_op%d" % i] = st.op
+                for k, o in enumerate(st.outs):
+                    lines.append("    _check(_op%d, %d, %s)" % (i, k, names[o]))
+            dead = frees_after.get(i)
+            if dead:
+                lines.append("    del " + ", ".join(dead))
+        lines.append("    return (%s)" % "".join(names[t] + ", " for t in self.fetched))
+        self.code = compile("\n".join(lines), "<tfsess plan>", "exec")
+        exec(self.code, g)
+        self.run_fn = g["_plan"]
+        self.names = names
+        self.line_steps = line_steps
+
+    # -- interpreter: dead-branch aware (tf.cond), for large plans and for the first run -------------
+    def _build_interpreter(self):
+        readers = self.readers
+        slot_of = {}
+        for t in self.fed:
+            slot_of[t] = len(slot_of)
+        for st in self.steps:
+            for t in st.outs:
+                if t not in slot_of:
+                    slot_of[t] = len(slot_of)
+        for t in self.consts:
+            slot_of[t] = len(slot_of)
+        nslots = len(slot_of)
+        const_init = [(slot_of[t], arr) for t, arr in self.consts.items()]
+        uses_dead = self.uses_dead
+        done_slot = {}
+        if uses_dead:
+            for st in self.steps:
+                for c in st.ctrl:
+                    if c not in done_slot:
+                        done_slot[c] = nslots
+                        nslots += 1
+        keep = set(slot_of[t] for t in self.fetched if t not in readers)
+        last_use = {}
+        rows = []
+        for i, st in enumerate(self.steps):
+            ins = [readers[t] if t in readers else slot_of[t] for t in st.ins]
+            for s in ins:
+                if type(s) is int:
+                    last_use[s] = i
+            rows.append([st.fn, ins, [slot_of.get(t) for t in st.outs], st.ctx,
+                         [done_slot[c] for c in st.ctrl if c in done_slot], done_slot.get(st.op), st.merge, []])
+        for s, i in last_use.items():
+            if s not in keep:
+                rows[i][7].append(s)
+        feed_slots = [slot_of[t] for t in self.fed]
+        fetch_slots = [readers[t] if t in readers else slot_of[t] for t in self.fetched]
+        check = CHECK_OUTPUTS
+        steps = self.steps
+
+        def run(feeds, undo):
+            vals = [None] * nslots
+            for s, v in zip(feed_slots, feeds):
+                vals[s] = v
+            for s, v in const_init:
+                vals[s] = v
+            i = -1
+            try:
+                for i, (fn, ins, outs, ctx, ctrl, done, merge, frees) in enumerate(rows):
+                    if uses_dead and not merge and (any(type(s) is int and vals[s] is DEAD for s in ins) or
+                                                    any(vals[c] is DEAD for c in ctrl)):
+                        for s in outs:
+                            if s is not None:
+                                vals[s] = DEAD
+                        if done is not None:
+                            vals[done] = DEAD
+                        continue
+                    args = [vals[s] if type(s) is int else s() for s in ins]
+                    r = fn(undo, *args) if ctx else fn(*args)
+                    if len(outs) == 1:
+                        vals[outs[0]] = r
+                        if check:
+                            _check_output(steps[i].op, 0, r)
+                    elif outs:
+                        for k, (s, v) in enumerate(zip(outs, r)):
+                            vals[s] = v
+                            if check:
+                                _check_output(steps[i].op, k, v)
+                    if done is not None:
+                        vals[done] = True
+                    for s in frees:
+                        vals[s] = None
+            except BaseException as exc:
+                exc._tfsess_step = i
+                exc._tfsess_inputs = [vals[s] if type(s) is int else None for s in rows[i][1]] if i >= 0 else []
+                raise
+            return tuple(vals[s] if type(s) is int else s() for s in fetch_slots)
+        self.run_fn = run
+
+    # -- errors ------------------------------------------------------------------------------
+    def _failing_step(self, exc):
+        idx = getattr(exc, "_tfsess_step", None)
+        inputs = getattr(exc, "_tfsess_inputs", None)
+        if idx is None and self.code is not None:
+            tb = exc.__traceback__
+            while tb is not None:
+                code = tb.tb_frame.f_code
+                if code.co_name == "_plan" and code.co_filename == "<tfsess plan>":
+                    idx = self.line_steps.get(tb.tb_lineno)
+                    if idx is not None:
+                        loc, glb = tb.tb_frame.f_locals, tb.tb_frame.f_globals
+                        inputs = [loc.get(self.names[t], glb.get(self.names[t])) for t in self.steps[idx].ins]
+                        break
+                tb = tb.tb_next
+        return idx, inputs
+
+    def _translate(self, exc):
+        idx, inputs = self._failing_step(exc)
+        op = self.steps[idx].op if idx is not None and idx >= 0 else None
+        if isinstance(exc, OpError):
+            return _annotate(exc, exc.op if exc.op is not None else op)
+        if op is not None:
+            new = op._opdef.runtime_error(op, exc, inputs or [])
+            if new is not None:
+                return _annotate(new, op)
+            return _annotate(InvalidArgumentError(None, op, "%s: %s" % (type(exc).__name__, exc)), op)
+        return exc
+
+
+def _fold_constants(steps, consts, fed):
+    """Precompute pure ops whose inputs are all constants (or whose value follows from static shapes),
+    as TF's graph optimizer does; the run then only executes what depends on feeds and variables."""
+    kept = []
+    for st in steps:
+        op = st.op
+        opdef = op._opdef
+        if opdef.stateful or opdef.needs_ctx or not op._outputs or any(t in fed for t in op._outputs):
+            kept.append(st)
+            continue
+        values = None
+        if op._type in ("Shape", "Size", "Rank"):
+            v = constant_value(op._outputs[0])
+            if v is not None:
+                values = (v,)
+        elif all(t in consts for t in st.ins):
+            try:
+                with np.errstate(all="ignore"):
+                    out = st.fn(*[consts[t] for t in st.ins])
+            except Exception:  # leave it to fail at run time, with the op's own error
+                out = None
+            if out is not None:
+                values = out if len(op._outputs) > 1 else (out,)
+        if values is None or any(np.size(v) > _FOLD_MAX_ELEMENTS for v in values):
+            kept.append(st)
+            continue
+        for t, v in zip(op._outputs, values):
+            if type(v) is np.ndarray and v.flags.writeable:
+                v.flags.writeable = False
+            consts[t] = v
+    return kept
+
+
+def _annotate(exc, op):
+    """Attach the failing op and TF 1.15's node annotation (`[[node x (defined at f.py:3) ]]`)."""
+    msg = exc.message if isinstance(exc, OpError) else str(exc)
+    if op is not None and "[[node" not in msg:
+        f, line = op._location
+        msg = "%s\n\t [[node %s (defined at %s:%d) ]]" % (msg, op._name, f, line)
+    if type(exc).__init__ is OpError.__init__:
+        return OpError(exc.node_def, op, msg, exc.error_code)
+    return type(exc)(exc.node_def, op, msg)
+
+
+def _check_output(op, k, v):
+    """Debug check (tests): a kernel's output has the static dtype and a compatible shape."""
+    t = op._outputs[k]
+    if v is DEAD:
+        return
+    a = np.asarray(v)
+    want = t._dtype.base_dtype
+    got = _dtypes.string if a.dtype.kind in "OSU" else _dtypes.as_dtype(a.dtype)
+    if got is not want:
+        raise AssertionError("kernel of %s (%s) output %d has dtype %s, static dtype is %s"
+                             % (op.name, op.type, k, got.name, want.name))
+    if not t._shape.is_compatible_with(a.shape):
+        raise AssertionError("kernel of %s (%s) output %d has shape %s, static shape is %s"
+                             % (op.name, op.type, k, a.shape, t._shape))
