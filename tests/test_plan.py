@@ -90,3 +90,18 @@ def test_random_and_stateful_ops_are_not_folded():
     with tf.Session() as s:
         a, b = s.run(r), s.run(r)
         assert not np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("fast_errstate", [True, False])
+def test_runs_are_silent_about_inf_and_nan(fast_errstate, monkeypatch, recwarn):
+    if not fast_errstate:
+        monkeypatch.setattr(_plan, "_extobj_contextvar", None)  # the portable np.errstate path
+    x = tf.placeholder(tf.float32, [2])
+    y = tf.log(x) / x + tf.exp(x * 1e4)
+    with tf.Session() as s:
+        out = s.run(y, {x: [0.0, -1.0]})
+    assert out[0] == -np.inf and np.isnan(out[1])  # log(0)/0 = -inf, log(-1) = nan: no warnings
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+    with np.errstate(divide="warn"):
+        with pytest.warns(RuntimeWarning):
+            np.log(np.zeros(1))  # the caller's own NumPy error state is untouched

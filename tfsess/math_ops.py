@@ -67,9 +67,19 @@ class SumToShape(OpDef):
         if known is None:
             return _unbroadcast
         target = tuple(int(v) for v in np.reshape(known, [-1]))
+        gd = op._inputs[0]._shape._dims
+        if gd is None or len(gd) < len(target):
+            return lambda g, shape: g if np.shape(g) == target else _unbroadcast(g, target)
+        extra = len(gd) - len(target)
+        # Axes to sum, fixed by the static rank: leading extra axes, and axes where the target is 1
+        # (summing a size-1 axis is harmless if it turns out not to be broadcast).
+        axes = tuple(_pyrange(extra)) + tuple(i + extra for i, d in enumerate(target) if d == 1 and gd[i + extra] != 1)
+        add_reduce = np.add.reduce
 
         def to_known_shape(g, shape):
-            return g if np.shape(g) == target else _unbroadcast(g, target)
+            if g.shape == target:
+                return g
+            return add_reduce(g, axis=axes, dtype=g.dtype).reshape(target)
         return to_known_shape
 
     @staticmethod
@@ -143,6 +153,30 @@ class ReduceGrad(OpDef):
         if not keep_dims:
             g = g.reshape([1 if i in ax else shape[i] for i in _pyrange(nd)])
         return np.broadcast_to(g, shape)
+
+    @classmethod
+    def bind(cls, op, session):
+        keep, mean = op._attrs["keep_dims"], op._attrs["mean"]
+        axes = constant_value(op._inputs[2])
+        rank = op._inputs[1]._shape._dims[0] if op._inputs[1]._shape._dims else None
+        if axes is None or rank is None:
+            return super().bind(op, session)
+        ax = _axes_tuple(axes, rank) if rank else ()
+        kernel = cls.kernel
+
+        def reduce_grad(g, shape, axes_value):
+            shp = tuple(shape.tolist())
+            if mean:
+                n = 1
+                for i in ax:
+                    n *= shp[i]
+                g = g / g.dtype.type(n)
+            if np.ndim(g) == 0:
+                out = np.empty(shp, g.dtype)
+                out.fill(g)
+                return out
+            return kernel(g, shape, axes_value, keep, False)
+        return reduce_grad
 
     @staticmethod
     def grad(op, gg):
@@ -1118,6 +1152,12 @@ class MatMul(OpDef):
         if transpose_b:
             b = b.T
         return np.matmul(a, b)
+
+    @classmethod
+    def bind(cls, op, session):
+        if not op._attrs["transpose_a"] and not op._attrs["transpose_b"]:
+            return np.matmul
+        return super().bind(op, session)
 
     @classmethod
     def runtime_error(cls, op, exc, inputs):

@@ -26,6 +26,13 @@ _CODEGEN_MAX_STEPS = 20000      # larger plans stay interpreted (compiling huge 
 _FOLD_MAX_ELEMENTS = 1 << 16    # constant folding keeps results up to this size
 
 
+try:  # NumPy 2: set the ufunc error state directly (np.errstate costs ~1 us per run)
+    from numpy._core._ufunc_config import _extobj_contextvar, _make_extobj
+    _QUIET_EXTOBJ = _make_extobj(all="ignore")
+except (ImportError, AttributeError, TypeError):  # pragma: no cover - NumPy 1.x
+    _extobj_contextvar = None
+
+
 class _Dead:
     """The value of an untaken tf.cond branch."""
 
@@ -142,7 +149,14 @@ class Plan:
                 self._final = True
         undo = {} if self.has_state else None
         try:
-            with np.errstate(all="ignore"):  # TF gives inf/nan silently where NumPy would warn
+            # TF gives inf/nan silently where NumPy would warn: ignore floating-point errors during the run.
+            if _extobj_contextvar is not None:
+                token = _extobj_contextvar.set(_QUIET_EXTOBJ)
+                try:
+                    return self.run_fn(feed_values, undo)
+                finally:
+                    _extobj_contextvar.reset(token)
+            with np.errstate(all="ignore"):
                 return self.run_fn(feed_values, undo)
         except BaseException as exc:
             if undo:

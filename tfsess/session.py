@@ -293,11 +293,18 @@ class BaseSession:
     def _process_feeds(self, feed_dict):
         graph = self._graph
         feeds = {}
+        plain = not graph._unfeedable
         for key, val in feed_dict.items():
-            if type(key) is Tensor and key._op._graph is graph and not graph._unfeedable and (
-                    type(val) is np.ndarray or type(val) in (float, int, list)):
-                feeds[key] = _convert_feed(key, val)
-                continue
+            if type(key) is Tensor and plain and key._op._graph is graph:
+                vt = type(val)
+                if vt is np.ndarray and val.dtype.type is key._dtype._base._np:
+                    d = key._shape._dims
+                    if d is None or d == val.shape:  # the common case: an array of the right dtype and shape
+                        feeds[key] = val
+                        continue
+                if vt is np.ndarray or vt is float or vt is int or vt is list:
+                    feeds[key] = _convert_feed(key, val)
+                    continue
             for k, v in _flatten_feed_item(key, val):
                 try:
                     t = graph.as_graph_element(k, allow_tensor=True, allow_operation=False)

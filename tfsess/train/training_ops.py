@@ -101,6 +101,33 @@ class ApplyGradientDescent(_ApplyOp):
 
     type_name = "ApplyGradientDescent"
 
+    @classmethod
+    def bind(cls, op, session):
+        var_op = op._inputs[0]._op
+        store = session._variables
+        get = store.get
+
+        def apply_gd(undo, alpha, delta):  # the hot path of every SGD step: kept lean
+            cur = get(var_op)
+            if cur is None:
+                raise _uninitialized(var_op, op)
+            if np.shape(delta) != cur.shape:
+                raise InvalidArgumentError(None, op, "var and grad do not have the same shape%s %s"
+                                           % (fmt_dims(cur.shape), fmt_dims(np.shape(delta))))
+            step = delta * alpha
+            if type(step) is np.ndarray and step.size > 4096 and step.dtype == cur.dtype:
+                new = np.subtract(cur, step, out=step)  # big: reuse the temporary (no second allocation)
+            else:
+                new = cur - step
+                if type(new) is not np.ndarray or new.dtype != cur.dtype:
+                    new = np.array(new, dtype=cur.dtype)
+            if var_op not in undo:
+                undo[var_op] = cur
+            new.flags.writeable = False
+            store[var_op] = new
+            return new
+        return apply_gd
+
     @staticmethod
     def update(var, alpha, delta):
         step = np.multiply(delta, _s(alpha, var))  # one fresh array, reused for the result
