@@ -370,3 +370,31 @@ def test_interact_without_placeholders_says_so(loaded):
     cell(loaded, "a = tf.constant(1.0, name='a')")
     view = cell(loaded, "%eval a --interact")
     assert view.controls == {} and "--interact: no unfed placeholders" in view.text
+
+
+def test_graph_collapse_draws_scopes_as_single_nodes(loaded, capsys):
+    view = cell(loaded, "%%graph --collapse layer loss\nwith tf.name_scope('layer'):\n"
+                        "    h = tf.constant(1.0, name='a') * 2.0\nwith tf.name_scope('loss'):\n"
+                        "    l = tf.square(h) + 1.0\nout = tf.identity(l, name='out')")
+    assert view.collapsed == ("layer", "loss")
+    assert 'label="layer/\\n3 ops"' in view.dot and 'label="loss/\\n3 ops"' in view.dot
+    assert "cluster" not in view.dot and "+ layer/a" in view.text       # the listing still names every op
+    view.expand("loss")
+    assert view.collapsed == ("layer",) and 'label="loss/"; tooltip="name scope loss"' in view.dot
+    capsys.readouterr()
+    view = cell(loaded, "%%graph --collapse nope layer\nc = tf.constant(3.0, name='c')")
+    assert view.collapsed == ("layer",)
+    assert ("tfsess: --collapse: no name scope 'nope' in the graph (its scopes: layer, layer/mul, loss, loss/add)"
+            in capsys.readouterr().out)
+
+
+def test_a_closed_session_stays_closed_until_graph_new(loaded, capsys):
+    sess = loaded.user_ns["sess"]
+    cell(loaded, "c = tf.constant(3)\nsess.close()")
+    assert sess._closed and loaded.user_ns["sess"] is sess and tfsess.get_default_session() is None
+    result = loaded.run_cell("c.eval()")
+    assert isinstance(result.error_in_exec, ValueError)
+    assert "No default session is registered" in str(result.error_in_exec)
+    cell(loaded, "%%graph --new --no-draw\nd = tf.constant(4)")
+    assert loaded.user_ns["sess"] is not sess and not loaded.user_ns["sess"]._closed
+    assert cell(loaded, "d.eval()") == 4

@@ -130,15 +130,19 @@ class Extension:
 
     # --- the session and its graph -------------------------------------------------------------
     def ensure_current(self) -> None:
-        """Follow tf.reset_default_graph() (or a closed session) with a new InteractiveSession."""
+        """Follow tf.reset_default_graph() with a new InteractiveSession on the new default graph.
+
+        A session the user closed stays closed (closing it is a lesson: `t.eval()` then has no default
+        session); `%%graph --new` starts a new one.
+        """
         sess = self.session
-        closed = getattr(sess, "_closed", False)
-        moved = self.tf.get_default_graph() is not sess.graph and not self.tf.has_default_graph()
-        if closed or moved:
+        if getattr(sess, "_closed", False):
+            return
+        if self.tf.get_default_graph() is not sess.graph and not self.tf.has_default_graph():
             self._replace_session()
             name = "sess" if self.pushed.get("sess") is self.session else "tf.get_default_session()"
-            print("tfsess: %s; %s is now a new InteractiveSession on the default graph."
-                  % ("the session was closed" if closed else "the default graph was reset", name))
+            print("tfsess: the default graph was reset; %s is now a new InteractiveSession on the default graph."
+                  % name)
 
     def new_graph(self) -> None:
         """%%graph --new: a fresh default graph and a new InteractiveSession (the old one is closed)."""

@@ -10,7 +10,7 @@ import numpy as np
 from ..errors import InvalidArgumentError
 from ..opdef import OpDef, op_scope
 from ..shapes import fmt_dims
-from ..variables import write_variable, _uninitialized, _ref_of
+from ..variables import _uninitialized, _ref_of
 
 __all__ = ["apply_gradient_descent", "apply_momentum", "apply_adam", "apply_adagrad", "apply_rms_prop"]
 
@@ -51,45 +51,40 @@ class _ApplyOp(OpDef):
         store = session._variables
         update = cls.update
         kw = {a: op._attrs[a] for a in cls.kernel_attrs}
-
-        if n == 1:
-            var_op = var_ops[0]
-            gi = -1 if cls.grad_index is None else cls.grad_index - 1
-
-            def apply_one(undo, *values):
-                cur = store.get(var_op)
-                if cur is None:
-                    raise _uninitialized(var_op, op)
-                g = values[gi]
-                if np.shape(g) != cur.shape:
-                    raise InvalidArgumentError(None, op, "var and grad do not have the same shape%s %s"
-                                               % (fmt_dims(cur.shape), fmt_dims(np.shape(g))))
-                new = update(cur, *values, **kw)[0]
-                if type(new) is not np.ndarray or new.dtype != cur.dtype:
-                    new = np.array(new, dtype=cur.dtype)
-                if var_op not in undo:
-                    undo[var_op] = cur
-                new.flags.writeable = False
-                store[var_op] = new
-                return new
-            return apply_one
+        gi = -1 if cls.grad_index is None else cls.grad_index - n
 
         def apply(undo, *values):
-            cur = []
-            for v in var_ops:
-                a = store.get(v)
-                if a is None:
-                    raise _uninitialized(v, op)
-                cur.append(a)
-            g = values[-1] if cls.grad_index is None else values[cls.grad_index - n]
-            if np.shape(g) != cur[0].shape:
-                raise InvalidArgumentError(None, op, "var and grad do not have the same shape%s %s"
-                                           % (fmt_dims(cur[0].shape), fmt_dims(np.shape(g))))
+            cur = [_current(store, v, op) for v in var_ops]
+            _check_grad(cur[0], values[gi], op)
             new = update(*cur, *values, **kw)
-            for v, a in zip(var_ops, new):
-                write_variable(store, undo, v, np.asarray(a, dtype=cur[0].dtype))
+            for v, old, a in zip(var_ops, cur, new):
+                _store(store, undo, v, old, a)
             return store[var_ops[0]]
         return apply
+
+
+def _current(store, var_op, op):
+    """The variable's value before the update (FailedPreconditionError if uninitialized)."""
+    cur = store.get(var_op)
+    if cur is None:
+        raise _uninitialized(var_op, op)
+    return cur
+
+
+def _check_grad(cur, grad, op):
+    if np.shape(grad) != cur.shape:
+        raise InvalidArgumentError(None, op, "var and grad do not have the same shape%s %s"
+                                   % (fmt_dims(cur.shape), fmt_dims(np.shape(grad))))
+
+
+def _store(store, undo, var_op, old, new):
+    """Install the updated value (read-only, the variable's dtype), remembering the old one for rollback."""
+    if type(new) is not np.ndarray or new.dtype != old.dtype:
+        new = np.array(new, dtype=old.dtype)
+    if var_op not in undo:
+        undo[var_op] = old
+    new.flags.writeable = False
+    store[var_op] = new
 
 
 def _s(x, like):
@@ -105,35 +100,18 @@ class ApplyGradientDescent(_ApplyOp):
     def bind(cls, op, session):
         var_op = op._inputs[0]._op
         store = session._variables
-        get = store.get
 
-        def apply_gd(undo, alpha, delta):  # the hot path of every SGD step: kept lean
-            cur = get(var_op)
-            if cur is None:
-                raise _uninitialized(var_op, op)
-            if np.shape(delta) != cur.shape:
-                raise InvalidArgumentError(None, op, "var and grad do not have the same shape%s %s"
-                                           % (fmt_dims(cur.shape), fmt_dims(np.shape(delta))))
+        def apply_gd(undo, alpha, delta):  # the hot path of every SGD step: no generic machinery
+            cur = _current(store, var_op, op)
+            _check_grad(cur, delta, op)
             step = delta * alpha
             if type(step) is np.ndarray and step.size > 4096 and step.dtype == cur.dtype:
-                new = np.subtract(cur, step, out=step)  # big: reuse the temporary (no second allocation)
+                new = np.subtract(cur, step, out=step)  # big: reuse the temporary, no second allocation
             else:
                 new = cur - step
-                if type(new) is not np.ndarray or new.dtype != cur.dtype:
-                    new = np.array(new, dtype=cur.dtype)
-            if var_op not in undo:
-                undo[var_op] = cur
-            new.flags.writeable = False
-            store[var_op] = new
-            return new
+            _store(store, undo, var_op, cur, new)
+            return store[var_op]
         return apply_gd
-
-    @staticmethod
-    def update(var, alpha, delta):
-        step = np.multiply(delta, _s(alpha, var))  # one fresh array, reused for the result
-        if type(step) is not np.ndarray or step.shape != var.shape:
-            return (var - step,)
-        return (np.subtract(var, step, out=step),)
 
 
 class ApplyMomentum(_ApplyOp):
