@@ -100,6 +100,16 @@ def test_text_listing_marks_new_and_ran_ops():
     assert dot.summary(g) == "10 ops: 1 placeholder, 1 variable, 2 constants"
 
 
+def test_text_listing_folds_collapsed_scopes_like_the_drawing():
+    _model()
+    g = tf.get_default_graph()
+    lines = dot.graph_to_text(g, new=["layer/y"], collapsed=["layer", "layer/W"]).splitlines()
+    folded = [ln for ln in lines if "collapsed" in ln]
+    assert folded == ["+ layer/  (5 ops, collapsed)"]                       # the outermost scope wins
+    assert lines.index(folded[0]) == 1 and not any(ln[2:].startswith("layer/") for ln in lines if ln != folded[0])
+    assert dot.graph_to_text(g, collapsed=["nowhere"]) == dot.graph_to_text(g)
+
+
 def test_a_100000_op_graph_is_summarised_not_crashed():
     t = tf.constant(0.0, name="start")
     for _ in range(100_000):

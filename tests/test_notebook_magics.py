@@ -378,7 +378,8 @@ def test_graph_collapse_draws_scopes_as_single_nodes(loaded, capsys):
                         "    l = tf.square(h) + 1.0\nout = tf.identity(l, name='out')")
     assert view.collapsed == ("layer", "loss")
     assert 'label="layer/\\n3 ops"' in view.dot and 'label="loss/\\n3 ops"' in view.dot
-    assert "cluster" not in view.dot and "+ layer/a" in view.text       # the listing still names every op
+    assert "cluster" not in view.dot and "+ layer/" in view.text.splitlines()[1]
+    assert "+ layer/  (3 ops, collapsed)" in view.text and "layer/a" not in view.text   # the listing folds too
     view.expand("loss")
     assert view.collapsed == ("layer",) and 'label="loss/"; tooltip="name scope loss"' in view.dot
     capsys.readouterr()

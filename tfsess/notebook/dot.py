@@ -400,6 +400,40 @@ def _has_consumers(op, lay, key) -> bool:
 
 # ----- text --------------------------------------------------------------------------------------
 
+class _Folded:
+    """A collapsed scope standing in for its ops in the text listing."""
+
+    type = ""
+
+    def __init__(self, scope: str):
+        self.name = scope + "/"
+        self.ops: list = []
+
+
+def _fold_scopes(ops: list, collapsed: Iterable[str]) -> list:
+    """`ops` with the ops of each collapsed scope (outermost wins) replaced by one _Folded at the first one."""
+    scopes = set(collapsed)
+    if not scopes:
+        return ops
+    out, folded = [], {}
+    for op in ops:
+        parts = op.name.split("/")
+        home = None
+        for k in range(1, len(parts) + 1):      # an op named like a scope belongs to it (as in the drawing)
+            prefix = "/".join(parts[:k])
+            if prefix in scopes:
+                home = prefix
+                break
+        if home is None:
+            out.append(op)
+            continue
+        if home not in folded:
+            folded[home] = _Folded(home)
+            out.append(folded[home])
+        folded[home].ops.append(op)
+    return out
+
+
 def summary(graph_or_ops) -> str:
     """'12 ops: 1 placeholder, 2 variables, 3 constants' (deterministic, for headers and text/plain)."""
     ops = _ops_of(graph_or_ops)
@@ -418,14 +452,19 @@ def summary(graph_or_ops) -> str:
 
 def graph_to_text(graph_or_ops, *, new: Collection[str] = (), ran: Optional[Collection[str]] = None,
                   values: Optional[Mapping[str, str]] = None, only_ran: bool = False,
-                  max_lines: int = MAX_TEXT_LINES) -> str:
-    """One line per op: '+' for new ops, '*' for ops that ran, then name, type, inputs, outputs, value."""
+                  max_lines: int = MAX_TEXT_LINES, collapsed: Iterable[str] = ()) -> str:
+    """One line per op: '+' for new ops, '*' for ops that ran, then name, type, inputs, outputs, value.
+
+    Each scope in `collapsed` (as drawn: the outermost one counts) is one line 'scope/  (N ops)' where its
+    first op would be.
+    """
     ops = _ops_of(graph_or_ops)
     new = frozenset(new)
     ran = None if ran is None else frozenset(ran)
     values = values or {}
     if only_ran and ran is not None:
         ops = [op for op in ops if op.name in ran]
+    ops = _fold_scopes(ops, collapsed)
     if not ops:
         return "  (no ops)"
     shown = list(range(len(ops)))
@@ -442,6 +481,12 @@ def graph_to_text(graph_or_ops, *, new: Collection[str] = (), ran: Optional[Coll
         if cut is not None and i == cut[0]:
             lines.append("  … %d more ops …" % cut[1])
         op = ops[i]
+        if isinstance(op, _Folded):
+            names = [o.name for o in op.ops]
+            mark = "+" if any(n in new for n in names) else (
+                "*" if ran is not None and any(n in ran for n in names) else " ")
+            lines.append(("%s %-*s  (%d ops, collapsed)" % (mark, width_n, op.name, len(names))).rstrip())
+            continue
         mark = "+" if op.name in new else ("*" if ran is not None and op.name in ran else " ")
         ins = [_tensor_ref(t) for t in op.inputs] + ["^" + c.name for c in op.control_inputs]
         line = "%s %-*s  %-*s" % (mark, width_n, op.name, width_t, op.type)

@@ -329,6 +329,8 @@ class TfsessMagics(Magics):
     @argument("--scope", metavar="NAME", help="run the cell inside tf.name_scope(NAME)")
     @argument("--no-draw", action="store_true", dest="no_draw",
               help="show the op listing instead of a drawing (no Graphviz needed)")
+    @argument("--collapse", nargs="+", action="append", metavar="SCOPE", default=[],
+              help="draw these name scopes as single nodes (the \"name scopes\" box changes it later)")
     @no_var_expand
     @cell_magic
     def graph(self, line, cell):
@@ -346,6 +348,9 @@ class TfsessMagics(Magics):
 
             %%graph --new --scope layer1
             w = tf.Variable(tf.ones([2, 2]), name="w")
+
+            %%graph --collapse gradients
+            train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
         """
         args = self._parse(self.graph, line)
         ext = self.ext
@@ -361,6 +366,14 @@ class TfsessMagics(Magics):
         view = GraphView(graph, new=new, draw=not args.no_draw,
                          title="graph" if error is None else "graph (partial: the cell failed)")
         ext.add_live_view(view)
+        collapse = [s for group in args.collapse for s in group]
+        if collapse:
+            known = _dot.scopes_of(graph)
+            unknown = [s for s in collapse if s not in known]
+            if unknown:
+                print("tfsess: --collapse: no name scope %s in the graph (its scopes: %s)"
+                      % (", ".join(repr(s) for s in unknown), ", ".join(known[:20]) or "none"))
+            view.collapse(*[s for s in collapse if s in known])
         if error is not None:
             if new and not isinstance(error, SyntaxError):
                 display(view)              # the partial graph: what the cell built before failing

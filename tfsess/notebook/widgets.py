@@ -258,7 +258,7 @@ class GraphView(W.VBox):
 
     def _text(self, ops) -> str:
         listing = _dot.graph_to_text(ops, new=self.new, ran=self.ran, values=self.values,
-                                     only_ran=self.ran is not None)
+                                     only_ran=self.ran is not None, collapsed=self.collapsed)
         return self._headline(ops) + "\n" + listing
 
     def __repr__(self) -> str:
