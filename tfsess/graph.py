@@ -24,12 +24,21 @@ _VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")
 _VALID_SCOPE_NAME = re.compile(r"^[A-Za-z0-9_.\\/>-]*$")
 
 
+_PKG_FILES: set = set()  # tfsess source files seen on the stack (a set lookup beats a prefix test)
+
+
 def _user_location():
     """(file, line) of the first caller frame outside tfsess: where the user defined an op."""
     f = sys._getframe(2)
-    while f is not None and f.f_code.co_filename.startswith(_PKG_DIR):
+    pkg = _PKG_FILES
+    while f is not None:
+        name = f.f_code.co_filename
+        if name not in pkg:
+            if not name.startswith(_PKG_DIR):
+                return name, f.f_lineno
+            pkg.add(name)
         f = f.f_back
-    return (f.f_code.co_filename, f.f_lineno) if f is not None else ("<unknown>", 0)
+    return "<unknown>", 0
 
 
 # ======================================================================================

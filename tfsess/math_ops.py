@@ -163,16 +163,25 @@ class ReduceGrad(OpDef):
             return super().bind(op, session)
         ax = _axes_tuple(axes, rank) if rank else ()
         kernel = cls.kernel
+        np_t = op._inputs[0]._dtype.base_dtype._np
+        sizes = {}  # shape bytes -> (shape tuple, reduced count): the shapes repeat every step
 
         def reduce_grad(g, shape, axes_value):
-            shp = tuple(shape.tolist())
-            if mean:
+            key = shape.tobytes()
+            known = sizes.get(key)
+            if known is None:
+                shp = tuple(shape.tolist())
                 n = 1
                 for i in ax:
                     n *= shp[i]
-                g = g / g.dtype.type(n)
-            if np.ndim(g) == 0:
-                out = np.empty(shp, g.dtype)
+                known = (shp, np_t(n))
+                if len(sizes) < 64:
+                    sizes[key] = known
+            shp, n = known
+            if mean:
+                g = g / n
+            if type(g) is not np.ndarray or g.ndim == 0:  # a scalar loss gradient: fill
+                out = np.empty(shp, np_t)
                 out.fill(g)
                 return out
             return kernel(g, shape, axes_value, keep, False)

@@ -24,6 +24,7 @@ CHECK_OUTPUTS = False
 TIER_UP_AFTER = 2               # runs before a plan is compiled to straight-line code (tests may set 1)
 _CODEGEN_MAX_STEPS = 20000      # larger plans stay interpreted (compiling huge functions costs more)
 _FOLD_MAX_ELEMENTS = 1 << 16    # constant folding keeps results up to this size
+_CODE_CACHE: dict = {}          # generated source -> code object (names in the source are positional)
 
 
 try:  # NumPy 2: set the ufunc error state directly (np.errstate costs ~1 us per run)
@@ -220,8 +221,15 @@ class Plan:
             if dead:
                 lines.append("    del " + ", ".join(dead))
         lines.append("    return (%s)" % "".join(names[t] + ", " for t in self.fetched))
-        self.code = compile("\n".join(lines), "<tfsess plan>", "exec")
-        exec(self.code, g)
+        src = "\n".join(lines)
+        code = _CODE_CACHE.get(src)  # a rebuilt graph of the same structure reuses the compiled code
+        if code is None:
+            code = compile(src, "<tfsess plan>", "exec")
+            if len(_CODE_CACHE) >= 256:
+                _CODE_CACHE.pop(next(iter(_CODE_CACHE)))
+            _CODE_CACHE[src] = code
+        self.code = code
+        exec(code, g)
         self.run_fn = g["_plan"]
         self.names = names
         self.line_steps = line_steps

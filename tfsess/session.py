@@ -227,7 +227,8 @@ class BaseSession:
                     self._plans.pop(next(iter(self._plans)))
                 self._plans[key] = plan
             computed = plan.execute([feeds[t] for t in plan.fed])
-            self._notify()
+            if self._run_listeners:
+                self._notify()
             if ft is Operation:
                 return None
             if fetches in feeds:
@@ -297,11 +298,10 @@ class BaseSession:
         for key, val in feed_dict.items():
             if type(key) is Tensor and plain and key._op._graph is graph:
                 vt = type(val)
-                if vt is np.ndarray and val.dtype.type is key._dtype._base._np:
-                    d = key._shape._dims
-                    if d is None or d == val.shape:  # the common case: an array of the right dtype and shape
-                        feeds[key] = val
-                        continue
+                if vt is np.ndarray and val.dtype.type is key._dtype._base._np and _shape_fits(key._shape._dims,
+                                                                                             val.shape):
+                    feeds[key] = val  # the common case: an array of the right dtype and shape
+                    continue
                 if vt is np.ndarray or vt is float or vt is int or vt is list:
                     feeds[key] = _convert_feed(key, val)
                     continue
@@ -401,15 +401,25 @@ def _flatten_feed_item(key, val):
     return [(key, val)]
 
 
+def _shape_fits(dims, shape) -> bool:
+    """Does a value of `shape` fit static `dims` (None: any rank; None dims: any size)?"""
+    if dims is None or dims == shape:
+        return True
+    if len(dims) != len(shape):
+        return False
+    for d, n in zip(dims, shape):
+        if d is not None and d != n:
+            return False
+    return True
+
+
 def _convert_feed(t: Tensor, val):
     """np.asarray(val, dtype) with TF's int-range and shape checks."""
     dt = t._dtype.base_dtype
     np_t = dt._np
     vt = type(val)
-    if vt is np.ndarray and val.dtype.type is np_t:
-        d = t._shape._dims
-        if d is None or d == val.shape:
-            return val
+    if vt is np.ndarray and val.dtype.type is np_t and _shape_fits(t._shape._dims, val.shape):
+        return val
     if vt is int or vt is bool:
         if dt is _dtypes.string:
             raise TypeError("Type of feed value %r with type %s is not compatible with Tensor type %s. Try "
@@ -438,12 +448,9 @@ def _convert_feed(t: Tensor, val):
     else:
         with np.errstate(invalid="ignore"):
             arr = np.asarray(val, dtype=np_t)
-    d = t._shape._dims
-    if d is not None:
-        shp = arr.shape
-        if len(shp) != len(d) or any(a is not None and a != b for a, b in zip(d, shp)):
-            raise ValueError("Cannot feed value of shape %s for Tensor %s, which has shape %s"
-                             % (shp, t.name, t._shape))
+    if not _shape_fits(t._shape._dims, arr.shape):
+        raise ValueError("Cannot feed value of shape %s for Tensor %s, which has shape %s"
+                         % (arr.shape, t.name, t._shape))
     return arr
 
 

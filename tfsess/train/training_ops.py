@@ -101,16 +101,23 @@ class ApplyGradientDescent(_ApplyOp):
         var_op = op._inputs[0]._op
         store = session._variables
 
-        def apply_gd(undo, alpha, delta):  # the hot path of every SGD step: no generic machinery
-            cur = _current(store, var_op, op)
-            _check_grad(cur, delta, op)
+        get = store.get
+        dtype = op._inputs[0]._dtype.base_dtype._np
+
+        def apply_gd(undo, alpha, delta):  # the hot path of every SGD step: kept inline and lean
+            cur = get(var_op)
+            if cur is None or delta.shape != cur.shape:
+                _check_grad(_current(store, var_op, op), delta, op)
             step = delta * alpha
-            if type(step) is np.ndarray and step.size > 4096 and step.dtype == cur.dtype:
-                new = np.subtract(cur, step, out=step)  # big: reuse the temporary, no second allocation
+            if type(step) is np.ndarray and step.dtype == dtype:
+                new = np.subtract(cur, step, out=step) if step.size > 4096 else cur - step
             else:
-                new = cur - step
-            _store(store, undo, var_op, cur, new)
-            return store[var_op]
+                new = np.array(cur - step, dtype=dtype)
+            if var_op not in undo:
+                undo[var_op] = cur
+            new.flags.writeable = False
+            store[var_op] = new
+            return new
         return apply_gd
 
 
