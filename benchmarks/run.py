@@ -317,8 +317,9 @@ def main(argv=None):
         npimp.append(float(out.stdout))
     print("\nimport tfsess: %.3f s (import numpy alone: %.3f s)" % (statistics.median(imp), statistics.median(npimp)))
     try:
-        code = ("import time, ipywidgets; from IPython.testing.globalipapp import start_ipython; ip = start_ipython(); "
-                "t = time.perf_counter(); ip.run_line_magic('load_ext', 'tfsess'); print(time.perf_counter() - t)")
+        code = ("import time, ipywidgets, tfsess; from IPython.core.interactiveshell import InteractiveShell; "
+                "ip = InteractiveShell.instance(); t = time.perf_counter(); ip.run_line_magic('load_ext', 'tfsess'); "
+                "print(time.perf_counter() - t)")
         loads = []
         for _ in range(3):
             out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
