@@ -125,3 +125,13 @@ def test_controls_match_placeholder_dtype_and_shape(dtype, shape, kind, value):
     w = widgets.make_control(spec)
     assert w.description == "p"
     assert widgets.control_value(w, spec) == (eval(value) if kind == "text" else value)
+
+
+def test_graph_view_exports_a_graphviz_source():
+    a = tf.constant(1.0, name="a")
+    b = a * 2.0
+    view = GraphView(tf.get_default_graph(), draw=False)
+    src = view.to_graphviz()
+    import graphviz
+    assert isinstance(src, graphviz.Source)
+    assert src.source == view.dot and "digraph" in src.source and "Const" in src.source

@@ -95,11 +95,10 @@ def to_numpy(value, dtype=None):
         if dtype is _dtypes.string:
             return _to_bytes_array(np.array(value, dtype=object)), dtype
         if dtype.is_integer:
-            arr = np.array(value, dtype=object if not isinstance(value, (list, tuple)) else None)
             try:
-                return np.asarray(arr).astype(dtype._np), dtype
+                return np.array(value).astype(dtype._np), dtype
             except OverflowError:
-                return np.asarray(value, dtype=np.int64).astype(dtype._np), dtype
+                raise _fail_convert(value) from None
         return np.array(value, dtype=dtype._np), dtype
     for leaf in _leaves(value):
         if leaf is None:
@@ -208,15 +207,8 @@ def placeholder(dtype, shape=None, name=None) -> Tensor:
     g = get_default_graph()
     dt = _dtypes.as_dtype(dtype).base_dtype
     op = create_op(Placeholder, [], {"dtype": dt, "shape": TensorShape(shape)},
-                   _scoped_name(g, name, "Placeholder"), g)
+                   g._op_name("Placeholder" if name is None else name), g)
     return op._outputs[0]
-
-
-def _scoped_name(g, name, default):
-    if name is None:
-        return g.unique_name(default)
-    from .opdef import op_scope as _s
-    return _s(name, default).name
 
 
 class PlaceholderWithDefault(OpDef):
@@ -703,8 +695,7 @@ class Squeeze(OpDef):
                 norm.append(a)
             return tuple(x for i, x in enumerate(d) if i not in norm)
         if None in d:
-            return None if any(x is None for x in d) and False else tuple(x for x in d if x != 1) \
-                if None not in d else None
+            return None  # which unknown dims are 1 is only known at run time
         return tuple(x for x in d if x != 1)
 
     @staticmethod

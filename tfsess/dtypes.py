@@ -178,7 +178,7 @@ def as_dtype(type_value) -> DType:
         d = _BY_NAME.get(type_value)
         if d is not None:
             return d
-    elif type_value in _BY_PY:
+    elif isinstance(type_value, type) and type_value in _BY_PY:
         return _BY_PY[type_value]
     else:
         try:

@@ -1261,11 +1261,6 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
 # Reductions
 # ======================================================================================
 
-def _reduction_dims(op, d):
-    axes = constant_value(op._inputs[1])
-    return axes
-
-
 class _Reduce(OpDef):
     """Reduce over `axes` (the second input); keep_dims keeps them as size 1."""
 
@@ -1899,13 +1894,6 @@ def _xor(x, y, name, default, reflected=False):
     if xt.dtype.base_dtype is _dtypes.bool:
         return logical_xor(x, y, name=default)
     return _binary(BitwiseXor, x, y, name, default, reflected=reflected)
-
-
-def _matmul_overload(x, y, name, default, reflected=False):
-    if reflected:
-        x, y = y, x
-        return matmul(y, x, name=default) if False else matmul(x, y, name=default)
-    return matmul(x, y, name=default)
 
 
 def _install_operators():

@@ -192,6 +192,12 @@ class GraphView(W.VBox):
         self.seen = len(ops)
         self.redraw()
 
+    def to_graphviz(self):
+        """The current drawing as a `graphviz.Source`, e.g. to save it for slides:
+        `view.to_graphviz().render("graph", format="pdf")` (needs the `dot` program)."""
+        import graphviz
+        return graphviz.Source(self.dot)
+
     def detach(self) -> None:
         """Stop being live: forget the graph (the drawing stays as it is)."""
         self.graph = None
