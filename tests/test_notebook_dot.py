@@ -141,3 +141,14 @@ def test_deeply_nested_scopes_need_no_recursion():
     d = dot.graph_to_dot(tf.get_default_graph())
     assert d.count("subgraph cluster_") == 0 or d.count("{") == d.count("}")
     assert dot.graph_to_dot(tf.get_default_graph(), collapsed=["s"]).count("box3d") == 1
+
+
+def test_device_placement_is_shown_on_nodes():
+    with tf.device("/gpu:0"):
+        tf.constant(1.0, name="a")
+    tf.constant(2.0, name="b")
+    text = dot.graph_to_dot(tf.get_default_graph().get_operations())
+    node_a = [l for l in text.splitlines() if 'tooltip="a (Const)' in l][0]
+    node_b = [l for l in text.splitlines() if 'tooltip="b (Const)' in l][0]
+    assert "@/gpu:0" in node_a and 'on /gpu:0"' in node_a
+    assert "@" not in node_b
