@@ -46,12 +46,18 @@ def _unbroadcast(g, shape):
 
 
 class SumToShape(OpDef):
-    """Gradient helper: sum a broadcast gradient back to the shape of the input it came from."""
+    """Gradient helper: sum a broadcast gradient back to the shape of the input it came from.
+
+    Input 1 is that input itself when its shape is only known at run time (attr shape_input=False),
+    or a constant shape vector when it is static (shape_input=True).
+    """
 
     type_name = "SumToShape"
 
     @staticmethod
     def shape(op, g, s):
+        if not op._attrs["shape_input"]:
+            return s
         v = _aops._known_shape_value(op._inputs[1])
         if v is not None:
             return tuple(v)
@@ -63,6 +69,11 @@ class SumToShape(OpDef):
 
     @classmethod
     def bind(cls, op, session):
+        if not op._attrs["shape_input"]:
+            def to_shape_of(g, x):
+                target = np.shape(x)
+                return g if np.shape(g) == target else _unbroadcast(g, target)
+            return to_shape_of
         known = constant_value(op._inputs[1])
         if known is None:
             return _unbroadcast
@@ -120,9 +131,8 @@ def sum_to_shape_of(g: Tensor, x: Tensor, others=()) -> Tensor:
     with op_scope(None, "SumToShape", [g]) as s:
         if xd is not None and None not in xd:
             target = constant(np.array(xd, dtype=np.int32), name="shape")
-        else:
-            target = _shape(x)
-        return s.make(SumToShape, [g, target], {"T": g.dtype})._outputs[0]
+            return s.make(SumToShape, [g, target], {"T": g.dtype, "shape_input": True})._outputs[0]
+        return s.make(SumToShape, [g, x], {"T": g.dtype, "shape_input": False})._outputs[0]
 
 
 class ReduceGrad(OpDef):
@@ -1164,9 +1174,14 @@ class MatMul(OpDef):
 
     @classmethod
     def bind(cls, op, session):
-        if not op._attrs["transpose_a"] and not op._attrs["transpose_b"]:
+        ta, tb = op._attrs["transpose_a"], op._attrs["transpose_b"]
+        if not ta and not tb:
             return np.matmul
-        return super().bind(op, session)
+        if ta and not tb:
+            return lambda a, b: np.matmul(a.T, b)
+        if tb and not ta:
+            return lambda a, b: np.matmul(a, b.T)
+        return lambda a, b: np.matmul(a.T, b.T)
 
     @classmethod
     def runtime_error(cls, op, exc, inputs):
