@@ -22,7 +22,8 @@ def test_op_table_under_codegen(case, mode, codegen_first):
     test_ops.test_forward(case, mode)
 
 
-def test_interpreted_then_compiled_agree():
+def test_interpreted_then_compiled_agree(monkeypatch):
+    monkeypatch.setattr(_plan, "_CODE_CACHE", {})
     x = tf.placeholder(tf.float32, [None])
     y = tf.reduce_sum(tf.tanh(x) * 2.0 + tf.square(x))
     with tf.Session() as s:
@@ -105,3 +106,21 @@ def test_runs_are_silent_about_inf_and_nan(fast_errstate, monkeypatch, recwarn):
     with np.errstate(divide="warn"):
         with pytest.warns(RuntimeWarning):
             np.log(np.zeros(1))  # the caller's own NumPy error state is untouched
+
+
+def test_rebuilt_graph_reuses_compiled_code(monkeypatch):
+    monkeypatch.setattr(_plan, "_CODE_CACHE", {})
+
+    def build_and_run():
+        with tf.Graph().as_default():
+            x = tf.placeholder(tf.float32, [None])
+            y = tf.reduce_sum(x * 3.0)
+            with tf.Session() as s:
+                outs = [s.run(y, {x: [1.0, 2.0]}) for _ in range(2)]
+                plan = next(iter(s._plans.values()))
+                return outs, plan
+    outs1, plan1 = build_and_run()
+    outs2, plan2 = build_and_run()
+    assert outs1 == outs2 == [9.0, 9.0]
+    assert len(_plan._CODE_CACHE) == 1
+    assert plan2.code is plan1.code  # compiled once, reused by the second graph from its first run

@@ -134,8 +134,9 @@ class Plan:
         self.code = None
         self._runs = 0
         self._final = self.uses_dead or len(steps) > _CODEGEN_MAX_STEPS or not steps
-        if not self._final and TIER_UP_AFTER <= 1:
-            self._build_codegen()
+        if not self._final and (TIER_UP_AFTER <= 1 or self._build_codegen(only_if_cached=True)):
+            if self.code is None:
+                self._build_codegen()
             self._final = True
         else:
             self._build_interpreter()
@@ -167,7 +168,8 @@ class Plan:
             raise self._translate(exc) from (None if isinstance(exc, OpError) else exc)
 
     # -- codegen: straight-line Python, one kernel call per line ------------------------------
-    def _build_codegen(self):
+    def _build_codegen(self, only_if_cached=False) -> bool:
+        """Generate the plan's code; with only_if_cached, give up (False) unless it was compiled before."""
         g = {"DEAD": DEAD}
         names = {}
         for t, arr in self.consts.items():
@@ -223,6 +225,8 @@ class Plan:
         lines.append("    return (%s)" % "".join(names[t] + ", " for t in self.fetched))
         src = "\n".join(lines)
         code = _CODE_CACHE.get(src)  # a rebuilt graph of the same structure reuses the compiled code
+        if code is None and only_if_cached:
+            return False
         if code is None:
             code = compile(src, "<tfsess plan>", "exec")
             if len(_CODE_CACHE) >= 256:
@@ -233,6 +237,7 @@ class Plan:
         self.run_fn = g["_plan"]
         self.names = names
         self.line_steps = line_steps
+        return True
 
     # -- interpreter: dead-branch aware (tf.cond), for large plans and for the first run -------------
     def _build_interpreter(self):
