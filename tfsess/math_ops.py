@@ -137,19 +137,25 @@ def sum_to_shape_of(g: Tensor, x: Tensor, others=()) -> Tensor:
 
 class ReduceGrad(OpDef):
     """Gradient helper: broadcast the gradient of a reduction back to the reduced input's shape
-    (divided by the number of reduced elements for a mean)."""
+    (divided by the number of reduced elements for a mean).
+
+    Input 1 is the reduced input itself when its shape is only known at run time (shape_input=False),
+    or a constant shape vector when it is static (shape_input=True); input 2 is the reduction axes.
+    """
 
     type_name = "ReduceGrad"
-    kernel_attrs = ("keep_dims", "mean")
+    kernel_attrs = ("keep_dims", "mean", "shape_input")
 
     @staticmethod
     def shape(op, g, s, a):
+        if not op._attrs["shape_input"]:
+            return s
         v = _aops._known_shape_value(op._inputs[1])
         return None if v is None else tuple(v)
 
     @staticmethod
-    def kernel(g, shape, axes, keep_dims, mean):
-        shape = tuple(shape.tolist()) if type(shape) is np.ndarray else tuple(int(v) for v in shape)
+    def kernel(g, target, axes, keep_dims, mean, shape_input):
+        shape = tuple(int(v) for v in np.reshape(target, [-1])) if shape_input else np.shape(target)
         g = np.asarray(g)
         nd = len(shape)
         ax = _axes_tuple(axes, nd) if nd else ()
@@ -166,35 +172,32 @@ class ReduceGrad(OpDef):
 
     @classmethod
     def bind(cls, op, session):
-        keep, mean = op._attrs["keep_dims"], op._attrs["mean"]
+        keep, mean, shape_input = op._attrs["keep_dims"], op._attrs["mean"], op._attrs["shape_input"]
         axes = constant_value(op._inputs[2])
-        rank = op._inputs[1]._shape._dims[0] if op._inputs[1]._shape._dims else None
+        static = op._inputs[1]._shape._dims
+        rank = (static[0] if static else None) if shape_input else (None if static is None else len(static))
         if axes is None or rank is None:
             return super().bind(op, session)
         ax = _axes_tuple(axes, rank) if rank else ()
-        kernel = cls.kernel
         np_t = op._inputs[0]._dtype.base_dtype._np
-        sizes = {}  # shape bytes -> (shape tuple, reduced count): the shapes repeat every step
+        known = constant_value(op._inputs[1]) if shape_input else None
+        if shape_input and known is None:
+            return super().bind(op, session)
+        fixed = None if known is None else tuple(int(v) for v in np.reshape(known, [-1]))
+        kernel = cls.kernel
 
-        def reduce_grad(g, shape, axes_value):
-            key = shape.tobytes()
-            known = sizes.get(key)
-            if known is None:
-                shp = tuple(shape.tolist())
-                n = 1
-                for i in ax:
-                    n *= shp[i]
-                known = (shp, np_t(n))
-                if len(sizes) < 64:
-                    sizes[key] = known
-            shp, n = known
-            if mean:
-                g = g / n
-            if type(g) is not np.ndarray or g.ndim == 0:  # a scalar loss gradient: fill
+        def reduce_grad(g, target, axes_value):  # the common case: a scalar loss gradient, fixed axes
+            shp = fixed if fixed is not None else np.shape(target)
+            if type(g) is not np.ndarray or g.ndim == 0:
+                if mean:
+                    n = 1
+                    for i in ax:
+                        n *= shp[i]
+                    g = g / np_t(n)
                 out = np.empty(shp, np_t)
                 out.fill(g)
                 return out
-            return kernel(g, shape, axes_value, keep, False)
+            return kernel(g, target, axes_value, keep, mean, shape_input)
         return reduce_grad
 
     @staticmethod
@@ -207,11 +210,16 @@ class ReduceGrad(OpDef):
 
 
 def _reduce_grad(g, x, axes, keep_dims, mean=False):
+    """ReduceGrad of `g` for a reduction of `x` over `axes` (a const shape when x's shape is static)."""
     with op_scope(None, "ReduceGrad", [g]) as s:
         xd = x.shape._dims
-        target = constant(np.array(xd, np.int32), name="shape") if xd is not None and None not in xd else _shape(x)
-        return s.make(ReduceGrad, [g, target, axes], {"T": g.dtype, "keep_dims": keep_dims,
-                                                      "mean": mean})._outputs[0]
+        attrs = {"T": g.dtype, "keep_dims": keep_dims, "mean": mean}
+        if xd is not None and None not in xd:
+            target = constant(np.array(xd, np.int32), name="shape")
+            attrs["shape_input"] = True
+        else:
+            target, attrs["shape_input"] = x, False
+        return s.make(ReduceGrad, [g, target, axes], attrs)._outputs[0]
 
 
 def _axes_tuple(axes, nd):
