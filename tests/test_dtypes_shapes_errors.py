@@ -168,3 +168,11 @@ def test_error_hierarchy():
         assert type(again) is cls and again.message == "msg"
     assert issubclass(tf.errors.OperatorNotAllowedInGraphError, TypeError)
     assert tf.errors.OK == 0
+
+
+def test_constant_copies_the_callers_array():
+    a = np.zeros(3, np.float32)
+    c = tf.constant(a)
+    a[0] = 1.0  # still writable, and the constant is unaffected
+    with tf.Session() as s:
+        assert s.run(c).tolist() == [0.0, 0.0, 0.0]

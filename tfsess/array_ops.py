@@ -153,8 +153,18 @@ class Const(OpDef):
         return op._attrs["value"]
 
 
+_SCALAR_DTYPES = {float: _dtypes.float32, bool: _dtypes.bool}
+
+
 def constant(value, dtype=None, shape=None, name="Const", verify_shape=False) -> Tensor:
     """A Const op holding `value` (tf.constant); python int -> int32, float -> float32."""
+    vt = type(value)
+    if shape is None and (vt is float or vt is bool) and (dtype is None or dtype is _SCALAR_DTYPES[vt]):
+        dt = _SCALAR_DTYPES[vt]  # the most common constant: a Python scalar (fast path)
+        arr = np.array(value, dtype=dt._np)
+        arr.flags.writeable = False
+        g = get_default_graph()
+        return create_op(Const, [], {"value": arr, "dtype": dt}, g._op_name(name or "Const"), g)._outputs[0]
     arr, dt = to_numpy(value, dtype)
     if shape is not None:
         shape = tuple(TensorShape(shape).as_list())
@@ -173,9 +183,9 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False) ->
                 arr = out.reshape(shape)
             else:
                 raise TypeError("Expected Tensor's shape: %s, got %s." % (shape, arr.shape))
-    if arr.flags.writeable:
-        arr = arr.copy() if arr.base is not None or not arr.flags.owndata else arr
-        arr.flags.writeable = False
+    if arr is value or arr.base is not None or not arr.flags.owndata:
+        arr = arr.copy()  # the graph keeps its own, read-only copy; the caller's array stays theirs
+    arr.flags.writeable = False
     g = get_default_graph()
     op = create_op(Const, [], {"value": arr, "dtype": dt}, g._op_name(name or "Const"), g)
     return op._outputs[0]
