@@ -693,3 +693,17 @@ def test_register_fetch_and_feed_conversion_functions():  # testRegisterFetchAnd
             assert sess.run(squared.sq, {squared: [5.0, 6.0]}).tolist() == [5.0, 6.0]
     finally:
         _REGISTERED_CONVERSIONS.pop(SquaredTensor, None)
+
+
+def test_feed_checks_still_apply_when_a_plan_is_reused():
+    x = tf.placeholder(tf.float32, [None, 2], name="x")
+    y = tf.reduce_sum(x)
+    with tf.Session() as sess:
+        assert sess.run(y, {x: np.ones((3, 2), np.float32)}) == 6.0  # the plan is now cached
+        assert sess.run(y, {x: [[1, 2]]}) == 3.0                     # lists are converted
+        assert sess.run(y, {x: np.ones((1, 2))}) == 2.0               # float64 is converted
+        with pytest.raises(ValueError, match=r"Cannot feed value of shape \(3,\) for Tensor x:0"):
+            sess.run(y, {x: np.ones(3, np.float32)})
+        with pytest.raises(TypeError, match="cannot be a tf.Tensor object"):
+            sess.run(y, {x: tf.ones([1, 2])})
+        assert sess.run(x, {x: np.ones((1, 2), np.float32)}).shape == (1, 2)  # a fed fetch

@@ -216,8 +216,32 @@ class BaseSession:
                 v = plan.execute(())
                 self._notify()
                 return fetched_value(v[0])
-        feeds = self._process_feeds(feed_dict) if feed_dict else {}
         ft = type(fetches)
+        if feed_dict and (ft is Tensor or ft is Operation):
+            # A training loop: the same fetch and the same feed tensors every step. Reuse the plan and
+            # check each value against its tensor without building an intermediate dict.
+            try:
+                plan = self._plans.get(((fetches,), frozenset(feed_dict)))
+            except TypeError:  # an unhashable key: the general path explains it
+                plan = None
+            if plan is not None:
+                values = []
+                for t in plan.fed:
+                    v = feed_dict[t]
+                    if type(v) is np.ndarray and v.dtype.type is t._dtype._base._np and \
+                            _shape_fits(t._shape._dims, v.shape):
+                        values.append(v)
+                    else:
+                        values.append(self._process_feeds({t: v})[t])
+                computed = plan.execute(values)
+                if self._run_listeners:
+                    self._notify()
+                if ft is Operation:
+                    return None
+                if fetches in feed_dict:
+                    return values[plan.fed.index(fetches)]
+                return fetched_value(computed[0])
+        feeds = self._process_feeds(feed_dict) if feed_dict else {}
         if (ft is Tensor or ft is Operation) and fetches._graph_is(graph) and not graph._unfetchable:
             key = ((fetches,), frozenset(feeds))
             plan = self._plans.get(key)
