@@ -186,14 +186,21 @@ class ReduceGrad(OpDef):
         fixed = None if known is None else tuple(int(v) for v in np.reshape(known, [-1]))
         kernel = cls.kernel
 
+        counts = {}  # runtime shape -> number of reduced elements (as the gradient's dtype)
+
         def reduce_grad(g, target, axes_value):  # the common case: a scalar loss gradient, fixed axes
             shp = fixed if fixed is not None else np.shape(target)
             if type(g) is not np.ndarray or g.ndim == 0:
                 if mean:
-                    n = 1
-                    for i in ax:
-                        n *= shp[i]
-                    g = g / np_t(n)
+                    n = counts.get(shp)
+                    if n is None:
+                        n = 1
+                        for i in ax:
+                            n *= shp[i]
+                        n = np_t(n)
+                        if len(counts) < 64:
+                            counts[shp] = n
+                    g = g / n
                 out = np.empty(shp, np_t)
                 out.fill(g)
                 return out

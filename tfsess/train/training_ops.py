@@ -102,14 +102,14 @@ class ApplyGradientDescent(_ApplyOp):
         store = session._variables
 
         get = store.get
-        dtype = op._inputs[0]._dtype.base_dtype._np
+        dtype = np.dtype(op._inputs[0]._dtype.base_dtype._np)
 
         def apply_gd(undo, alpha, delta):  # the hot path of every SGD step: kept inline and lean
             cur = get(var_op)
-            if cur is None or delta.shape != cur.shape:
+            if cur is None or np.shape(delta) != cur.shape:
                 _check_grad(_current(store, var_op, op), delta, op)
             step = delta * alpha
-            if type(step) is np.ndarray and step.dtype == dtype:
+            if type(step) is np.ndarray and step.dtype is dtype:
                 new = np.subtract(cur, step, out=step) if step.size > 4096 else cur - step
             else:
                 new = np.array(cur - step, dtype=dtype)
