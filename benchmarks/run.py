@@ -268,6 +268,13 @@ def grad10k(tf):
 
 # ----- driver --------------------------------------------------------------------------------------------
 
+def import_time(module, runs=5):
+    """Median seconds to import `module` in a fresh Python process."""
+    code = "import time; t = time.perf_counter(); import %s; print(time.perf_counter() - t)" % module
+    return statistics.median(float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                                  check=True).stdout) for _ in range(runs))
+
+
 def fmt(us):
     return "%10.1f" % us if us is not None else "%10s" % "-"
 
@@ -305,17 +312,7 @@ def main(argv=None):
         print("%-18s %10.2f %10s %10s" % (name, ours, "%10.2f" % theirs if theirs else "-",
                                           "%10.1f" % (theirs / ours) if theirs else "-"))
     # import time, in fresh processes (median of 5)
-    imp = []
-    for _ in range(5):
-        out = subprocess.run([sys.executable, "-c", "import time; t=time.perf_counter(); import tfsess; "
-                              "print(time.perf_counter()-t)"], capture_output=True, text=True, check=True)
-        imp.append(float(out.stdout))
-    npimp = []
-    for _ in range(5):
-        out = subprocess.run([sys.executable, "-c", "import time; t=time.perf_counter(); import numpy; "
-                              "print(time.perf_counter()-t)"], capture_output=True, text=True, check=True)
-        npimp.append(float(out.stdout))
-    print("\nimport tfsess: %.3f s (import numpy alone: %.3f s)" % (statistics.median(imp), statistics.median(npimp)))
+    print("\nimport tfsess: %.3f s (import numpy alone: %.3f s)" % (import_time("tfsess"), import_time("numpy")))
     try:
         code = ("import time, ipywidgets, tfsess; from IPython.core.interactiveshell import InteractiveShell; "
                 "ip = InteractiveShell.instance(); t = time.perf_counter(); ip.run_line_magic('load_ext', 'tfsess'); "

@@ -77,7 +77,7 @@ def test_constant_folding_keeps_results_and_skips_work():
     with tf.Session() as s:
         assert s.run(folded) == 11.0
         assert s.run(shape_only).tolist() == [4, 5]
-        plan = s._plans[folded]
+        plan = s._plans[((folded,), frozenset())]
         assert plan.steps == []  # everything was constant
         out = s.run(folded)
         out_arr = s.run(c)

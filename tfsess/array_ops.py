@@ -160,12 +160,10 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False) ->
     """A Const op holding `value` (tf.constant); python int -> int32, float -> float32."""
     vt = type(value)
     if shape is None and (vt is float or vt is bool) and (dtype is None or dtype is _SCALAR_DTYPES[vt]):
-        dt = _SCALAR_DTYPES[vt]  # the most common constant: a Python scalar (fast path)
+        dt = _SCALAR_DTYPES[vt]  # the most common constant, a Python scalar: skip the general conversion
         arr = np.array(value, dtype=dt._np)
-        arr.flags.writeable = False
-        g = get_default_graph()
-        return create_op(Const, [], {"value": arr, "dtype": dt}, g._op_name(name or "Const"), g)._outputs[0]
-    arr, dt = to_numpy(value, dtype)
+    else:
+        arr, dt = to_numpy(value, dtype)
     if shape is not None:
         shape = tuple(TensorShape(shape).as_list())
         if arr.shape != shape:

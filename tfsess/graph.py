@@ -990,8 +990,6 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_
             if not dtype.is_compatible_with(value.dtype):
                 raise ValueError("Tensor conversion requested dtype %s for Tensor with dtype %s: %r"
                                  % (dtype.name, value.dtype.name, value))
-        if not as_ref and value._dtype._ref:
-            return value  # ref tensors are read by consumers directly
         return value
     for _, base, fn in _conversion_functions:
         if isinstance(value, base):

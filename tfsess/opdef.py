@@ -111,24 +111,23 @@ class RegisterGradient:
         self._op_type = op_type
 
     def __call__(self, f):
-        if self._op_type in GRADIENT_REGISTRY and self._op_type not in _builtin_grads_overridable:
-            raise KeyError("Registering two gradient with name '%s'! (Previous registration was in %s)"
-                           % (self._op_type, "tfsess"))
-        GRADIENT_REGISTRY[self._op_type] = f
+        _register_gradient(self._op_type, f)
         return f
 
 
-_builtin_grads_overridable: set = set()
+def _register_gradient(op_type, fn):
+    """One entry per op type, as in TF: registering a second one is a KeyError."""
+    if op_type in GRADIENT_REGISTRY:
+        raise KeyError("Registering two gradient with name '%s'! (Previous registration was in %s)"
+                       % (op_type, "tfsess"))
+    GRADIENT_REGISTRY[op_type] = fn
 
 
 def NotDifferentiable(op_type):  # noqa: N802  (TF's spelling)
     """Declare that ops of `op_type` have no gradient."""
     if not isinstance(op_type, str):
         raise TypeError("op_type must be a string")
-    if op_type in GRADIENT_REGISTRY and op_type not in _builtin_grads_overridable:
-        raise KeyError("Registering two gradient with name '%s'! (Previous registration was in %s)"
-                       % (op_type, "tfsess"))
-    GRADIENT_REGISTRY[op_type] = None
+    _register_gradient(op_type, None)
 
 
 NoGradient = NotDifferentiable

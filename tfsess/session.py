@@ -23,6 +23,7 @@ __all__ = ["Session", "InteractiveSession", "BaseSession", "get_default_session"
 
 _default_session_stack = _DefaultStack()
 _PLAN_CACHE_SIZE = 512
+_NO_FEEDS = frozenset()
 
 
 def get_default_session():
@@ -204,79 +205,68 @@ class BaseSession:
         graph = self._graph
         if graph._next_id == 0:
             raise RuntimeError("The Session graph is empty. Add operations to the graph before calling run().")
-        if not feed_dict and type(fetches) is Tensor:
-            plan = self._plans.get(fetches)
-            if plan is not None:
-                v = plan.execute(())
-                self._notify()
-                return fetched_value(v[0])
-            if fetches._op._graph is graph:
-                plan = self._plan_for([fetches], [], {})
-                self._plans[fetches] = plan
-                v = plan.execute(())
-                self._notify()
-                return fetched_value(v[0])
         ft = type(fetches)
-        if feed_dict and (ft is Tensor or ft is Operation):
-            # A training loop: the same fetch and the same feed tensors every step. Reuse the plan and
-            # check each value against its tensor without building an intermediate dict.
-            try:
-                plan = self._plans.get(((fetches,), frozenset(feed_dict)))
-            except TypeError:  # an unhashable key: the general path explains it
-                plan = None
-            if plan is not None:
-                values = []
-                for t in plan.fed:
-                    v = feed_dict[t]
-                    if type(v) is np.ndarray and v.dtype.type is t._dtype._base._np and \
-                            _shape_fits(t._shape._dims, v.shape):
-                        values.append(v)
-                    else:
-                        values.append(self._process_feeds({t: v})[t])
-                computed = plan.execute(values)
-                if self._run_listeners:
-                    self._notify()
-                if ft is Operation:
-                    return None
-                if fetches in feed_dict:
-                    return values[plan.fed.index(fetches)]
-                return fetched_value(computed[0])
-        feeds = self._process_feeds(feed_dict) if feed_dict else {}
         if (ft is Tensor or ft is Operation) and fetches._graph_is(graph) and not graph._unfetchable:
-            key = ((fetches,), frozenset(feeds))
-            plan = self._plans.get(key)
-            if plan is None:
-                plan = self._plan_for([fetches] if ft is Tensor else [], [fetches] if ft is Operation else [], feeds)
-                if len(self._plans) >= _PLAN_CACHE_SIZE:
-                    self._plans.pop(next(iter(self._plans)))
-                self._plans[key] = plan
-            computed = plan.execute([feeds[t] for t in plan.fed])
-            if self._run_listeners:
-                self._notify()
-            if ft is Operation:
-                return None
-            if fetches in feeds:
-                return feeds[fetches]
-            return fetched_value(computed[0])
+            return self._run_one(fetches, ft is Operation, feed_dict)
+        feeds = self._process_feeds(feed_dict) if feed_dict else {}
         leaves = []
         template = _flatten_fetch(graph, fetches, leaves)
         out = self._run_leaves(leaves, feeds)
         self._notify()
         return _rebuild(template, out)
 
-    def _run_leaves(self, leaves, feeds):
-        unique = list(dict.fromkeys(leaves))
-        tensors = [x for x in unique if type(x) is Tensor]
-        targets = [x for x in unique if type(x) is Operation]
-        key = (tuple(unique), frozenset(feeds))
+    def _run_one(self, fetch, is_op, feed_dict):
+        """Run a single Tensor or Operation: the shape of every training loop, kept fast.
+
+        When the plan for these feed tensors exists, each value is checked against its tensor directly
+        (no intermediate feed dict); otherwise the feeds go through the full rules first.
+        """
+        plan = None
+        if feed_dict:
+            try:
+                plan = self._plans.get(((fetch,), frozenset(feed_dict)))
+            except TypeError:  # an unhashable key: the full rules explain it
+                pass
+        else:
+            plan = self._plans.get(((fetch,), _NO_FEEDS))
+        if plan is not None:
+            values = [self._feed_value(t, feed_dict[t]) for t in plan.fed]
+        else:
+            feeds = self._process_feeds(feed_dict) if feed_dict else {}
+            plan = self._cached_plan(((fetch,), frozenset(feeds)), [] if is_op else [fetch], [fetch] if is_op else [],
+                                     feeds)
+            values = [feeds[t] for t in plan.fed]
+        computed = plan.execute(values)
+        if self._run_listeners:
+            self._notify()
+        if is_op:
+            return None
+        if computed:
+            return fetched_value(computed[0])
+        return values[plan.fed.index(fetch)]  # a fetch that was fed returns the fed value
+
+    def _feed_value(self, t, v):
+        """A feed value for tensor `t`: an array of the right dtype and shape as is, else the full rules."""
+        if type(v) is np.ndarray and v.dtype.type is t._dtype._base._np and _shape_fits(t._shape._dims, v.shape):
+            return v
+        return self._process_feeds({t: v})[t]
+
+    def _cached_plan(self, key, tensors, targets, feeds):
         plan = self._plans.get(key)
         if plan is None:
-            if not tensors and not targets:
-                return []
             plan = self._plan_for(tensors, targets, feeds)
             if len(self._plans) >= _PLAN_CACHE_SIZE:
                 self._plans.pop(next(iter(self._plans)))
             self._plans[key] = plan
+        return plan
+
+    def _run_leaves(self, leaves, feeds):
+        unique = list(dict.fromkeys(leaves))
+        tensors = [x for x in unique if type(x) is Tensor]
+        targets = [x for x in unique if type(x) is Operation]
+        if not tensors and not targets:
+            return []
+        plan = self._cached_plan((tuple(unique), frozenset(feeds)), tensors, targets, feeds)
         computed = plan.execute([feeds[t] for t in plan.fed])
         values = {}
         it = iter(computed)
@@ -322,10 +312,6 @@ class BaseSession:
         for key, val in feed_dict.items():
             if type(key) is Tensor and plain and key._op._graph is graph:
                 vt = type(val)
-                if vt is np.ndarray and val.dtype.type is key._dtype._base._np and _shape_fits(key._shape._dims,
-                                                                                             val.shape):
-                    feeds[key] = val  # the common case: an array of the right dtype and shape
-                    continue
                 if vt is np.ndarray or vt is float or vt is int or vt is list:
                     feeds[key] = _convert_feed(key, val)
                     continue

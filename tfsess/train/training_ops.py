@@ -10,7 +10,7 @@ import numpy as np
 from ..errors import InvalidArgumentError
 from ..opdef import OpDef, op_scope
 from ..shapes import fmt_dims
-from ..variables import _uninitialized, _ref_of
+from ..variables import _uninitialized, _ref_of, write_variable
 
 __all__ = ["apply_gradient_descent", "apply_momentum", "apply_adam", "apply_adagrad", "apply_rms_prop"]
 
@@ -78,13 +78,10 @@ def _check_grad(cur, grad, op):
 
 
 def _store(store, undo, var_op, old, new):
-    """Install the updated value (read-only, the variable's dtype), remembering the old one for rollback."""
+    """Install the updated value in the variable's dtype (write_variable keeps the old one for rollback)."""
     if type(new) is not np.ndarray or new.dtype != old.dtype:
         new = np.array(new, dtype=old.dtype)
-    if var_op not in undo:
-        undo[var_op] = old
-    new.flags.writeable = False
-    store[var_op] = new
+    write_variable(store, undo, var_op, new)
 
 
 def _s(x, like):
@@ -113,10 +110,7 @@ class ApplyGradientDescent(_ApplyOp):
                 new = np.subtract(cur, step, out=step) if step.size > 4096 else cur - step
             else:
                 new = np.array(cur - step, dtype=dtype)
-            if var_op not in undo:
-                undo[var_op] = cur
-            new.flags.writeable = False
-            store[var_op] = new
+            write_variable(store, undo, var_op, new)
             return new
         return apply_gd
 
