@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import tfsess as tf
-from tfsess import plan as _plan
-from tfsess import session as _session
+from tfsess.client import plan as _plan
+from tfsess.client import session as _session
 
 
 @pytest.fixture(autouse=True)

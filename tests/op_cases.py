@@ -16,7 +16,7 @@ import math
 import numpy as np
 
 import tfsess as tf
-from tfsess.opdef import OP_REGISTRY, create_op
+from tfsess.framework.opdef import OP_REGISTRY, create_op
 
 MODES = ("const", "feed", "unknown")
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import tfsess as tf
-from tfsess.opdef import GRADIENT_REGISTRY
+from tfsess.framework.opdef import GRADIENT_REGISTRY
 
 
 @pytest.fixture

@@ -120,7 +120,7 @@ def test_graph_text_formatter_is_added_and_removed(loaded):
     assert data["text/plain"] == "<tf.Graph: 1 op: 1 constant>\n  one  Const -> () float32"
     loaded.run_line_magic("unload_ext", "tfsess")
     data, _ = loaded.display_formatter.format(tfsess.get_default_graph())
-    assert data["text/plain"].startswith("<tfsess.graph.Graph at 0x")
+    assert data["text/plain"].startswith("<tfsess.framework.graph.Graph at 0x")
 
 
 def test_a_reset_default_graph_gets_a_new_session(loaded, capsys):

@@ -12,7 +12,7 @@ import pytest
 
 import tfsess
 import tfsess as tf
-from tfsess.opdef import GRADIENT_REGISTRY, OP_REGISTRY
+from tfsess.framework.opdef import GRADIENT_REGISTRY, OP_REGISTRY
 from tfsess.testing import check_grads
 
 from op_cases import CASES, NOT_DIFFERENTIABLE, TESTED_ELSEWHERE

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import tfsess as tf
-from tfsess import plan as _plan
+from tfsess.client import plan as _plan
 
 import test_ops
 from op_cases import CASES

@@ -675,7 +675,7 @@ def test_feeding_array_into_assign_copies_it():
 
 
 def test_register_fetch_and_feed_conversion_functions():  # testRegisterFetchAndFeedConversionFunctions
-    from tfsess.session import register_session_run_conversion_functions, _REGISTERED_CONVERSIONS
+    from tfsess.client.session import register_session_run_conversion_functions, _REGISTERED_CONVERSIONS
 
     class SquaredTensor:
         def __init__(self, tensor):

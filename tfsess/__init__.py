@@ -13,19 +13,19 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from . import dtypes, errors  # noqa: E402
-from .dtypes import (DType, as_dtype, float16, half, float32, float64, double, int8, int16, int32,  # noqa: E402
+from .framework.dtypes import (DType, as_dtype, float16, half, float32, float64, double, int8, int16, int32,  # noqa: E402
                      int64, uint8, uint16, uint32, uint64, bool, string, complex64, complex128)
-from .shapes import TensorShape, Dimension, dimension_value  # noqa: E402
-from .graph import (Graph, Operation, Tensor, GraphKeys, get_default_graph, reset_default_graph,  # noqa: E402
+from .framework.shapes import TensorShape, Dimension, dimension_value  # noqa: E402
+from .framework.graph import (Graph, Operation, Tensor, GraphKeys, get_default_graph, reset_default_graph,  # noqa: E402
                     name_scope, control_dependencies, device, add_to_collection, add_to_collections,
                     get_collection, get_collection_ref, convert_to_tensor, register_tensor_conversion_function,
                     is_tensor, has_default_graph)
-from .opdef import RegisterGradient, NotDifferentiable, NoGradient  # noqa: E402
-from .array_ops import (constant, placeholder, placeholder_with_default, identity, zeros, ones, fill,  # noqa: E402
+from .framework.opdef import RegisterGradient, NotDifferentiable, NoGradient  # noqa: E402
+from .ops.array_ops import (constant, placeholder, placeholder_with_default, identity, zeros, ones, fill,  # noqa: E402
                         zeros_like, ones_like, reshape, transpose, concat, stack, unstack, squeeze,
                         expand_dims, tile, gather, slice, strided_slice, shape, size, rank, cast, one_hot,
                         where, where_v2, stop_gradient, split, pad, reverse, broadcast_to, boolean_mask)
-from .math_ops import (add, subtract, multiply, divide, truediv, realdiv, floordiv, div, mod, floormod,  # noqa: E402
+from .ops.math_ops import (add, subtract, multiply, divide, truediv, realdiv, floordiv, div, mod, floormod,  # noqa: E402
                        truncatediv, pow, maximum, minimum, squared_difference, negative, abs, square, sqrt,
                        rsqrt, exp, log, log1p, expm1, sin, cos, tan, tanh, sigmoid, sign, round, floor, ceil,
                        reciprocal, erf, equal, not_equal, less, less_equal, greater, greater_equal, logical_and,
@@ -34,27 +34,27 @@ from .math_ops import (add, subtract, multiply, divide, truediv, realdiv, floord
                        range, linspace, lin_space, clip_by_value, count_nonzero, log_sigmoid,
                        unsorted_segment_sum, invert_permutation, to_float, to_int32, to_int64, to_double,
                        scalar_mul, tensordot, trace, diag, is_nan, is_inf, is_finite)
-from .random_ops import (random_normal, random_uniform, truncated_normal, random_shuffle, multinomial,  # noqa: E402
+from .ops.random_ops import (random_normal, random_uniform, truncated_normal, random_shuffle, multinomial,  # noqa: E402
                          set_random_seed)
-from .control_flow_ops import (group, no_op, cond, case, Assert, Print, print_v2 as print,  # noqa: E402
+from .ops.control_flow_ops import (group, no_op, cond, case, Assert, Print, print_v2 as print,  # noqa: E402
                                check_numerics, tuple_ as tuple, assert_equal, assert_less, assert_greater,
                                assert_non_negative, assert_positive, with_dependencies)
-from .variables import (Variable, VariableV1, assign, assign_add, assign_sub, global_variables,  # noqa: E402
+from .ops.variables import (Variable, VariableV1, assign, assign_add, assign_sub, global_variables,  # noqa: E402
                         all_variables, trainable_variables, local_variables, model_variables,
                         moving_average_variables, global_variables_initializer, local_variables_initializer,
                         variables_initializer, initialize_all_variables, initialize_variables,
                         initialize_local_variables, is_variable_initialized, report_uninitialized_variables,
                         assert_variables_initialized)
-from .variable_scope import (VariableScope, variable_scope, variable_op_scope, get_variable,  # noqa: E402
+from .ops.variable_scope import (VariableScope, variable_scope, variable_op_scope, get_variable,  # noqa: E402
                              get_variable_scope, get_local_variable, AUTO_REUSE)
-from .init_ops import (zeros_initializer, ones_initializer, constant_initializer,  # noqa: E402
+from .ops.init_ops import (zeros_initializer, ones_initializer, constant_initializer,  # noqa: E402
                        random_uniform_initializer, random_normal_initializer, truncated_normal_initializer,
                        variance_scaling_initializer, glorot_uniform_initializer, glorot_normal_initializer,
                        orthogonal_initializer, identity_initializer, he_normal, he_uniform, lecun_normal,
                        lecun_uniform)
-from .session import Session, InteractiveSession, get_default_session  # noqa: E402
-from .config import ConfigProto, GPUOptions, GraphOptions, OptimizerOptions, RunOptions, RunMetadata  # noqa: E402
-from .gradients import gradients, hessians, UnconnectedGradients, AggregationMethod  # noqa: E402
+from .client.session import Session, InteractiveSession, get_default_session  # noqa: E402
+from .client.config import ConfigProto, GPUOptions, GraphOptions, OptimizerOptions, RunOptions, RunMetadata  # noqa: E402
+from .ops.gradients import gradients, hessians, UnconnectedGradients, AggregationMethod  # noqa: E402
 from . import nn, math, random, strings, initializers, debugging, train  # noqa: E402
 from . import layers, summary  # noqa: E402
 

@@ -1,4 +1,4 @@
 """tf.debugging: assertions and numeric checks."""
-from .control_flow_ops import (Assert, assert_equal, assert_less, assert_greater,  # noqa: F401
+from .ops.control_flow_ops import (Assert, assert_equal, assert_less, assert_greater,  # noqa: F401
                                assert_non_negative, assert_positive, check_numerics)
-from .math_ops import is_nan, is_inf, is_finite  # noqa: F401
+from .ops.math_ops import is_nan, is_inf, is_finite  # noqa: F401

@@ -1,16 +1,16 @@
 """tf.math: the math ops under their TF2-style names."""
-from .math_ops import *  # noqa: F401,F403
-from .math_ops import __all__ as _all, floormod as floormod, reduce_logsumexp as reduce_logsumexp  # noqa: F401
-from .nn_ops import softplus, log_softmax, softmax  # noqa: F401
-from .math_ops import log_sigmoid  # noqa: F401
-from .math_ops import is_nan, is_inf, is_finite  # noqa: F401
+from .ops.math_ops import *  # noqa: F401,F403
+from .ops.math_ops import __all__ as _all, floormod as floormod, reduce_logsumexp as reduce_logsumexp  # noqa: F401
+from .ops.nn_ops import softplus, log_softmax, softmax  # noqa: F401
+from .ops.math_ops import log_sigmoid  # noqa: F401
+from .ops.math_ops import is_nan, is_inf, is_finite  # noqa: F401
 
 divide_no_nan = None  # set below
 
 
 def _divide_no_nan(x, y, name=None):
-    from .array_ops import where, zeros_like
-    from .math_ops import equal, truediv
+    from .ops.array_ops import where, zeros_like
+    from .ops.math_ops import equal, truediv
     q = truediv(x, y)
     return where(equal(y, zeros_like(y)), zeros_like(q), q, name=name)
 

@@ -1,11 +1,11 @@
 """tf.nn: neural-network ops."""
-from .nn_ops import *  # noqa: F401,F403
-from .nn_ops import __all__ as _nn_all
-from .math_ops import sigmoid, tanh  # noqa: F401
-from .array_ops import stop_gradient  # noqa: F401
-from .nn_conv import *  # noqa: F401,F403
-from .nn_conv import __all__ as _conv_all
-from .nn_impl import *  # noqa: F401,F403
-from .nn_impl import __all__ as _impl_all
+from .ops.nn_ops import *  # noqa: F401,F403
+from .ops.nn_ops import __all__ as _nn_all
+from .ops.math_ops import sigmoid, tanh  # noqa: F401
+from .ops.array_ops import stop_gradient  # noqa: F401
+from .ops.nn_conv import *  # noqa: F401,F403
+from .ops.nn_conv import __all__ as _conv_all
+from .ops.nn_impl import *  # noqa: F401,F403
+from .ops.nn_impl import __all__ as _impl_all
 
 __all__ = list(_nn_all) + list(_conv_all) + list(_impl_all)

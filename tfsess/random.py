@@ -1,5 +1,5 @@
 """tf.random: random tensors (TF2-style names for the TF1 random ops)."""
-from .random_ops import (random_normal as normal, random_uniform as uniform,  # noqa: F401
+from .ops.random_ops import (random_normal as normal, random_uniform as uniform,  # noqa: F401
                          truncated_normal, random_shuffle as shuffle, categorical, multinomial,
                          set_random_seed, get_seed)
 

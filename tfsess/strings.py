@@ -1,4 +1,4 @@
 """tf.strings: string ops."""
-from .string_ops import length, join, as_string  # noqa: F401
+from .ops.string_ops import length, join, as_string  # noqa: F401
 
 __all__ = ["length", "join", "as_string"]

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import dtypes as _dtypes
-from .graph import Graph, Tensor
-from .session import Session
+from .framework import dtypes as _dtypes
+from .framework.graph import Graph, Tensor
+from .client.session import Session
 
 __all__ = ["check_grads", "numeric_gradients"]
 
@@ -46,9 +46,9 @@ def check_grads(fn, args, delta=1e-6, rtol=1e-5, atol=1e-6, seed=0, grad_inputs=
     positions = list(range(len(args))) if grad_inputs is None else list(grad_inputs)
     g = Graph()
     with g.as_default():
-        from .array_ops import placeholder, constant
-        from .math_ops import reduce_sum, multiply
-        from .gradients import gradients
+        from .ops.array_ops import placeholder, constant
+        from .ops.math_ops import reduce_sum, multiply
+        from .ops.gradients import gradients
         phs = []
         for a in args:
             phs.append(placeholder(_dtypes.as_dtype(a.dtype), shape=a.shape))

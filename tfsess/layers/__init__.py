@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes as _dtypes
-from ..graph import GraphKeys, Tensor, convert_to_tensor, get_default_graph, name_scope
-from ..opdef import constant_value
-from ..variable_scope import variable_scope, get_variable
-from .. import init_ops as _init
-from .. import array_ops as _a
-from .. import math_ops as _m
-from .. import nn_ops as _nn
-from .. import nn_conv as _conv
-from .. import nn_impl as _impl
-from .. import variables as _vars
+from ..framework import dtypes as _dtypes
+from ..framework.graph import GraphKeys, Tensor, convert_to_tensor, get_default_graph, name_scope
+from ..framework.opdef import constant_value
+from ..ops.variable_scope import variable_scope, get_variable
+from ..ops import init_ops as _init
+from ..ops import array_ops as _a
+from ..ops import math_ops as _m
+from ..ops import nn_ops as _nn
+from ..ops import nn_conv as _conv
+from ..ops import nn_impl as _impl
+from ..ops import variables as _vars
 
 __all__ = ["Layer", "Dense", "Conv2D", "MaxPooling2D", "AveragePooling2D", "Dropout", "Flatten",
            "BatchNormalization", "dense", "conv2d", "max_pooling2d", "average_pooling2d", "dropout", "flatten",
@@ -47,7 +47,7 @@ def _smart_cond(pred, true_fn, false_fn):
         return true_fn()
     if known is False:
         return false_fn()
-    from ..control_flow_ops import cond
+    from ..ops.control_flow_ops import cond
     return cond(pred, true_fn, false_fn)
 
 

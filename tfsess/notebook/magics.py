@@ -14,9 +14,9 @@ from IPython.core.magic import Magics, cell_magic, line_magic, magics_class, no_
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from IPython.display import display
 
-from .. import errors as tf_errors
-from ..graph import Operation, Tensor
-from ..traversal import ops_needed
+from ..framework import errors as tf_errors
+from ..framework.graph import Operation, Tensor
+from ..framework.traversal import ops_needed
 from . import dot as _dot
 from .widgets import ControlSpec, EvalResult, EvalView, GraphView, short_value
 

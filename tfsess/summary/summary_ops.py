@@ -9,11 +9,11 @@ import re
 
 import numpy as np
 
-from .. import dtypes as _dtypes
-from ..errors import InvalidArgumentError
-from ..graph import GraphKeys, Tensor, get_default_graph, name_scope
-from ..opdef import OpDef, op_scope
-from ..shapes import shape_error, fmt_dims
+from ..framework import dtypes as _dtypes
+from ..framework.errors import InvalidArgumentError
+from ..framework.graph import GraphKeys, Tensor, get_default_graph, name_scope
+from ..framework.opdef import OpDef, op_scope
+from ..framework.shapes import shape_error, fmt_dims
 from . import _backend
 
 __all__ = ["scalar", "histogram", "image", "merge", "merge_all"]

@@ -6,9 +6,9 @@ import time
 
 import numpy as np
 
-from .. import dtypes as _dtypes
-from ..graph import Graph, GraphDef
-from ..shapes import TensorShape
+from ..framework import dtypes as _dtypes
+from ..framework.graph import Graph, GraphDef
+from ..framework.shapes import TensorShape
 from . import _backend
 
 __all__ = ["FileWriter", "graph_def_proto"]

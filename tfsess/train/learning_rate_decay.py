@@ -1,11 +1,11 @@
 """Learning-rate schedules (tf.train.exponential_decay ...) built from graph ops."""
 from __future__ import annotations
 
-from .. import dtypes as _dtypes
-from ..graph import name_scope, convert_to_tensor
-from .. import math_ops as _m
-from .. import array_ops as _a
-from ..control_flow_ops import case
+from ..framework import dtypes as _dtypes
+from ..framework.graph import name_scope, convert_to_tensor
+from ..ops import math_ops as _m
+from ..ops import array_ops as _a
+from ..ops.control_flow_ops import case
 
 __all__ = ["exponential_decay", "inverse_time_decay", "natural_exp_decay", "polynomial_decay",
            "piecewise_constant"]

@@ -6,10 +6,10 @@ import json
 
 import numpy as np
 
-from .. import dtypes as _dtypes
-from ..graph import Graph, GraphKeys, Operation, Tensor, get_default_graph
-from ..opdef import OP_REGISTRY, create_op
-from ..shapes import TensorShape
+from ..framework import dtypes as _dtypes
+from ..framework.graph import Graph, GraphKeys, Operation, Tensor, get_default_graph
+from ..framework.opdef import OP_REGISTRY, create_op
+from ..framework.shapes import TensorShape
 
 __all__ = ["export_meta_graph", "import_meta_graph"]
 
@@ -68,7 +68,7 @@ def _dec(v, graph, prefix):
 
 
 def _coll_item(item):
-    from ..variables import Variable
+    from ..ops.variables import Variable
     if isinstance(item, Variable):
         return {"variable": item.op.name, "initializer": item.initializer.name,
                 "snapshot": item.value().name, "initial_value": item.initial_value.name,
@@ -106,8 +106,8 @@ def export_meta_graph(filename=None, graph=None, saver=None, collection_list=Non
 
 def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None, **kwargs):
     """Recreate a graph saved by tfsess in the default graph; returns a Saver for its variables."""
-    from ..errors import NotFoundError
-    from ..variables import Variable
+    from ..framework.errors import NotFoundError
+    from ..ops.variables import Variable
     from .saver import Saver
     if isinstance(meta_graph_or_file, dict):
         meta = meta_graph_or_file

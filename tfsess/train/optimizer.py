@@ -1,14 +1,14 @@
 """tf.train optimizers: minimize = compute_gradients (tf.gradients) + apply_gradients (update ops)."""
 from __future__ import annotations
 
-from .. import dtypes as _dtypes
-from ..graph import GraphKeys, Tensor, get_default_graph, convert_to_tensor
-from ..gradients import gradients
-from ..variables import Variable, assign, assign_add, _InitScope
-from ..variable_scope import variable_scope
-from .. import array_ops as _a
-from .. import math_ops as _m
-from ..control_flow_ops import group
+from ..framework import dtypes as _dtypes
+from ..framework.graph import GraphKeys, Tensor, get_default_graph, convert_to_tensor
+from ..ops.gradients import gradients
+from ..ops.variables import Variable, assign, assign_add, _InitScope
+from ..ops.variable_scope import variable_scope
+from ..ops import array_ops as _a
+from ..ops import math_ops as _m
+from ..ops.control_flow_ops import group
 from . import training_ops as _ops
 
 __all__ = ["Optimizer", "GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer",
@@ -88,7 +88,7 @@ class Optimizer:
         graph = var_list[0].graph
         with _InitScope(graph):
             self._create_slots(var_list)
-        from ..graph import name_scope
+        from ..framework.graph import name_scope
         with name_scope(name, self._name) as scope:
             self._prepare()
             update_ops = []

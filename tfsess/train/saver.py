@@ -7,9 +7,9 @@ import re
 
 import numpy as np
 
-from ..errors import InvalidArgumentError, NotFoundError
-from ..graph import GraphKeys, get_default_graph
-from ..variables import Variable
+from ..framework.errors import InvalidArgumentError, NotFoundError
+from ..framework.graph import GraphKeys, get_default_graph
+from ..ops.variables import Variable
 
 __all__ = ["Saver", "latest_checkpoint", "get_checkpoint_state", "checkpoint_exists", "CheckpointState"]
 
@@ -136,7 +136,7 @@ class Saver:
         for name, var in self._items:
             arr = sess._variables.get(var.op)
             if arr is None:
-                from ..errors import FailedPreconditionError
+                from ..framework.errors import FailedPreconditionError
                 raise FailedPreconditionError(None, None, "Attempting to use uninitialized value %s" % var.op.name)
             values[name] = _to_storable(np.asarray(arr))
         directory = os.path.dirname(save_path)

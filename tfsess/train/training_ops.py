@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import InvalidArgumentError
-from ..opdef import OpDef, op_scope
-from ..shapes import fmt_dims
-from ..variables import _uninitialized, _ref_of, write_variable
+from ..framework.errors import InvalidArgumentError
+from ..framework.opdef import OpDef, op_scope
+from ..framework.shapes import fmt_dims
+from ..ops.variables import _uninitialized, _ref_of, write_variable
 
 __all__ = ["apply_gradient_descent", "apply_momentum", "apply_adam", "apply_adagrad", "apply_rms_prop"]
 

@@ -1,10 +1,10 @@
 """The global step: an int64 counter variable optimizers can increment."""
 from __future__ import annotations
 
-from .. import dtypes as _dtypes
-from ..graph import GraphKeys, get_default_graph
-from ..init_ops import zeros_initializer
-from ..variable_scope import get_variable
+from ..framework import dtypes as _dtypes
+from ..framework.graph import GraphKeys, get_default_graph
+from ..ops.init_ops import zeros_initializer
+from ..ops.variable_scope import get_variable
 
 __all__ = ["get_global_step", "get_or_create_global_step", "create_global_step", "global_step"]
 

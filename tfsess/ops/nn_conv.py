@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import dtypes as _dtypes
-from .errors import InvalidArgumentError
-from .graph import Tensor
-from .opdef import OpDef, op_scope, check_dtype, same_dtype
-from .shapes import shape_error, fmt_dims
+from ..framework import dtypes as _dtypes
+from ..framework.errors import InvalidArgumentError
+from ..framework.graph import Tensor
+from ..framework.opdef import OpDef, op_scope, check_dtype, same_dtype
+from ..framework.shapes import shape_error, fmt_dims
 from . import array_ops as _a
 
 __all__ = ["conv2d", "conv2d_transpose", "conv2d_backprop_input", "conv2d_backprop_filter", "max_pool",

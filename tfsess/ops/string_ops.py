@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import dtypes as _dtypes
-from .opdef import OpDef, op_scope, check_dtype
+from ..framework import dtypes as _dtypes
+from ..framework.opdef import OpDef, op_scope, check_dtype
 
 __all__ = ["length", "join", "as_string"]
 
@@ -55,7 +55,7 @@ class StringJoin(OpDef):
 
     @staticmethod
     def shape(op, *dims):
-        from .shapes import broadcast_dims
+        from ..framework.shapes import broadcast_dims
         out = ()
         for d in dims:
             out = broadcast_dims(out, d, op._name, op._type)

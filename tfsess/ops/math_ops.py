@@ -5,11 +5,11 @@ import builtins
 
 import numpy as np
 
-from . import dtypes as _dtypes
-from .errors import InvalidArgumentError
-from .graph import Tensor, convert_to_tensor
-from .opdef import OpDef, op_scope, constant_value, check_dtype, same_dtype
-from .shapes import broadcast_dims, fmt_dims, normalize_axis, shape_error
+from ..framework import dtypes as _dtypes
+from ..framework.errors import InvalidArgumentError
+from ..framework.graph import Tensor, convert_to_tensor
+from ..framework.opdef import OpDef, op_scope, constant_value, check_dtype, same_dtype
+from ..framework.shapes import broadcast_dims, fmt_dims, normalize_axis, shape_error
 from . import array_ops as _aops
 from .array_ops import cast, constant, reshape, shape as _shape, size as _size, zeros_like
 
@@ -1119,7 +1119,7 @@ class AddN(OpDef):
 
     @staticmethod
     def shape(op, *dims):
-        from .shapes import merge_dims
+        from ..framework.shapes import merge_dims
         out = None
         for d in dims:
             try:

@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from . import dtypes as _dtypes
+from ..framework import dtypes as _dtypes
 from . import array_ops as _a
 from . import random_ops as _r
 

@@ -5,9 +5,9 @@ import enum
 
 import numpy as np
 
-from . import dtypes as _dtypes
-from .graph import GraphKeys, Tensor, get_default_graph
-from .shapes import TensorShape
+from ..framework import dtypes as _dtypes
+from ..framework.graph import GraphKeys, Tensor, get_default_graph
+from ..framework.shapes import TensorShape
 from .variables import Variable
 from . import init_ops
 
@@ -253,7 +253,7 @@ class variable_scope:  # noqa: N801
         self._aux = auxiliary_name_scope
 
     def __enter__(self) -> VariableScope:
-        from .graph import _graph_of
+        from ..framework.graph import _graph_of
         g = _graph_of(self._values) if self._values else get_default_graph()
         self._graph_ctx = g.as_default() if g is not get_default_graph() else None
         if self._graph_ctx is not None:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import dtypes as _dtypes
-from .graph import get_default_graph, Tensor
-from .opdef import OpDef, op_scope, constant_value
+from ..framework import dtypes as _dtypes
+from ..framework.graph import get_default_graph, Tensor
+from ..framework.opdef import OpDef, op_scope, constant_value
 from .array_ops import shape_tensor, _known_shape_value, constant
 from . import math_ops as _m
 

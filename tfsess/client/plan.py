@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import dtypes as _dtypes
-from .errors import FailedPreconditionError, InvalidArgumentError, OpError
-from .opdef import constant_value
-from .traversal import ops_needed
-from .variables import rollback
+from ..framework import dtypes as _dtypes
+from ..framework.errors import FailedPreconditionError, InvalidArgumentError, OpError
+from ..framework.opdef import constant_value
+from ..framework.traversal import ops_needed
+from ..ops.variables import rollback
 
 __all__ = ["Plan", "DEAD", "fetched_value"]
 

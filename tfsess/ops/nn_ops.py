@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import dtypes as _dtypes
-from .errors import InvalidArgumentError
-from .graph import Tensor
-from .opdef import OpDef, op_scope, check_dtype, same_dtype
-from .shapes import broadcast_dims, shape_error, fmt_dims
+from ..framework import dtypes as _dtypes
+from ..framework.errors import InvalidArgumentError
+from ..framework.graph import Tensor
+from ..framework.opdef import OpDef, op_scope, check_dtype, same_dtype
+from ..framework.shapes import broadcast_dims, shape_error, fmt_dims
 from . import math_ops as _m
 from . import array_ops as _a
 

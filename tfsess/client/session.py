@@ -11,10 +11,10 @@ import warnings
 
 import numpy as np
 
-from . import dtypes as _dtypes
+from ..framework import dtypes as _dtypes
 from .config import ConfigProto
-from .errors import FailedPreconditionError, InvalidArgumentError, NotFoundError, OpError
-from .graph import Graph, Operation, Tensor, _DefaultStack, get_default_graph
+from ..framework.errors import FailedPreconditionError, InvalidArgumentError, NotFoundError, OpError
+from ..framework.graph import Graph, Operation, Tensor, _DefaultStack, get_default_graph
 from .plan import DEAD, Plan, fetched_value
 
 __all__ = ["Session", "InteractiveSession", "BaseSession", "get_default_session", "DEAD",

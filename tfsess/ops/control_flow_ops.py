@@ -5,11 +5,11 @@ import sys
 
 import numpy as np
 
-from . import dtypes as _dtypes
-from .errors import InvalidArgumentError
-from .graph import Operation, Tensor, get_default_graph, _graph_of
-from .opdef import OpDef, op_scope, create_op, constant_value
-from .shapes import fmt_dims
+from ..framework import dtypes as _dtypes
+from ..framework.errors import InvalidArgumentError
+from ..framework.graph import Operation, Tensor, convert_to_tensor, get_default_graph, _graph_of
+from ..framework.opdef import OpDef, op_scope, create_op, constant_value
+from ..framework.shapes import fmt_dims
 from . import array_ops as _a
 
 __all__ = ["group", "no_op", "cond", "Assert", "Print", "print_v2", "check_numerics", "tuple_",
@@ -104,7 +104,7 @@ class Switch(OpDef):
 
     @staticmethod
     def kernel(data, pred):
-        from .plan import DEAD
+        from ..client.plan import DEAD
         return (DEAD, data) if pred else (data, DEAD)
 
     @staticmethod
@@ -138,7 +138,7 @@ class Merge(OpDef):
 
     @staticmethod
     def kernel(*inputs):
-        from .plan import DEAD
+        from ..client.plan import DEAD
         for i, v in enumerate(inputs):
             if v is not DEAD:
                 return v, np.int32(i)
@@ -277,7 +277,7 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
                                 v = _a.identity(pivot)
                         elif not isinstance(v, Tensor):
                             v = v._as_graph_element() if hasattr(v, "_as_graph_element") else \
-                                __import__("tfsess.graph", fromlist=["convert_to_tensor"]).convert_to_tensor(v)
+                                convert_to_tensor(v)
                             if v.dtype._is_ref_dtype:
                                 v = _a.identity(v)
                         conv.append(ctx.process_input(v))

@@ -6,11 +6,11 @@ import numbers
 
 import numpy as np
 
-from . import dtypes as _dtypes
-from .errors import InvalidArgumentError
-from .graph import Tensor, convert_to_tensor, get_default_graph, register_tensor_conversion_function
-from .opdef import OpDef, op_scope, create_op, constant_value, check_dtype
-from .shapes import TensorShape, fmt_dims, merge_dims, num_elements, shape_error
+from ..framework import dtypes as _dtypes
+from ..framework.errors import InvalidArgumentError
+from ..framework.graph import Tensor, convert_to_tensor, get_default_graph, register_tensor_conversion_function
+from ..framework.opdef import OpDef, op_scope, create_op, constant_value, check_dtype
+from ..framework.shapes import TensorShape, fmt_dims, merge_dims, num_elements, shape_error
 
 __all__ = [
     "constant", "placeholder", "placeholder_with_default", "identity", "zeros", "ones", "fill",
@@ -809,7 +809,7 @@ def concat(values, axis, name="concat") -> Tensor:
             return identity(s.convert(values[0], "values"), name=s.scope)
         vs = [s.convert(v, "values_%d" % i) if not isinstance(v, Tensor) else v for i, v in enumerate(values)]
         first = next((v for v in vs if isinstance(v, Tensor)), None)
-        from .opdef import same_dtype
+        from ..framework.opdef import same_dtype
         same_dtype("ConcatV2", [("values", vs[0])] + [("values", v) for v in vs[1:]])
         ax = s.convert(axis, "axis", dtype=_dtypes.int32)
         return s.make(ConcatV2, vs + [ax], {"T": vs[0].dtype, "N": len(vs)})._outputs[0]
@@ -872,7 +872,7 @@ def stack(values, axis=0, name="stack") -> Tensor:
                 vs.append(v)
             else:
                 vs.append(s.convert(v, "values_%d" % i, dtype=first.dtype.base_dtype if first is not None else None))
-        from .opdef import same_dtype
+        from ..framework.opdef import same_dtype
         same_dtype("Pack", [("values", v) for v in vs])
         return s.make(Pack, vs, {"T": vs[0].dtype, "N": len(vs), "axis": axis})._outputs[0]
 
@@ -1525,7 +1525,7 @@ class Select(OpDef):
 
     @staticmethod
     def shape(op, c, x, y):
-        from .shapes import broadcast_dims
+        from ..framework.shapes import broadcast_dims
         xy = broadcast_dims(x, y, op.name, op.type)
         if c is not None and xy is not None and len(c) == 1 and len(xy) > 1:
             return xy  # TF1 Select: a vector condition picks rows
@@ -1558,7 +1558,7 @@ class SelectV2(Select):
 
     @staticmethod
     def shape(op, c, x, y):
-        from .shapes import broadcast_dims
+        from ..framework.shapes import broadcast_dims
         return broadcast_dims(c, broadcast_dims(x, y, op.name, op.type), op.name, op.type)
 
     @staticmethod
@@ -1621,7 +1621,7 @@ def _select(opdef, condition, x, y, name):
             xt = s.convert(x, "t", dtype=yt.dtype.base_dtype)
         else:
             yt = s.convert(y, "e", dtype=xt.dtype.base_dtype) if not isinstance(y, Tensor) else y
-        from .opdef import same_dtype
+        from ..framework.opdef import same_dtype
         same_dtype(opdef.type_name, [("t", xt), ("e", yt)])
         return s.make(opdef, [c, xt, yt], {"T": xt.dtype})._outputs[0]
 

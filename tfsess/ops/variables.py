@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import dtypes as _dtypes
-from .errors import FailedPreconditionError, InvalidArgumentError
-from .graph import (GraphKeys, Operation, Tensor, convert_to_tensor, get_default_graph,
+from ..framework import dtypes as _dtypes
+from ..framework.errors import FailedPreconditionError, InvalidArgumentError
+from ..framework.graph import (GraphKeys, Operation, Tensor, convert_to_tensor, get_default_graph,
                     register_tensor_conversion_function, _graph_of)
-from .opdef import OpDef, op_scope, create_op
-from .shapes import TensorShape, fmt_dims, shape_error
+from ..framework.opdef import OpDef, op_scope, create_op
+from ..framework.shapes import TensorShape, fmt_dims, shape_error
 from . import array_ops as _a
 
 __all__ = ["Variable", "VariableV1", "RefVariable", "assign", "assign_add", "assign_sub",
@@ -272,7 +272,7 @@ class Variable:
         g = get_default_graph() if init_from_fn or not isinstance(initial_value, Tensor) else initial_value.graph
         self._graph_key = g
         with g.as_default(), _InitScope(g):
-            from .graph import name_scope
+            from ..framework.graph import name_scope
             with name_scope(name, "Variable", [] if init_from_fn else [initial_value]) as scope:
                 var_name = scope[:-1]
                 if init_from_fn:
@@ -372,7 +372,7 @@ class Variable:
 
     def load(self, value, session=None):
         """Assign `value` without adding ops to the graph (deprecated TF1 API)."""
-        from .session import get_default_session
+        from ..client.session import get_default_session
         session = session or get_default_session()
         if session is None:
             raise ValueError("Either session argument should be provided or default session should be established")

@@ -12,11 +12,11 @@ import numbers
 
 import numpy as np
 
-from . import dtypes as _dtypes
-from .errors import InvalidArgumentError
-from .graph import Tensor, name_scope
-from .opdef import OpDef, op_scope, check_dtype, constant_value
-from .shapes import shape_error, fmt_dims
+from ..framework import dtypes as _dtypes
+from ..framework.errors import InvalidArgumentError
+from ..framework.graph import Tensor, name_scope
+from ..framework.opdef import OpDef, op_scope, check_dtype, constant_value
+from ..framework.shapes import shape_error, fmt_dims
 from . import array_ops as _a
 from . import math_ops as _m
 from . import random_ops as _r
@@ -86,7 +86,7 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
 
 
 def _as_tensor(value, name, dtype=None):
-    from .graph import convert_to_tensor
+    from ..framework.graph import convert_to_tensor
     return convert_to_tensor(value, dtype=dtype, name=name)
 
 

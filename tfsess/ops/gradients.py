@@ -10,9 +10,9 @@ import enum
 
 import numpy as np
 
-from . import dtypes as _dtypes
-from .graph import Tensor, Operation, _graph_of, convert_to_tensor
-from .opdef import GRADIENT_REGISTRY, op_scope
+from ..framework import dtypes as _dtypes
+from ..framework.graph import Tensor, Operation, _graph_of, convert_to_tensor
+from ..framework.opdef import GRADIENT_REGISTRY, op_scope
 from . import array_ops as _a
 
 __all__ = ["gradients", "UnconnectedGradients", "AggregationMethod"]

@@ -116,7 +116,7 @@ class Tensor:
 
     def eval(self, feed_dict=None, session=None):
         """Run this tensor in `session` (or the default session) and return its value."""
-        from .session import _eval_using_default_session
+        from ..client.session import _eval_using_default_session
         return _eval_using_default_session(self, feed_dict, self.graph, session)
 
     def _as_node_def_input(self) -> str:
@@ -303,7 +303,7 @@ class Operation:
 
     def run(self, feed_dict=None, session=None):
         """Run this op in `session` (or the default session); returns None."""
-        from .session import _run_using_default_session
+        from ..client.session import _run_using_default_session
         _run_using_default_session(self, feed_dict, self.graph, session)
 
     def __repr__(self):
@@ -996,7 +996,7 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_
             t = fn(value, dtype=dtype, name=name, as_ref=as_ref)
             if t is not NotImplemented:
                 return t
-    from .array_ops import constant
+    from ..ops.array_ops import constant
     hint = preferred_dtype if preferred_dtype is not None else dtype_hint
     if dtype is None and hint is not None:
         try:

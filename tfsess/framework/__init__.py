@@ -1,0 +1,3 @@
+"""The graph and its rules: dtypes, shapes, errors, Graph/Operation/Tensor, the op registry and the graph walk.
+
+Imports nothing from ops, client, train or notebook."""

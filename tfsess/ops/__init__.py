@@ -1,0 +1,3 @@
+"""The op families (one OpDef class per TF op type), variables and tf.gradients.
+
+Imports the framework only."""
