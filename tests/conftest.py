@@ -5,23 +5,23 @@ import pytest
 
 import tfsess as tf
 from tfsess.client import plan as _plan
-from tfsess.client import session as _session
+from tfsess.framework.graph import default_session_stack
 
 
 @pytest.fixture(autouse=True)
 def _fresh_graph_and_checks():
     """A fresh default graph, no leftover default sessions, and per-kernel output checks."""
-    _session._default_session_stack.reset()
+    default_session_stack.reset()
     tf.reset_default_graph()
     old = _plan.CHECK_OUTPUTS
     _plan.CHECK_OUTPUTS = True
     np.random.seed(0)
     yield
     _plan.CHECK_OUTPUTS = old
-    for s in list(_session._default_session_stack.stack):
+    for s in list(default_session_stack.stack):
         try:
             s.close()
         except Exception:
             pass
-    _session._default_session_stack.reset()
+    default_session_stack.reset()
     tf.reset_default_graph()

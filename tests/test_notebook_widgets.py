@@ -129,7 +129,7 @@ def test_controls_match_placeholder_dtype_and_shape(dtype, shape, kind, value):
 
 def test_graph_view_exports_a_graphviz_source():
     a = tf.constant(1.0, name="a")
-    b = a * 2.0
+    a * 2.0
     view = GraphView(tf.get_default_graph(), draw=False)
     src = view.to_graphviz()
     import graphviz

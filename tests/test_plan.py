@@ -72,14 +72,14 @@ def test_intermediates_are_released(codegen_first):
 def test_constant_folding_keeps_results_and_skips_work():
     c = tf.constant([1.0, 2.0])
     folded = tf.reduce_sum(c * 3.0) + tf.cast(tf.size(c), tf.float32)
-    x = tf.placeholder(tf.float32, [None])
+    tf.placeholder(tf.float32, [None])
     shape_only = tf.shape(tf.zeros([4, 5]))
     with tf.Session() as s:
         assert s.run(folded) == 11.0
         assert s.run(shape_only).tolist() == [4, 5]
         plan = s._plans[((folded,), frozenset())]
         assert plan.steps == []  # everything was constant
-        out = s.run(folded)
+        s.run(folded)
         out_arr = s.run(c)
         out_arr[0] = 99.0  # fetched constants are copies
         assert s.run(c).tolist() == [1.0, 2.0]

@@ -492,7 +492,7 @@ def test_string_fetch_and_feed():  # testStringFetch / testStringFeed / unicode 
 def test_fetch_by_name_different_string_types():  # testFetchByNameDifferentStringTypes
     with tf.Session() as sess:
         c = tf.constant(42.0, name="c")
-        d = tf.constant(43.0, name="d")
+        tf.constant(43.0, name="d")
         assert sess.run("c:0") == 42.0 and sess.run(b"c:0") == 42.0
         assert sess.run(["c:0", b"d:0"]) == [42.0, 43.0]
         assert isinstance(c.name, str)
@@ -625,9 +625,9 @@ def test_fetch_errors_texts():
 
 def test_pruning_only_runs_what_fetches_need():
     v = tf.Variable(0)
-    inc = tf.assign_add(v, 1)
+    tf.assign_add(v, 1)
     x = tf.placeholder(tf.float32)  # never fed: fine, it is not needed
-    unused = x * 2
+    x * 2
     c = tf.constant(3)
     with tf.Session() as sess:
         sess.run(v.initializer)

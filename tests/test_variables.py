@@ -37,7 +37,7 @@ def test_variable_from_tensor_keeps_its_ops_and_dtype_rules():
 
 
 def test_callable_initial_value_under_initializer_scope():
-    v = tf.Variable(lambda: tf.ones([2]), name="lazy")
+    tf.Variable(lambda: tf.ones([2]), name="lazy")
     names = [o.name for o in tf.get_default_graph().get_operations()]
     assert "lazy/Initializer/ones" in names
 
@@ -164,7 +164,7 @@ def test_failed_run_leaves_variables_unchanged():
 
 def test_get_variable_initializers_and_names():
     z = tf.get_variable("z", shape=[2, 2], initializer=tf.zeros_initializer())
-    o = tf.get_variable("o", shape=[3], initializer=tf.ones_initializer())
+    tf.get_variable("o", shape=[3], initializer=tf.ones_initializer())
     c = tf.get_variable("c", shape=[2], initializer=tf.constant_initializer(0.5))
     i = tf.get_variable("i", shape=[2], dtype=tf.int32, initializer=tf.zeros_initializer())
     g = tf.get_variable("g", shape=[10, 20])

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .framework import dtypes as _dtypes
-from .framework.graph import Graph, Tensor
+from .framework.graph import Graph
 from .client.session import Session
 
 __all__ = ["check_grads", "numeric_gradients"]

@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..framework import dtypes as _dtypes
-from ..framework.errors import FailedPreconditionError, InvalidArgumentError, OpError
+from ..framework.errors import InvalidArgumentError, OpError
 from ..framework.opdef import constant_value
 from ..framework.traversal import ops_needed
-from ..ops.variables import rollback
+from ..framework.runtime import DEAD, rollback, uninitialized_error
 
 __all__ = ["Plan", "DEAD", "fetched_value"]
 
@@ -32,18 +32,6 @@ try:  # NumPy 2: set the ufunc error state directly (np.errstate costs ~1 us per
     _QUIET_EXTOBJ = _make_extobj(all="ignore")
 except (ImportError, AttributeError, TypeError):  # pragma: no cover - NumPy 1.x
     _extobj_contextvar = None
-
-
-class _Dead:
-    """The value of an untaken tf.cond branch."""
-
-    __slots__ = ()
-
-    def __repr__(self):
-        return "<dead>"
-
-
-DEAD = _Dead()
 
 
 def fetched_value(v):
@@ -72,7 +60,7 @@ def _make_reader(store, var_op, read_op):
     def read():
         v = get(var_op)
         if v is None:
-            raise FailedPreconditionError(None, read_op, "Attempting to use uninitialized value %s" % var_op._name)
+            raise uninitialized_error(var_op, read_op)
         return v
     return read
 
@@ -93,7 +81,7 @@ class Plan:
         ops = ops_needed(self.fetch_tensors, target_ops, fed)
         self.uses_dead = any(op._opdef.is_switch for op in ops)
         needed = set(ops)
-        store = session._variables
+        store = session.variable_store
         readers = {}
         for op in ops:
             if op._type == "VariableV2":
@@ -162,7 +150,7 @@ class Plan:
                 return self.run_fn(feed_values, undo)
         except BaseException as exc:
             if undo:
-                rollback(self.session._variables, undo)
+                rollback(self.session.variable_store, undo)
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise
             raise self._translate(exc) from (None if isinstance(exc, OpError) else exc)

@@ -13,22 +13,18 @@ import numpy as np
 
 from ..framework import dtypes as _dtypes
 from .config import ConfigProto
-from ..framework.errors import FailedPreconditionError, InvalidArgumentError, NotFoundError, OpError
-from ..framework.graph import Graph, Operation, Tensor, _DefaultStack, get_default_graph
-from .plan import DEAD, Plan, fetched_value
+from ..framework.errors import NotFoundError
+from ..framework.graph import (Graph, Operation, Tensor, get_default_graph, get_default_session,
+                              default_session_stack)
+from ..framework.runtime import DEAD
+from .plan import Plan, fetched_value
 
 __all__ = ["Session", "InteractiveSession", "BaseSession", "get_default_session", "DEAD",
            "register_session_run_conversion_functions"]
 
 
-_default_session_stack = _DefaultStack()
 _PLAN_CACHE_SIZE = 512
 _NO_FEEDS = frozenset()
-
-
-def get_default_session():
-    """The innermost default session of this thread, or None."""
-    return _default_session_stack.get_default()
 
 
 # ======================================================================================
@@ -151,7 +147,7 @@ class BaseSession:
         self._target = target if isinstance(target, bytes) else target.encode()
         self._config = config
         self._closed = False
-        self._variables: dict = {}
+        self.variable_store: dict = {}
         self._rngs: dict = {}
         self._plans: dict = {}
         self._lock = threading.Lock()
@@ -177,14 +173,14 @@ class BaseSession:
 
     def as_default(self):
         """Context manager making this the default session (it does not close the session)."""
-        return _default_session_stack.get_controller(self)
+        return default_session_stack.get_controller(self)
 
     # --- lifecycle ------------------------------------------------------------------------------
     def close(self):
         """Release this session's state (variable values). Idempotent."""
         with self._lock:
             self._closed = True
-            self._variables = {}
+            self.variable_store = {}
             self._rngs = {}
             self._plans = {}
 
@@ -375,7 +371,7 @@ class BaseSession:
             raise ValueError("Cannot feed value of shape %s for Tensor %s, which has shape %s"
                              % (arr.shape, variable.name, variable.shape))
         arr.flags.writeable = False
-        self._variables[var_op] = arr
+        self.variable_store[var_op] = arr
 
     def partial_run_setup(self, fetches, feeds=None):
         raise NotImplementedError("partial_run is experimental in TF1 and not supported by tfsess; "
@@ -534,37 +530,3 @@ class InteractiveSession(BaseSession):
             self._default_graph = None
         self._default_session.__exit__(None, None, None)
         self._default_session = None
-
-
-# ======================================================================================
-# Tensor.eval / Operation.run
-# ======================================================================================
-
-def _eval_using_default_session(tensors, feed_dict, graph, session=None):
-    if session is None:
-        session = get_default_session()
-        if session is None:
-            raise ValueError("Cannot evaluate tensor using `eval()`: No default session is registered. Use "
-                             "`with sess.as_default()` or pass an explicit session to `eval(session=sess)`")
-        if session.graph is not graph:
-            raise ValueError("Cannot use the default session to evaluate tensor: the tensor's graph is different "
-                             "from the session's graph. Pass an explicit session to `eval(session=sess)`.")
-    elif session.graph is not graph:
-        raise ValueError("Cannot use the given session to evaluate tensor: the tensor's graph is different from "
-                         "the session's graph.")
-    return session.run(tensors, feed_dict)
-
-
-def _run_using_default_session(operation, feed_dict, graph, session=None):
-    if session is None:
-        session = get_default_session()
-        if session is None:
-            raise ValueError("Cannot execute operation using `run()`: No default session is registered. Use "
-                             "`with sess.as_default():` or pass an explicit session to `run(session=sess)`")
-        if session.graph is not graph:
-            raise ValueError("Cannot use the default session to execute operation: the operation's graph is "
-                             "different from the session's graph. Pass an explicit session to run(session=sess).")
-    elif session.graph is not graph:
-        raise ValueError("Cannot use the given session to execute operation: the operation's graph is different "
-                         "from the session's graph.")
-    session.run(operation, feed_dict)

@@ -5,13 +5,12 @@ import os
 import re
 import sys
 import threading
-from typing import Any, Iterable, Optional
 
 import numpy as np
 
 from . import dtypes as _dtypes
 from .errors import OperatorNotAllowedInGraphError
-from .shapes import TensorShape, dims_compatible, merge_dims, fmt_dims
+from .shapes import TensorShape, merge_dims, fmt_dims
 
 __all__ = [
     "Graph", "Operation", "Tensor", "GraphKeys", "get_default_graph", "reset_default_graph",
@@ -116,7 +115,6 @@ class Tensor:
 
     def eval(self, feed_dict=None, session=None):
         """Run this tensor in `session` (or the default session) and return its value."""
-        from ..client.session import _eval_using_default_session
         return _eval_using_default_session(self, feed_dict, self.graph, session)
 
     def _as_node_def_input(self) -> str:
@@ -303,7 +301,6 @@ class Operation:
 
     def run(self, feed_dict=None, session=None):
         """Run this op in `session` (or the default session); returns None."""
-        from ..client.session import _run_using_default_session
         _run_using_default_session(self, feed_dict, self.graph, session)
 
     def __repr__(self):
@@ -991,19 +988,21 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_
                 raise ValueError("Tensor conversion requested dtype %s for Tensor with dtype %s: %r"
                                  % (dtype.name, value.dtype.name, value))
         return value
+    hint = preferred_dtype if preferred_dtype is not None else dtype_hint
     for _, base, fn in _conversion_functions:
         if isinstance(value, base):
+            if dtype is None and hint is not None:  # TF tries the preferred dtype first, silently
+                try:
+                    t = fn(value, dtype=hint, name=name, as_ref=as_ref)
+                except (TypeError, ValueError):
+                    t = NotImplemented
+                if t is not NotImplemented:
+                    return t
             t = fn(value, dtype=dtype, name=name, as_ref=as_ref)
             if t is not NotImplemented:
                 return t
-    from ..ops.array_ops import constant
-    hint = preferred_dtype if preferred_dtype is not None else dtype_hint
-    if dtype is None and hint is not None:
-        try:
-            return constant(value, dtype=hint, name=name or "Const")
-        except (TypeError, ValueError):
-            pass
-    return constant(value, dtype=dtype, name=name or "Const")
+    raise TypeError("Failed to convert object of type %s to Tensor. Contents: %s."
+                    % (type(value), value))
 
 
 def convert_n_to_tensor(values, dtype=None, name=None):
@@ -1013,3 +1012,45 @@ def convert_n_to_tensor(values, dtype=None, name=None):
 
 def is_tensor(x) -> bool:
     return isinstance(x, Tensor)
+
+
+# ======================================================================================
+# The default session (TF keeps it in framework/ops.py too): Tensor.eval / Operation.run
+# ======================================================================================
+
+default_session_stack = _DefaultStack()   # pushed by Session.as_default() / InteractiveSession
+
+
+def get_default_session():
+    """The innermost default session of this thread, or None (tf.get_default_session)."""
+    return default_session_stack.get_default()
+
+
+def _eval_using_default_session(tensors, feed_dict, graph, session=None):
+    if session is None:
+        session = get_default_session()
+        if session is None:
+            raise ValueError("Cannot evaluate tensor using `eval()`: No default session is registered. Use "
+                             "`with sess.as_default()` or pass an explicit session to `eval(session=sess)`")
+        if session.graph is not graph:
+            raise ValueError("Cannot use the default session to evaluate tensor: the tensor's graph is different "
+                             "from the session's graph. Pass an explicit session to `eval(session=sess)`.")
+    elif session.graph is not graph:
+        raise ValueError("Cannot use the given session to evaluate tensor: the tensor's graph is different from "
+                         "the session's graph.")
+    return session.run(tensors, feed_dict)
+
+
+def _run_using_default_session(operation, feed_dict, graph, session=None):
+    if session is None:
+        session = get_default_session()
+        if session is None:
+            raise ValueError("Cannot execute operation using `run()`: No default session is registered. Use "
+                             "`with sess.as_default():` or pass an explicit session to `run(session=sess)`")
+        if session.graph is not graph:
+            raise ValueError("Cannot use the default session to execute operation: the operation's graph is "
+                             "different from the session's graph. Pass an explicit session to run(session=sess).")
+    elif session.graph is not graph:
+        raise ValueError("Cannot use the given session to execute operation: the operation's graph is different "
+                         "from the session's graph.")
+    session.run(operation, feed_dict)

@@ -11,7 +11,6 @@ import functools
 import numpy as np
 from typing import ClassVar
 
-from . import dtypes as _dtypes
 from .graph import Graph, Operation, Tensor, _graph_of, convert_to_tensor, get_default_graph
 from .shapes import TensorShape
 

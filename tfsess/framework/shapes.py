@@ -4,7 +4,7 @@ Shape rules work on plain tuples: a tuple of ints-or-None for a known rank, `Non
 """
 from __future__ import annotations
 
-from typing import Iterable, Optional, Tuple
+from typing import Optional, Tuple
 
 Dims = Optional[Tuple[Optional[int], ...]]
 

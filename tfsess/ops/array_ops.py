@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import builtins
-import numbers
 
 import numpy as np
 
 from ..framework import dtypes as _dtypes
 from ..framework.errors import InvalidArgumentError
-from ..framework.graph import Tensor, convert_to_tensor, get_default_graph, register_tensor_conversion_function
-from ..framework.opdef import OpDef, op_scope, create_op, constant_value, check_dtype
+from ..framework.graph import Tensor, get_default_graph, register_tensor_conversion_function
+from ..framework.opdef import OpDef, op_scope, create_op, constant_value
 from ..framework.shapes import TensorShape, fmt_dims, merge_dims, num_elements, shape_error
+from ..framework.constant_op import Const, constant, to_numpy, _leaves  # noqa: F401  (re-exported as tf.constant)
 
 __all__ = [
     "constant", "placeholder", "placeholder_with_default", "identity", "zeros", "ones", "fill",
@@ -20,174 +20,6 @@ __all__ = [
 ]
 
 _pybool = builtins.bool
-
-
-# ======================================================================================
-# Python value -> NumPy array with TF1's dtype rules
-# ======================================================================================
-
-def _leaves(value):
-    """Iterate the scalar leaves of nested lists/tuples (non-recursive)."""
-    stack = [value]
-    while stack:
-        v = stack.pop()
-        if isinstance(v, (list, tuple)):
-            stack.extend(v)
-        else:
-            yield v
-
-
-def _fail_convert(value):
-    return TypeError("Failed to convert elements of %s to Tensor. Consider casting elements to a supported "
-                     "type. See https://www.tensorflow.org/api_docs/python/tf/dtypes for supported TF dtypes."
-                     % (value,))
-
-
-def _to_bytes_array(arr):
-    out = np.empty(arr.shape, dtype=object)
-    flat_in, flat_out = arr.reshape(-1), out.reshape(-1)
-    for i, s in enumerate(flat_in):
-        flat_out[i] = s.encode("utf-8") if isinstance(s, str) else bytes(s)
-    return out
-
-
-def _python_compatible(leaf, dtype) -> bool:
-    """May the Python scalar `leaf` be converted to `dtype` (TF's _AssertCompatible)?"""
-    if isinstance(leaf, (np.ndarray, np.generic)):
-        return True
-    if dtype is _dtypes.string:
-        return isinstance(leaf, (str, bytes))
-    if dtype is _dtypes.bool:
-        return isinstance(leaf, _pybool)
-    if dtype.is_integer:
-        return isinstance(leaf, (int, _pybool)) and not isinstance(leaf, float)
-    if dtype.is_floating:
-        return isinstance(leaf, (int, float, _pybool))
-    if dtype.is_complex:
-        return isinstance(leaf, (int, float, complex, _pybool))
-    return False
-
-
-def to_numpy(value, dtype=None):
-    """Convert a Python/NumPy value to an ndarray of TF's dtype; returns (array, DType)."""
-    if value is None:
-        raise ValueError("None values not supported.")
-    if dtype is not None:
-        dtype = _dtypes.as_dtype(dtype).base_dtype
-    if isinstance(value, (np.ndarray, np.generic)):
-        arr = np.asarray(value)
-        if dtype is None:
-            dtype = _dtypes.infer_dtype(arr)
-        if dtype is _dtypes.string:
-            return (_to_bytes_array(arr) if arr.dtype.kind in "SU" else arr.astype(object)), dtype
-        if arr.dtype.kind in "SUO":
-            raise TypeError("Expected %s, but got %r of type '%s'." % (dtype.name, value, type(value).__name__))
-        return arr.astype(dtype._np, copy=False), dtype
-    # Python scalars and nested lists
-    if dtype is not None:
-        for leaf in _leaves(value):
-            if leaf is None:
-                raise ValueError("None values not supported.")
-            if not _python_compatible(leaf, dtype):
-                if isinstance(leaf, (int, float, complex, str, bytes, _pybool)):
-                    raise TypeError("Expected %s, but got %r of type '%s'." % (dtype.name, leaf, type(leaf).__name__))
-                raise _fail_convert(value)
-        if dtype is _dtypes.string:
-            return _to_bytes_array(np.array(value, dtype=object)), dtype
-        if dtype.is_integer:
-            try:
-                return np.array(value).astype(dtype._np), dtype
-            except OverflowError:
-                raise _fail_convert(value) from None
-        return np.array(value, dtype=dtype._np), dtype
-    for leaf in _leaves(value):
-        if leaf is None:
-            raise ValueError("None values not supported.")
-        if not isinstance(leaf, (int, float, complex, str, bytes, _pybool, np.generic)):
-            raise _fail_convert(value)
-    try:
-        arr = np.array(value)
-    except OverflowError:
-        raise _fail_convert(value) from None
-    kind = arr.dtype.kind
-    if kind in "US":
-        return _to_bytes_array(arr), _dtypes.string
-    if kind == "O":
-        if all(isinstance(x, (str, bytes)) for x in _leaves(value)):
-            return _to_bytes_array(arr), _dtypes.string
-        raise _fail_convert(value)
-    if arr.dtype == np.float64:
-        return arr.astype(np.float32), _dtypes.float32
-    if arr.dtype == np.int64:
-        small = arr.astype(np.int32)
-        if np.array_equal(small, arr):
-            return small, _dtypes.int32
-        return arr, _dtypes.int64
-    if kind == "u":  # huge Python ints that numpy made unsigned
-        raise _fail_convert(value)
-    return arr, _dtypes.as_dtype(arr.dtype)
-
-
-# ======================================================================================
-# Const / Placeholder / Identity
-# ======================================================================================
-
-class Const(OpDef):
-    """A constant tensor stored in the graph."""
-
-    type_name = "Const"
-    grad = None
-
-    @classmethod
-    def outputs(cls, op):
-        v = op._attrs["value"]
-        return [(op._attrs["dtype"], v.shape)]
-
-    @classmethod
-    def bind(cls, op, session):
-        v = op._attrs["value"]
-        return lambda: v
-
-    @classmethod
-    def constant_fold(cls, op, values):
-        return op._attrs["value"]
-
-
-_SCALAR_DTYPES = {float: _dtypes.float32, bool: _dtypes.bool}
-
-
-def constant(value, dtype=None, shape=None, name="Const", verify_shape=False) -> Tensor:
-    """A Const op holding `value` (tf.constant); python int -> int32, float -> float32."""
-    vt = type(value)
-    if shape is None and (vt is float or vt is bool) and (dtype is None or dtype is _SCALAR_DTYPES[vt]):
-        dt = _SCALAR_DTYPES[vt]  # the most common constant, a Python scalar: skip the general conversion
-        arr = np.array(value, dtype=dt._np)
-    else:
-        arr, dt = to_numpy(value, dtype)
-    if shape is not None:
-        shape = tuple(TensorShape(shape).as_list())
-        if arr.shape != shape:
-            if verify_shape:
-                raise TypeError("Expected Tensor's shape: %s, got %s." % (shape, arr.shape))
-            if arr.size == 1:
-                arr = np.full(shape, arr.reshape(()), dtype=arr.dtype)
-            elif arr.size == int(np.prod(shape)):
-                arr = arr.reshape(shape)
-            elif arr.size < int(np.prod(shape)):
-                flat = arr.reshape(-1)
-                out = np.empty(int(np.prod(shape)), dtype=arr.dtype)
-                out[:flat.size] = flat
-                out[flat.size:] = flat[-1]
-                arr = out.reshape(shape)
-            else:
-                raise TypeError("Expected Tensor's shape: %s, got %s." % (shape, arr.shape))
-    if arr is value or arr.base is not None or not arr.flags.owndata:
-        arr = arr.copy()  # the graph keeps its own, read-only copy; the caller's array stays theirs
-    arr.flags.writeable = False
-    g = get_default_graph()
-    op = create_op(Const, [], {"value": arr, "dtype": dt}, g._op_name(name or "Const"), g)
-    return op._outputs[0]
-
 
 class Placeholder(OpDef):
     """A value that must be fed to `Session.run`."""
@@ -449,7 +281,7 @@ def fill(dims, value, name=None) -> Tensor:
 
 def _zeros_or_ones(shape, dtype, name, default, fillv):
     dtype = _dtypes.as_dtype(dtype).base_dtype
-    g = get_default_graph()
+    get_default_graph()
     if not isinstance(shape, Tensor):
         try:
             dims = TensorShape(shape).as_list() if not isinstance(shape, (list, tuple)) or not any(
@@ -740,7 +572,7 @@ class ConcatV2(OpDef):
 
     @staticmethod
     def shape(op, *dims):
-        vals, axis_d = dims[:-1], dims[-1]
+        vals, _axis_d = dims[:-1], dims[-1]
         axis = constant_value(op._inputs[-1])
         known = [d for d in vals if d is not None]
         if not known:
@@ -808,7 +640,7 @@ def concat(values, axis, name="concat") -> Tensor:
             ax = s.convert(axis, "axis", dtype=_dtypes.int32)
             return identity(s.convert(values[0], "values"), name=s.scope)
         vs = [s.convert(v, "values_%d" % i) if not isinstance(v, Tensor) else v for i, v in enumerate(values)]
-        first = next((v for v in vs if isinstance(v, Tensor)), None)
+        next((v for v in vs if isinstance(v, Tensor)), None)
         from ..framework.opdef import same_dtype
         same_dtype("ConcatV2", [("values", vs[0])] + [("values", v) for v in vs[1:]])
         ax = s.convert(axis, "axis", dtype=_dtypes.int32)
@@ -1414,7 +1246,6 @@ def _slice_helper(tensor, slice_spec):
     if not isinstance(slice_spec, tuple):
         slice_spec = (slice_spec,)
     begin, end, strides, spec = [], [], [], []
-    tensors_involved = False
     for s in slice_spec:
         if isinstance(s, builtins.slice):
             for part in (s.start, s.stop, s.step):
@@ -1436,7 +1267,6 @@ def _slice_helper(tensor, slice_spec):
             spec.append(("index", True, True))
         elif isinstance(s, Tensor) and s.dtype.base_dtype in (_dtypes.int32, _dtypes.int64) and \
                 (s.shape.ndims in (0, None)):
-            tensors_involved = True
             begin.append(s), end.append(s + 1), strides.append(1)
             spec.append(("index", True, True))
         else:

@@ -7,9 +7,9 @@ import numpy as np
 
 from ..framework import dtypes as _dtypes
 from ..framework.errors import InvalidArgumentError
-from ..framework.graph import Operation, Tensor, convert_to_tensor, get_default_graph, _graph_of
-from ..framework.opdef import OpDef, op_scope, create_op, constant_value
-from ..framework.shapes import fmt_dims
+from ..framework.graph import Operation, Tensor, convert_to_tensor, get_default_graph
+from ..framework.opdef import OpDef, op_scope, create_op
+from ..framework.runtime import DEAD
 from . import array_ops as _a
 
 __all__ = ["group", "no_op", "cond", "Assert", "Print", "print_v2", "check_numerics", "tuple_",
@@ -74,7 +74,7 @@ def with_dependencies(dependencies, output_tensor, name=None):
 
 def tuple_(tensors, name=None, control_inputs=None):
     """Tensors that are only available after all of `tensors` are computed (tf.tuple)."""
-    with op_scope(name, "tuple", [t for t in tensors if t is not None]) as s:
+    with op_scope(name, "tuple", [t for t in tensors if t is not None]):
         gate = group(*[t for t in tensors if t is not None] + list(control_inputs or []))
         out = []
         g = get_default_graph()
@@ -104,7 +104,6 @@ class Switch(OpDef):
 
     @staticmethod
     def kernel(data, pred):
-        from ..client.plan import DEAD
         return (DEAD, data) if pred else (data, DEAD)
 
     @staticmethod
@@ -138,7 +137,6 @@ class Merge(OpDef):
 
     @staticmethod
     def kernel(*inputs):
-        from ..client.plan import DEAD
         for i, v in enumerate(inputs):
             if v is not DEAD:
                 return v, np.int32(i)

@@ -10,7 +10,6 @@ import enum
 
 import numpy as np
 
-from ..framework import dtypes as _dtypes
 from ..framework.graph import Tensor, Operation, _graph_of, convert_to_tensor
 from ..framework.opdef import GRADIENT_REGISTRY, op_scope
 from . import array_ops as _a
@@ -200,7 +199,6 @@ def _gradients_in_scope(g, ys, xs, grad_ys, stops, unconnected):
 
 def hessians(ys, xs, name="hessians", **kwargs):
     """Second derivatives of sum(ys) w.r.t. each x (flattened), as in tf.hessians."""
-    from .math_ops import reduce_sum
     out = []
     for x in _as_list(xs):
         gx = gradients(ys, x)[0]

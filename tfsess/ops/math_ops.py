@@ -9,7 +9,7 @@ from ..framework import dtypes as _dtypes
 from ..framework.errors import InvalidArgumentError
 from ..framework.graph import Tensor, convert_to_tensor
 from ..framework.opdef import OpDef, op_scope, constant_value, check_dtype, same_dtype
-from ..framework.shapes import broadcast_dims, fmt_dims, normalize_axis, shape_error
+from ..framework.shapes import broadcast_dims, fmt_dims, shape_error
 from . import array_ops as _aops
 from .array_ops import cast, constant, reshape, shape as _shape, size as _size, zeros_like
 
@@ -1914,7 +1914,7 @@ def _logic(bool_op, int_op):
         ref = xt if xt is not None else yt
         if ref is not None and ref.dtype.base_dtype is _dtypes.bool:
             return _binary(bool_op, x, y, name, default, reflected=reflected)
-        with op_scope(name, default, [x, y]) as s:
+        with op_scope(name, default, [x, y]):
             return _binary(int_op, x, y, None, int_op.type_name, reflected=reflected)
     return f
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..framework import dtypes as _dtypes
 from ..framework.errors import InvalidArgumentError
 from ..framework.graph import Tensor
 from ..framework.opdef import OpDef, op_scope, check_dtype, same_dtype

@@ -6,7 +6,7 @@ import numpy as np
 from ..framework import dtypes as _dtypes
 from ..framework.graph import get_default_graph, Tensor
 from ..framework.opdef import OpDef, op_scope, constant_value
-from .array_ops import shape_tensor, _known_shape_value, constant
+from .array_ops import shape_tensor, _known_shape_value
 from . import math_ops as _m
 
 __all__ = ["random_normal", "random_uniform", "truncated_normal", "random_shuffle", "multinomial",

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import enum
 
-import numpy as np
 
 from ..framework import dtypes as _dtypes
 from ..framework.graph import GraphKeys, Tensor, get_default_graph

@@ -8,10 +8,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..framework import dtypes as _dtypes
-from ..framework.errors import FailedPreconditionError, InvalidArgumentError
-from ..framework.graph import (GraphKeys, Operation, Tensor, convert_to_tensor, get_default_graph,
-                    register_tensor_conversion_function, _graph_of)
+from ..framework.errors import InvalidArgumentError
+from ..framework.graph import (get_default_session, GraphKeys, Operation, Tensor, convert_to_tensor, get_default_graph,
+                    register_tensor_conversion_function)
 from ..framework.opdef import OpDef, op_scope, create_op
+from ..framework.runtime import uninitialized_error, write_variable
 from ..framework.shapes import TensorShape, fmt_dims, shape_error
 from . import array_ops as _a
 
@@ -21,37 +22,6 @@ __all__ = ["Variable", "VariableV1", "RefVariable", "assign", "assign_add", "ass
            "variables_initializer", "initialize_all_variables", "initialize_variables",
            "initialize_local_variables", "is_variable_initialized", "report_uninitialized_variables",
            "assert_variables_initialized"]
-
-_MISSING = object()
-
-
-def _uninitialized(var_op, reader=None):
-    return FailedPreconditionError(None, reader, "Attempting to use uninitialized value %s" % var_op._name)
-
-
-def write_variable(store, undo, var_op, value):
-    """Store a new value for `var_op`, remembering the old one so a failed run can roll back."""
-    if var_op not in undo:
-        undo[var_op] = store.get(var_op, _MISSING)
-    if value.flags.writeable:
-        value.flags.writeable = False
-    store[var_op] = value
-
-
-def rollback(store, undo):
-    for var_op, old in undo.items():
-        if old is _MISSING:
-            store.pop(var_op, None)
-        else:
-            store[var_op] = old
-
-
-def read_variable(store, var_op):
-    v = store.get(var_op)
-    if v is None:
-        raise _uninitialized(var_op)
-    return v
-
 
 class VariableV2(OpDef):
     """A variable's handle: running it reads the session's current value."""
@@ -66,12 +36,12 @@ class VariableV2(OpDef):
 
     @classmethod
     def bind(cls, op, session):
-        get = session._variables.get
+        get = session.variable_store.get
 
         def read():
             v = get(op)
             if v is None:
-                raise _uninitialized(op)
+                raise uninitialized_error(op)
             return v
         return read
 
@@ -114,7 +84,7 @@ class Assign(_UpdateOp):
     @classmethod
     def bind(cls, op, session):
         var = op._inputs[0]._op
-        store = session._variables
+        store = session.variable_store
         np_t = op._inputs[0]._dtype.base_dtype._np
         validate = op._attrs["validate_shape"]
         want = var._attrs["shape"]._dims if var._type == "VariableV2" else None
@@ -139,13 +109,13 @@ class AssignAdd(_UpdateOp):
     @classmethod
     def bind(cls, op, session):
         var = op._inputs[0]._op
-        store = session._variables
+        store = session.variable_store
         fn = cls._fn
 
         def update(undo, value):
             old = store.get(var)
             if old is None:
-                raise _uninitialized(var, op)
+                raise uninitialized_error(var, op)
             new = fn(old, value)
             if new.shape != old.shape:
                 raise InvalidArgumentError(None, op, "Must have the same shape: %s vs %s"
@@ -182,7 +152,7 @@ class IsVariableInitialized(OpDef):
     @classmethod
     def bind(cls, op, session):
         var = op._inputs[0]._op
-        store = session._variables
+        store = session.variable_store
         return lambda: np.bool_(var in store)
 
 
@@ -362,7 +332,6 @@ class Variable:
     def initialized_value(self) -> Tensor:
         """The value, computed after the initializer has run (for initializing other variables)."""
         from .control_flow_ops import cond
-        from .math_ops import logical_not
         with _InitScope(self.graph):
             return cond(is_variable_initialized(self), self.read_value, lambda: self.initial_value)
 
@@ -372,7 +341,6 @@ class Variable:
 
     def load(self, value, session=None):
         """Assign `value` without adding ops to the graph (deprecated TF1 API)."""
-        from ..client.session import get_default_session
         session = session or get_default_session()
         if session is None:
             raise ValueError("Either session argument should be provided or default session should be established")
@@ -522,7 +490,7 @@ def report_uninitialized_variables(var_list=None, name="report_uninitialized_var
     from .math_ops import logical_not
     if var_list is None:
         var_list = global_variables() + local_variables()
-    with op_scope(name, "report_uninitialized_variables", []) as s:
+    with op_scope(name, "report_uninitialized_variables", []):
         if not var_list:
             return _a.constant(np.zeros([0], dtype=object), dtype=_dtypes.string)
         flags = _a.stack([is_variable_initialized(v) for v in var_list])

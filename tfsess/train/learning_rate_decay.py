@@ -1,7 +1,6 @@
 """Learning-rate schedules (tf.train.exponential_decay ...) built from graph ops."""
 from __future__ import annotations
 
-from ..framework import dtypes as _dtypes
 from ..framework.graph import name_scope, convert_to_tensor
 from ..ops import math_ops as _m
 from ..ops import array_ops as _a
@@ -64,7 +63,7 @@ def piecewise_constant(x, boundaries, values, name=None):
     """values[i] while x is in the i-th interval defined by `boundaries`."""
     if len(boundaries) != len(values) - 1:
         raise ValueError("The length of boundaries should be 1 less than the length of values")
-    with name_scope(name, "PiecewiseConstant", [x]) as scope:
+    with name_scope(name, "PiecewiseConstant", [x]):
         xt = convert_to_tensor(x)
         vals = [convert_to_tensor(v) for v in values]
         pairs = [(_m.less_equal(xt, _a.cast(boundaries[0], xt.dtype)), lambda v=vals[0]: v)]

@@ -7,7 +7,7 @@ import json
 import numpy as np
 
 from ..framework import dtypes as _dtypes
-from ..framework.graph import Graph, GraphKeys, Operation, Tensor, get_default_graph
+from ..framework.graph import Operation, Tensor, get_default_graph
 from ..framework.opdef import OP_REGISTRY, create_op
 from ..framework.shapes import TensorShape
 

@@ -7,7 +7,6 @@ from ..ops.gradients import gradients
 from ..ops.variables import Variable, assign, assign_add, _InitScope
 from ..ops.variable_scope import variable_scope
 from ..ops import array_ops as _a
-from ..ops import math_ops as _m
 from ..ops.control_flow_ops import group
 from . import training_ops as _ops
 

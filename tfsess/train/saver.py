@@ -9,6 +9,7 @@ import numpy as np
 
 from ..framework.errors import InvalidArgumentError, NotFoundError
 from ..framework.graph import GraphKeys, get_default_graph
+from ..framework.runtime import uninitialized_error
 from ..ops.variables import Variable
 
 __all__ = ["Saver", "latest_checkpoint", "get_checkpoint_state", "checkpoint_exists", "CheckpointState"]
@@ -134,10 +135,9 @@ class Saver:
             raise RuntimeError("Attempted to use a closed Session.")
         values = {}
         for name, var in self._items:
-            arr = sess._variables.get(var.op)
+            arr = sess.variable_store.get(var.op)
             if arr is None:
-                from ..framework.errors import FailedPreconditionError
-                raise FailedPreconditionError(None, None, "Attempting to use uninitialized value %s" % var.op.name)
+                raise uninitialized_error(var.op)
             values[name] = _to_storable(np.asarray(arr))
         directory = os.path.dirname(save_path)
         if directory and not os.path.isdir(directory):
@@ -204,4 +204,4 @@ class Saver:
                     arr = np.array(arr, dtype=dt._np)
                 arr.flags.writeable = False
                 new[var.op] = arr
-        sess._variables.update(new)
+        sess.variable_store.update(new)

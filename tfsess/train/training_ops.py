@@ -10,7 +10,8 @@ import numpy as np
 from ..framework.errors import InvalidArgumentError
 from ..framework.opdef import OpDef, op_scope
 from ..framework.shapes import fmt_dims
-from ..ops.variables import _uninitialized, _ref_of, write_variable
+from ..framework.runtime import uninitialized_error, write_variable
+from ..ops.variables import _ref_of
 
 __all__ = ["apply_gradient_descent", "apply_momentum", "apply_adam", "apply_adagrad", "apply_rms_prop"]
 
@@ -48,7 +49,7 @@ class _ApplyOp(OpDef):
     def bind(cls, op, session):
         n = cls.n_refs
         var_ops = [op._inputs[i]._op for i in range(n)]
-        store = session._variables
+        store = session.variable_store
         update = cls.update
         kw = {a: op._attrs[a] for a in cls.kernel_attrs}
         gi = -1 if cls.grad_index is None else cls.grad_index - n
@@ -67,7 +68,7 @@ def _current(store, var_op, op):
     """The variable's value before the update (FailedPreconditionError if uninitialized)."""
     cur = store.get(var_op)
     if cur is None:
-        raise _uninitialized(var_op, op)
+        raise uninitialized_error(var_op, op)
     return cur
 
 
@@ -96,7 +97,7 @@ class ApplyGradientDescent(_ApplyOp):
     @classmethod
     def bind(cls, op, session):
         var_op = op._inputs[0]._op
-        store = session._variables
+        store = session.variable_store
 
         get = store.get
         dtype = np.dtype(op._inputs[0]._dtype.base_dtype._np)
