@@ -81,7 +81,11 @@ def _texts(nb: dict) -> list:
         parts = []
         for o in cell.get("outputs", []):
             if o["output_type"] == "stream":
-                parts.append((o["name"], "".join(o["text"])))
+                text = "".join(o["text"])
+                if parts and parts[-1][0] == o["name"]:   # a kernel may split one print into several messages
+                    parts[-1] = (o["name"], parts[-1][1] + text)
+                else:
+                    parts.append((o["name"], text))
             elif o["output_type"] == "error":
                 parts.append(("error", o["ename"], DEFINED_AT.sub("", o["evalue"])))
             else:

@@ -124,3 +124,118 @@ def test_rebuilt_graph_reuses_compiled_code(monkeypatch):
     assert outs1 == outs2 == [9.0, 9.0]
     assert len(_plan._CODE_CACHE) == 1
     assert plan2.code is plan1.code  # compiled once, reused by the second graph from its first run
+
+
+@pytest.fixture
+def production(monkeypatch):
+    """The plan as users run it: no per-kernel output checks (the test suite turns them on elsewhere)."""
+    monkeypatch.setattr(_plan, "CHECK_OUTPUTS", False)
+
+
+@pytest.mark.parametrize("tier", [1, 2])
+@pytest.mark.parametrize("case,mode", [pytest.param(c, "feed", id=c.name) for c in CASES if "feed" in c.modes])
+def test_op_table_on_the_production_path(case, mode, tier, production, monkeypatch):
+    """Every forward op case through the production plan, compiled on first run (1) or after one interpreted run."""
+    monkeypatch.setattr(_plan, "TIER_UP_AFTER", tier)
+    test_ops.test_forward(case, mode)
+
+
+def _plan_of(sess):
+    return next(iter(sess._plans.values()))
+
+
+def test_a_traceback_through_a_reused_plan_shows_the_line_and_the_op(codegen_first, production):
+    """Generated code is registered with linecache: tracebacks show the kernel call and the op it runs."""
+    import traceback
+
+    xi = tf.placeholder(tf.int32, [None], name="xi")
+    y = tf.math.floordiv(xi, tf.zeros_like(xi), name="boom")   # integer division by zero fails in the kernel
+    feed = {xi: np.array([1, 2], np.int32)}
+    with tf.Session() as s:
+        with pytest.raises(tf.errors.OpError) as info:
+            s.run(y, feed)
+        plan = _plan_of(s)
+        assert plan.filename and plan.filename.startswith("<tfsess plan ")
+        original = info.value.__cause__ or info.value.__context__   # the kernel's own exception
+        frames = traceback.extract_tb(original.__traceback__)
+        plan_frames = [f for f in frames if f.filename == plan.filename]
+        assert plan_frames, [f.filename for f in frames]
+        assert plan_frames[0].line and "# boom (FloorDiv)" in plan_frames[0].line
+
+
+def test_plan_source_is_readable_and_names_every_op(codegen_first, production):
+    import inspect
+
+    x = tf.placeholder(tf.float32, [None], name="x")
+    y = tf.tanh(x, name="squash") * 2.0
+    with tf.Session() as s:
+        s.run(y, {x: np.ones(3, np.float32)})
+        plan = _plan_of(s)
+        src = plan.source
+        assert "# fed: x:0" in src and "# squash (Tanh)" in src and "(Mul)" in src
+        assert inspect.getsource(plan.run_fn).startswith("def _plan(_feeds, _undo):")
+
+
+def test_plans_of_the_same_structure_share_code_but_not_source(codegen_first, production):
+    srcs = []
+    for name in ("first", "second"):
+        with tf.Graph().as_default():
+            x = tf.placeholder(tf.float32, [None], name="x")
+            y = tf.negative(x, name=name)
+            with tf.Session() as s:
+                s.run(y, {x: np.ones(2, np.float32)})
+                plan = _plan_of(s)
+                srcs.append((plan.code, plan.source))
+    (code1, src1), (code2, src2) = srcs
+    assert code1 is code2
+    assert "# first (Neg)" in src1 and "# second (Neg)" in src2
+
+
+def test_interpret_only_keeps_plans_interpreted(monkeypatch):
+    monkeypatch.setattr(_plan, "INTERPRET_ONLY", True)
+    x = tf.placeholder(tf.float32, [None])
+    y = tf.square(x)
+    with tf.Session() as s:
+        for _ in range(4):
+            out = s.run(y, {x: np.array([1.0, 2.0], np.float32)})
+        assert _plan_of(s).code is None
+    np.testing.assert_array_equal(out, [1.0, 4.0])
+
+
+def test_the_source_is_released_with_its_plan(codegen_first, production):
+    import gc
+    import linecache
+
+    x = tf.placeholder(tf.float32, [None])
+    with tf.Session() as s:
+        s.run(tf.abs(x), {x: np.ones(1, np.float32)})
+        name = _plan_of(s).filename
+        assert name in linecache.cache
+    del s
+    tf.reset_default_graph()
+    gc.collect()
+    assert name not in linecache.cache
+
+
+def test_one_runtime_hook_per_op():
+    """An op that overrides `bind` defines no `kernel` that bind never calls (the one hook is `bind`)."""
+    from tfsess.framework.opdef import OP_REGISTRY, OpDef
+    dead = []
+    for name, cls in OP_REGISTRY.items():
+        binder = next(k for k in cls.__mro__ if "bind" in k.__dict__)
+        kernel_owner = next(k for k in cls.__mro__ if "kernel" in k.__dict__)
+        if binder is OpDef or kernel_owner is OpDef:
+            continue
+        if cls.__mro__.index(kernel_owner) <= cls.__mro__.index(binder):   # kernel at least as specific as bind
+            code = binder.__dict__["bind"].__func__.__code__
+            if "kernel" not in code.co_names:
+                dead.append(name)
+    assert dead == []
+
+
+def test_the_runtime_names_no_op_types():
+    """plan.py decides by OpDef flags and methods, never by op type strings."""
+    import re
+    from pathlib import Path
+    src = Path(_plan.__file__).read_text()
+    assert not re.search(r'_type\s*(==|in)\s*[("\']', src)

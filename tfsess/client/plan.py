@@ -5,14 +5,21 @@ order), constants are folded, and each op's NumPy kernel is bound. The first exe
 the steps; from the second on, the plan runs as generated straight-line Python (one kernel call per
 line, intermediates deleted after their last use). tf.cond plans and very large plans stay
 interpreted. A failed run rolls back every variable it changed.
+
+Generated code keeps its source: each plan registers it with `linecache` under its own file name
+(`<tfsess plan 7>`), every line commented with the op it runs, so tracebacks and `inspect.getsource`
+show it. Set `INTERPRET_ONLY = True` to keep every plan interpreted while debugging.
 """
 from __future__ import annotations
+
+import itertools
+import linecache
+import weakref
 
 import numpy as np
 
 from ..framework import dtypes as _dtypes
 from ..framework.errors import InvalidArgumentError, OpError
-from ..framework.opdef import constant_value
 from ..framework.traversal import ops_needed
 from ..framework.runtime import DEAD, rollback, uninitialized_error
 
@@ -21,10 +28,12 @@ __all__ = ["Plan", "DEAD", "fetched_value"]
 # Tests switch this on: every kernel output is checked against its op's static dtype and shape.
 CHECK_OUTPUTS = False
 
+INTERPRET_ONLY = False          # debugging: never compile plans to straight-line code
 TIER_UP_AFTER = 2               # runs before a plan is compiled to straight-line code (tests may set 1)
 _CODEGEN_MAX_STEPS = 20000      # larger plans stay interpreted (compiling huge functions costs more)
 _FOLD_MAX_ELEMENTS = 1 << 16    # constant folding keeps results up to this size
 _CODE_CACHE: dict = {}          # generated source -> code object (names in the source are positional)
+_PLAN_NUMBERS = itertools.count(1)
 
 
 try:  # NumPy 2: set the ufunc error state directly (np.errstate costs ~1 us per run)
@@ -84,24 +93,28 @@ class Plan:
         store = session.variable_store
         readers = {}
         for op in ops:
-            if op._type == "VariableV2":
+            opdef = op._opdef
+            if opdef.is_variable:
                 t = op._outputs[0]
                 if t not in fed:
                     readers[t] = _make_reader(store, op, None)
-            elif op._type == "Identity" and op._cond_ctx is None:
+            elif opdef.forwards_input and op._cond_ctx is None:
                 src = op._inputs[0]
-                if src._dtype._ref and src._op._type == "VariableV2" and src not in fed and op._outputs[0] not in fed:
+                if (src._dtype._ref and src._op._opdef.is_variable and src not in fed
+                        and op._outputs[0] not in fed):
                     readers[op._outputs[0]] = _make_reader(store, src._op, op)
         consts = {}
         steps = []
         for op in ops:
             opdef = op._opdef
-            if op._type == "Const" and not self.uses_dead:
-                consts[op._outputs[0]] = op._attrs["value"]
-                continue
+            if not op._inputs and not self.uses_dead and op._outputs[:1] and op._outputs[0] not in fed:
+                value = opdef.static_value(op)
+                if value is not None:   # a Const
+                    consts[op._outputs[0]] = value
+                    continue
             if op._outputs and all(t in readers for t in op._outputs):
                 continue
-            if op._type == "VariableV2" or (op._type == "NoOp" and not self.uses_dead):
+            if opdef.is_variable or (opdef.orders_only and not self.uses_dead):
                 continue  # a NoOp only orders its control inputs, which the plan runs anyway
             st = _Step()
             st.op = op
@@ -118,10 +131,12 @@ class Plan:
         self.steps = steps
         self.consts = consts
         self.readers = readers
+        self.frees_after = _liveness(steps, fed, set(self.fetched))
+        self.filename = None
         self.has_state = any(st.ctx for st in steps)
         self.code = None
         self._runs = 0
-        self._final = self.uses_dead or len(steps) > _CODEGEN_MAX_STEPS or not steps
+        self._final = self.uses_dead or len(steps) > _CODEGEN_MAX_STEPS or not steps or INTERPRET_ONLY
         if not self._final and (TIER_UP_AFTER <= 1 or self._build_codegen(only_if_cached=True)):
             if self.code is None:
                 self._build_codegen()
@@ -176,18 +191,12 @@ class Plan:
                 if t not in names:
                     names[t] = "v%d" % counter
                     counter += 1
-        keep = set(self.fetched)
-        last_use = {}
-        for i, st in enumerate(self.steps):
-            for t in st.ins:
-                last_use[t] = i
-        frees_after = {}
-        for t, i in last_use.items():
-            if t not in keep and names[t][0] == "v":
-                frees_after.setdefault(i, []).append(names[t])
+        frees_after = self.frees_after
         lines = ["def _plan(_feeds, _undo):"]
+        notes = [""]
         for i, t in enumerate(self.fed):
             lines.append("    %s = _feeds[%d]" % (names[t], i))
+            notes.append("fed: %s" % t.name)
         line_steps = {}
         for i, st in enumerate(self.steps):
             kname = "_k%d" % i
@@ -202,15 +211,19 @@ class Plan:
                 line = "    %s, = %s" % (", ".join(names[o] for o in st.outs), call)
             line_steps[len(lines) + 1] = i
             lines.append(line)
+            notes.append("%s (%s)" % (st.op._name, st.op._type))
             if CHECK_OUTPUTS:
                 g["_check"] = _check_output
                 g["_op%d" % i] = st.op
                 for k, o in enumerate(st.outs):
                     lines.append("    _check(_op%d, %d, %s)" % (i, k, names[o]))
+                    notes.append("")
             dead = frees_after.get(i)
             if dead:
-                lines.append("    del " + ", ".join(dead))
+                lines.append("    del " + ", ".join(names[t] for t in dead))
+                notes.append("")
         lines.append("    return (%s)" % "".join(names[t] + ", " for t in self.fetched))
+        notes.append("fetches: %s" % ", ".join(t.name for t in self.fetched))
         src = "\n".join(lines)
         code = _CODE_CACHE.get(src)  # a rebuilt graph of the same structure reuses the compiled code
         if code is None and only_if_cached:
@@ -222,10 +235,24 @@ class Plan:
             _CODE_CACHE[src] = code
         self.code = code
         exec(code, g)
-        self.run_fn = g["_plan"]
+        fn = g["_plan"]
+        # The compiled code is shared by plans of the same structure; each plan gets its own file name and
+        # source (op names as comments) without recompiling.
+        self.filename = "<tfsess plan %d>" % next(_PLAN_NUMBERS)
+        fn.__code__ = fn.__code__.replace(co_filename=self.filename)
+        annotated = [ln + ("  # " + note if note else "") + "\n" for ln, note in zip(lines, notes)]
+        linecache.cache[self.filename] = (sum(map(len, annotated)), None, annotated, self.filename)
+        weakref.finalize(self, linecache.cache.pop, self.filename, None)
+        self.run_fn = fn
         self.names = names
         self.line_steps = line_steps
         return True
+
+    @property
+    def source(self) -> str | None:
+        """The generated straight-line code of this plan (None while it is interpreted)."""
+        entry = linecache.cache.get(self.filename) if self.filename else None
+        return "".join(entry[2]) if entry else None
 
     # -- interpreter: dead-branch aware (tf.cond), for large plans and for the first run -------------
     def _build_interpreter(self):
@@ -249,19 +276,12 @@ class Plan:
                     if c not in done_slot:
                         done_slot[c] = nslots
                         nslots += 1
-        keep = set(slot_of[t] for t in self.fetched if t not in readers)
-        last_use = {}
         rows = []
         for i, st in enumerate(self.steps):
             ins = [readers[t] if t in readers else slot_of[t] for t in st.ins]
-            for s in ins:
-                if type(s) is int:
-                    last_use[s] = i
             rows.append([st.fn, ins, [slot_of.get(t) for t in st.outs], st.ctx,
-                         [done_slot[c] for c in st.ctrl if c in done_slot], done_slot.get(st.op), st.merge, []])
-        for s, i in last_use.items():
-            if s not in keep:
-                rows[i][7].append(s)
+                         [done_slot[c] for c in st.ctrl if c in done_slot], done_slot.get(st.op), st.merge,
+                         [slot_of[t] for t in self.frees_after.get(i, ())]])
         feed_slots = [slot_of[t] for t in self.fed]
         fetch_slots = [readers[t] if t in readers else slot_of[t] for t in self.fetched]
         check = CHECK_OUTPUTS
@@ -314,7 +334,7 @@ class Plan:
             tb = exc.__traceback__
             while tb is not None:
                 code = tb.tb_frame.f_code
-                if code.co_name == "_plan" and code.co_filename == "<tfsess plan>":
+                if code.co_name == "_plan" and code.co_filename == self.filename:
                     idx = self.line_steps.get(tb.tb_lineno)
                     if idx is not None:
                         loc, glb = tb.tb_frame.f_locals, tb.tb_frame.f_globals
@@ -336,6 +356,22 @@ class Plan:
         return exc
 
 
+def _liveness(steps, fed, keep) -> dict:
+    """{step index: tensors to drop after it}: fed and computed values, at their last use (unless fetched)."""
+    produced = set(fed)
+    for st in steps:
+        produced.update(st.outs)
+    last_use = {}
+    for i, st in enumerate(steps):
+        for t in st.ins:
+            last_use[t] = i
+    frees_after = {}
+    for t, i in last_use.items():
+        if t in produced and t not in keep:
+            frees_after.setdefault(i, []).append(t)
+    return frees_after
+
+
 def _fold_constants(steps, consts, fed):
     """Precompute pure ops whose inputs are all constants (or whose value follows from static shapes),
     as TF's graph optimizer does; the run then only executes what depends on feeds and variables."""
@@ -347,10 +383,9 @@ def _fold_constants(steps, consts, fed):
             kept.append(st)
             continue
         values = None
-        if op._type in ("Shape", "Size", "Rank"):
-            v = constant_value(op._outputs[0])
-            if v is not None:
-                values = (v,)
+        v = opdef.static_value(op) if op._cond_ctx is None else None
+        if v is not None:
+            values = (v,)
         elif all(t in consts for t in st.ins):
             try:
                 with np.errstate(all="ignore"):

@@ -146,7 +146,7 @@ class Const(OpDef):
         return lambda: v
 
     @classmethod
-    def constant_fold(cls, op, values):
+    def static_value(cls, op):
         return op._attrs["value"]
 
 

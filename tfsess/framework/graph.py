@@ -110,6 +110,11 @@ class Tensor:
     def consumers(self) -> list:
         return list(self._consumers)
 
+    @property
+    def dims(self):
+        """The static shape as a tuple of ints and None (unknown sizes), or None for an unknown rank."""
+        return self._shape._dims
+
     def _graph_is(self, graph) -> bool:
         return self._op._graph is graph
 
@@ -298,6 +303,27 @@ class Operation:
 
     def _set_attr(self, name, value):
         self._attrs[name] = value
+
+    # --- the framework's internal API for the other layers (documented, stable; not TF API) ------------
+    @property
+    def attrs(self) -> dict:
+        """Every attr by name (read it, never write it; `get_attr` raises TF's error for a missing one)."""
+        return self._attrs
+
+    @property
+    def cond_context(self):
+        """The tf.cond branch this op was built in (its values may be dead at run time), or None."""
+        return self._cond_ctx
+
+    @property
+    def location(self) -> tuple:
+        """(file, line) of the user code that created this op, for error annotations and the graph view."""
+        return self._location
+
+    @property
+    def creation_index(self) -> int:
+        """Position in the graph's creation order, which is a topological order."""
+        return self._id
 
     def run(self, feed_dict=None, session=None):
         """Run this op in `session` (or the default session); returns None."""

@@ -37,7 +37,12 @@ TYPES = {"number": _NUMBER_NAMES, "float": _FLOAT_NAMES, "real_float": _REAL_FLO
 
 
 class OpDef:
-    """Base of every op type. Override `shape`/`dtype` (or `outputs`), `kernel`, and `grad`."""
+    """Base of every op type. Override `shape`/`dtype` (or `outputs`), then `kernel` or `bind`, and `grad`.
+
+    The one runtime hook is `bind(op, session)`: it returns the callable the session runs. By default it is
+    `kernel` with the op's `kernel_attrs` bound; an op that needs more (session state, a precomputed
+    specialisation) overrides `bind` instead, and then defines no `kernel` that bind does not call.
+    """
 
     type_name: ClassVar[str] = None
     kernel_attrs: ClassVar[tuple] = ()   # attrs passed to `kernel` as keyword arguments
@@ -46,6 +51,9 @@ class OpDef:
     ref_inputs: ClassVar[tuple] = ()     # inputs taken by reference (a variable, not its value)
     is_switch: ClassVar[bool] = False    # produces dead outputs (cond)
     is_merge: ClassVar[bool] = False     # consumes dead inputs (cond)
+    is_variable: ClassVar[bool] = False  # output 0 is a variable: consumers read the session's current value
+    forwards_input: ClassVar[bool] = False  # output 0 is input 0 unchanged (Identity): a variable read stays one
+    orders_only: ClassVar[bool] = False  # does nothing but order its control inputs (NoOp)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -69,9 +77,14 @@ class OpDef:
         return None
 
     @classmethod
+    def static_value(cls, op: Operation):
+        """The value of output 0 known from the op and its inputs' static shapes alone (Const, Shape...), or None."""
+        return None
+
+    @classmethod
     def constant_fold(cls, op, values):
         """Value of output 0 from constant input `values` for shape inference; None if unknown."""
-        if cls.stateful or cls.needs_ctx or cls.kernel is OpDef.kernel:
+        if cls.stateful or cls.needs_ctx or not values:
             return None
         try:
             with np.errstate(all="ignore"):
@@ -83,7 +96,7 @@ class OpDef:
     # --- runtime -----------------------------------------------------------------------
     @classmethod
     def bind(cls, op: Operation, session):
-        """The kernel as a callable of the input arrays (attrs bound); stateful ops use `session`."""
+        """The callable the session runs for `op` (input arrays -> outputs); stateful ops use `session`."""
         kw = {a: op._attrs[a] for a in cls.kernel_attrs}
         return functools.partial(cls.kernel, **kw) if kw else cls.kernel
 
@@ -263,25 +276,18 @@ def same_dtype(op_type: str, args):
 def constant_value(t: Tensor, _depth: int = 0):
     """The value of `t` if it is known at graph-construction time (consts, shapes of known tensors)."""
     op = t._op
-    kind = op._type
-    if kind == "Const":
-        return op._attrs["value"]
+    opdef = op._opdef
+    if not op._inputs:
+        return opdef.static_value(op)
     if _depth > 6 or op._cond_ctx is not None:
         return None
-    if kind in ("Shape", "Size", "Rank"):
-        d = op._inputs[0]._shape._dims
-        if d is None or (kind != "Rank" and None in d):
-            return None
-        if kind == "Rank":  # Rank has no out_type attr: always int32
-            return np.array(len(d), np.int32)
-        np_type = op._attrs["out_type"]._np
-        if kind == "Size":
-            return np.array(int(np.prod(d, dtype=np.int64)), np_type)
-        return np.array(d, np_type)
+    v = opdef.static_value(op)
+    if v is not None:
+        return v
     values = []
     for inp in op._inputs:
         v = constant_value(inp, _depth + 1)
         if v is None:
             return None
         values.append(v)
-    return op._opdef.constant_fold(op, values)
+    return opdef.constant_fold(op, values)

@@ -1,8 +1,11 @@
-"""The one iterative graph walk: which ops a set of fetches needs (pruning), and which ops lie
-between tensors (gradients, drawing). No recursion, so 100,000-op chains are fine."""
+"""The backward graph walk `Session.run` prunes with: which ops a set of fetches needs, in creation order.
+
+Iterative (no recursion), so 100,000-op chains are fine. tf.gradients walks the graph its own way (TF's
+pending-count order, which fixes the summation order of gradient contributions).
+"""
 from __future__ import annotations
 
-__all__ = ["ops_needed", "ops_between", "ancestors"]
+__all__ = ["ops_needed", "ancestors"]
 
 
 def ancestors(start_ops, stop_tensors=frozenset(), skip_ref_inputs=True, follow_control=True) -> set:
@@ -41,28 +44,3 @@ def ops_needed(fetch_tensors, target_ops, fed) -> list:
 
 def _op_id(op):
     return op._id
-
-
-def descendants(start_tensors) -> set:
-    """Ops reachable forwards from `start_tensors` through data edges."""
-    seen = set()
-    stack = []
-    for t in start_tensors:
-        stack.extend(t._consumers)
-    while stack:
-        op = stack.pop()
-        if op in seen:
-            continue
-        seen.add(op)
-        for out in op._outputs:
-            for c in out._consumers:
-                if c not in seen:
-                    stack.append(c)
-    return seen
-
-
-def ops_between(xs, ys) -> list:
-    """Ops on some data path from a tensor in `xs` to a tensor in `ys`, in creation order."""
-    back = ancestors([y._op for y in ys], skip_ref_inputs=False, follow_control=False)
-    fwd = descendants(xs)
-    return sorted(back & fwd, key=_op_id)

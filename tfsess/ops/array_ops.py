@@ -86,6 +86,7 @@ class Identity(OpDef):
     """Returns its input (a new name for the same value)."""
 
     type_name = "Identity"
+    forwards_input = True
 
     @staticmethod
     def shape(op, d):
@@ -126,8 +127,14 @@ class Shape(OpDef):
     """The runtime shape of a tensor, as a 1-D int tensor."""
 
     type_name = "Shape"
-    kernel_attrs = ("out_type",)
     grad = None
+
+    @classmethod
+    def static_value(cls, op):
+        d = op._inputs[0]._shape._dims
+        if d is None or None in d:
+            return None
+        return np.array(d, op._attrs["out_type"]._np)
 
     @staticmethod
     def dtype(op):
@@ -136,10 +143,6 @@ class Shape(OpDef):
     @staticmethod
     def shape(op, d):
         return (None if d is None else len(d),)
-
-    @staticmethod
-    def kernel(x, out_type):
-        return np.array(np.shape(x), dtype=out_type._np)
 
     @classmethod
     def bind(cls, op, session):
@@ -163,6 +166,13 @@ class Size(OpDef):
     kernel_attrs = ("out_type",)
     grad = None
 
+    @classmethod
+    def static_value(cls, op):
+        d = op._inputs[0]._shape._dims
+        if d is None or None in d:
+            return None
+        return np.array(int(np.prod(d, dtype=np.int64)), op._attrs["out_type"]._np)
+
     @staticmethod
     def dtype(op):
         return op._attrs["out_type"]
@@ -179,6 +189,11 @@ class Size(OpDef):
 class Rank(OpDef):
     type_name = "Rank"
     grad = None
+
+    @classmethod
+    def static_value(cls, op):
+        d = op._inputs[0]._shape._dims
+        return None if d is None else np.array(len(d), np.int32)  # Rank has no out_type attr: always int32
 
     @staticmethod
     def dtype(op):
@@ -1285,12 +1300,52 @@ def _slice_helper(tensor, slice_spec):
         return sc.make(StridedSlice, [x, b, e, st], {"T": x.dtype, "Index": b.dtype, "spec": tuple(spec)})._outputs[0]
 
 
-def strided_slice(input_, begin, end, strides=None, name=None, **masks) -> Tensor:
-    """tf.strided_slice with plain begin/end/strides lists (masks ignored except shrink via indexing)."""
-    if strides is None:
-        strides = [1] * len(begin)
-    spec = tuple(builtins.slice(b, e, s) for b, e, s in zip(begin, end, strides))
-    return _slice_helper(input_, spec)
+def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, ellipsis_mask=0, new_axis_mask=0,
+                  shrink_axis_mask=0, var=None, name=None) -> Tensor:
+    """tf.strided_slice: entry i of begin/end/strides is read through bit i of the masks, as TF defines them.
+
+    ellipsis_mask: an ellipsis (at most one); new_axis_mask: a new axis of size 1; shrink_axis_mask: index
+    begin[i] and drop the axis; otherwise a slice whose begin (end) is open when begin_mask (end_mask) is set.
+    """
+    with op_scope(name, "StridedSlice", [input_, begin, end]) as sc:
+        x = sc.convert(input_, "input")
+        b = sc.convert(begin, "begin", dtype_hint=_dtypes.int32)
+        e = sc.convert(end, "end", dtype_hint=_dtypes.int32)
+        st = sc.convert(strides if strides is not None else np.ones(_static_length(b, "begin"), np.int32),
+                        "strides", dtype_hint=_dtypes.int32)
+        n = _static_length(b, "begin")
+        for t, arg in ((e, "end"), (st, "strides")):
+            if _static_length(t, arg) != n:
+                raise ValueError("Shape must be rank 1 and all of begin, end and strides of equal length for "
+                                 "'%s' (op: 'StridedSlice'): begin has %d entries, %s has %d"
+                                 % (sc.name, n, arg, _static_length(t, arg)))
+        if bin(ellipsis_mask & ((1 << n) - 1)).count("1") > 1:
+            raise ValueError("Multiple ellipses in slice spec not allowed")
+        spec = []
+        for i in builtins.range(n):
+            bit = 1 << i
+            if ellipsis_mask & bit:
+                spec.append(("ellipsis", False, False))
+            elif new_axis_mask & bit:
+                spec.append(("newaxis", False, False))
+            elif shrink_axis_mask & bit:
+                spec.append(("index", True, True))
+            else:
+                spec.append(("slice", not begin_mask & bit, not end_mask & bit))
+        return sc.make(StridedSlice, [x, b, e, st], {"T": x.dtype, "Index": b.dtype, "spec": tuple(spec),
+                                                     "begin_mask": begin_mask, "end_mask": end_mask,
+                                                     "ellipsis_mask": ellipsis_mask,
+                                                     "new_axis_mask": new_axis_mask,
+                                                     "shrink_axis_mask": shrink_axis_mask})._outputs[0]
+
+
+def _static_length(t: Tensor, arg: str) -> int:
+    """The number of entries of a 1-D begin/end/strides tensor, which must be known while building."""
+    d = t._shape._dims
+    if d is None or len(d) != 1 or d[0] is None:
+        raise ValueError("tf.strided_slice needs `%s` as a 1-D tensor of known length, got shape %s"
+                         % (arg, t._shape))
+    return d[0]
 
 
 class OneHot(OpDef):

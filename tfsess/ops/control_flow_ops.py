@@ -25,6 +25,7 @@ class NoOp(OpDef):
     """Does nothing; used to group control dependencies."""
 
     type_name = "NoOp"
+    orders_only = True
     grad = None
 
     @classmethod

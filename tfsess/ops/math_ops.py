@@ -63,10 +63,6 @@ class SumToShape(OpDef):
             return tuple(v)
         return None if s is None or s[0] is None else (None,) * s[0]
 
-    @staticmethod
-    def kernel(g, shape):
-        return _unbroadcast(g, shape)
-
     @classmethod
     def bind(cls, op, session):
         if not op._attrs["shape_input"]:
@@ -353,8 +349,6 @@ class TruncateDiv(_Binary):
 
 class Pow(_Binary):
     type_name = "Pow"
-
-    kernel = staticmethod(np.power)
 
     @classmethod
     def bind(cls, op, session):
@@ -830,17 +824,6 @@ def _tanh_grad(y, dy):
         return s.make(TanhGrad, [y, dy], {"T": y.dtype})._outputs[0]
 
 
-def _sigmoid(x):
-    x = np.asarray(x)
-    with np.errstate(over="ignore"):
-        out = np.empty_like(x)
-        pos = x >= 0
-        np.divide(1, 1 + np.exp(-x, where=pos, out=np.zeros_like(x)), where=pos, out=out)
-        ex = np.exp(x, where=~pos, out=np.zeros_like(x))
-        np.divide(ex, 1 + ex, where=~pos, out=out)
-    return out
-
-
 class Sigmoid(_Unary):
     type_name = "Sigmoid"
     allowed = "float"
@@ -1160,7 +1143,6 @@ class MatMul(OpDef):
     """Matrix product of two rank-2 tensors, either optionally transposed."""
 
     type_name = "MatMul"
-    kernel_attrs = ("transpose_a", "transpose_b")
     allowed = "number"
 
     @staticmethod
@@ -1178,14 +1160,6 @@ class MatMul(OpDef):
         if k is not None and k2 is not None and k != k2:
             raise shape_error(op, "Dimensions must be equal, but are %d and %d" % (k, k2), a, b)
         return (m, n)
-
-    @staticmethod
-    def kernel(a, b, transpose_a, transpose_b):
-        if transpose_a:
-            a = a.T
-        if transpose_b:
-            b = b.T
-        return np.matmul(a, b)
 
     @classmethod
     def bind(cls, op, session):

@@ -27,6 +27,7 @@ class VariableV2(OpDef):
     """A variable's handle: running it reads the session's current value."""
 
     type_name = "VariableV2"
+    is_variable = True
     stateful = True
     grad = None
 
