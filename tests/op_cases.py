@@ -998,6 +998,11 @@ TESTED_ELSEWHERE = {
     "HistogramSummary": "summary.histogram",
     "ImageSummary": "summary.image",
     "MergeSummary": "summary.merge",
+    # while loops: test_while_loop.py (names, iteration, check_grads through loops)
+    "While": "tf.while_loop",
+    "Exit": "tf.while_loop",
+    "LoopVar": "tf.while_loop",
+    "WhileGrad": "tf.while_loop",
 }
 
 # Op types declared not differentiable (`grad = None`), each with the reason. A new `grad = None`
@@ -1035,4 +1040,5 @@ NOT_DIFFERENTIABLE = {
     "UniformCandidateSampler": "random integer samples", "LogUniformCandidateSampler": "random integer samples",
     "ScalarSummary": "string output", "HistogramSummary": "string output", "ImageSummary": "string output",
     "MergeSummary": "string output",
+    "LoopVar": "fed by its While op (no inputs)", "WhileGrad": "a gradient op (no second derivatives of loops)",
 }

@@ -39,6 +39,7 @@ from .ops.random_ops import (random_normal, random_uniform, truncated_normal, ra
 from .ops.control_flow_ops import (group, no_op, cond, case, Assert, Print, print_v2 as print,  # noqa: E402
                                check_numerics, tuple_ as tuple, assert_equal, assert_less, assert_greater,
                                assert_non_negative, assert_positive, with_dependencies)
+from .ops.while_loop import while_loop  # noqa: E402
 from .ops.variables import (Variable, VariableV1, assign, assign_add, assign_sub, global_variables,  # noqa: E402
                         all_variables, trainable_variables, local_variables, model_variables,
                         moving_average_variables, global_variables_initializer, local_variables_initializer,
