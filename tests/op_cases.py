@@ -537,6 +537,10 @@ case("pad_symmetric", lambda x: tf.pad(x, [[1, 1], [2, 2]], mode="SYMMETRIC"),
      lambda x: np.pad(x, [[1, 1], [2, 2]], mode="symmetric"), [i32(2, 3)])
 case("reverse", lambda x: tf.reverse(x, [1]), lambda x: x[:, ::-1], [f64(2, 3)], grad=True)
 case("reverse_two_axes", lambda x: tf.reverse(x, [0, -1]), lambda x: x[::-1, :, ::-1], [f64(2, 2, 3)], grad=True)
+case("reverse_sequence", lambda x: tf.reverse_sequence(x, [3, 1, 0], seq_axis=1, batch_axis=0),
+     lambda x: np.stack([x[0, ::-1], x[1], x[2]]), [f64(3, 3, 2)], grad=True)
+case("reverse_sequence_time_major", lambda x: tf.reverse_sequence(x, [2, 3], seq_axis=0, batch_axis=1),
+     lambda x: np.stack([np.concatenate([x[1::-1, 0], x[2:, 0]]), x[::-1, 1]], 1), [f64(3, 2, 2)], grad=True)
 case("broadcast_to", lambda x: tf.broadcast_to(x, [2, 3, 2]), lambda x: np.broadcast_to(x, [2, 3, 2]),
      [f64(3, 1)], grad=True)
 case("broadcast_to_int", lambda x: tf.broadcast_to(x, [3, 2]), lambda x: np.broadcast_to(x, [3, 2]),
@@ -1003,6 +1007,10 @@ TESTED_ELSEWHERE = {
     "Exit": "tf.while_loop",
     "LoopVar": "tf.while_loop",
     "WhileGrad": "tf.while_loop",
+    # TensorArrays: test_rnn.py (values, errors, check_grads through dynamic_rnn's loop)
+    "TensorArrayV3": "TensorArray", "TensorArrayWriteV3": "TensorArray", "TensorArrayReadV3": "TensorArray",
+    "TensorArrayGatherV3": "TensorArray", "TensorArrayScatterV3": "TensorArray", "TensorArraySizeV3": "TensorArray",
+    "TensorArrayGradPut": "TensorArray",
 }
 
 # Op types declared not differentiable (`grad = None`), each with the reason. A new `grad = None`
@@ -1040,5 +1048,7 @@ NOT_DIFFERENTIABLE = {
     "UniformCandidateSampler": "random integer samples", "LogUniformCandidateSampler": "random integer samples",
     "ScalarSummary": "string output", "HistogramSummary": "string output", "ImageSummary": "string output",
     "MergeSummary": "string output",
+    "TensorArrayV3": "creates a list from an integer size", "TensorArraySizeV3": "integer output",
+    "TensorArrayGradPut": "a gradient op",
     "LoopVar": "fed by its While op (no inputs)", "WhileGrad": "a gradient op (no second derivatives of loops)",
 }

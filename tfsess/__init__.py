@@ -40,6 +40,7 @@ from .ops.control_flow_ops import (group, no_op, cond, case, Assert, Print, prin
                                check_numerics, tuple_ as tuple, assert_equal, assert_less, assert_greater,
                                assert_non_negative, assert_positive, with_dependencies)
 from .ops.while_loop import while_loop  # noqa: E402
+from .ops.tensor_array_ops import TensorArray  # noqa: E402
 from .ops.variables import (Variable, VariableV1, assign, assign_add, assign_sub, global_variables,  # noqa: E402
                         all_variables, trainable_variables, local_variables, model_variables,
                         moving_average_variables, global_variables_initializer, local_variables_initializer,
@@ -57,7 +58,8 @@ from .client.session import Session, InteractiveSession, get_default_session  # 
 from .client.config import ConfigProto, GPUOptions, GraphOptions, OptimizerOptions, RunOptions, RunMetadata  # noqa: E402
 from .ops.gradients import gradients, hessians, UnconnectedGradients, AggregationMethod  # noqa: E402
 from . import nn, math, random, strings, initializers, debugging, train  # noqa: E402
-from . import layers, summary  # noqa: E402
+from . import layers, summary, contrib  # noqa: E402
+from .ops.rnn import reverse_sequence  # noqa: E402
 
 
 def __getattr__(name):

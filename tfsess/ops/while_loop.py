@@ -16,6 +16,7 @@ from ..framework.shapes import TensorShape
 from ..framework.traversal import ops_needed
 from . import array_ops as _a
 from .control_flow_ops import _flatten, _pack_like
+from .tensor_array_ops import TensorArray
 
 __all__ = ["while_loop"]
 
@@ -149,10 +150,15 @@ class WhileGrad(OpDef):
                     if d is not None:
                         v = next(out)
                         acc[j] = v if acc[j] is None else acc[j] + v
-            acc = [np.zeros_like(caps[i]) if a is None else np.asarray(a, caps[i].dtype) for a, i in zip(acc, cap_idx)]
-            res = [np.asarray(x, record_dtype) for x, record_dtype in zip(g, [v.dtype for v in rest[:nf]])] + acc
+            acc = [np.zeros_like(caps[i]) if a is None else _as_dtype(a, caps[i].dtype) for a, i in zip(acc, cap_idx)]
+            res = [_as_dtype(x, v.dtype) for x, v in zip(g, rest[:nf])] + acc
             return tuple(res) if len(res) > 1 else res[0]
         return k
+
+
+def _as_dtype(x, dtype):
+    """`x` as an array of `dtype`; arrays (TensorArray flows included) that already are, as they are."""
+    return x if isinstance(x, np.ndarray) and x.dtype == dtype else np.asarray(x, dtype)
 
 
 def _differentiable(t):
@@ -211,6 +217,8 @@ def _fmt(shape: TensorShape) -> str:
 
 
 def _as_tensor(v):
+    if isinstance(v, TensorArray):
+        return v.flow
     if isinstance(v, Tensor):
         return v
     if hasattr(v, "_as_graph_element") and not isinstance(v, Operation):
@@ -218,6 +226,25 @@ def _as_tensor(v):
         if isinstance(v, Tensor):
             return _a.identity(v) if v._dtype._ref else v
     return convert_to_tensor(v)
+
+
+def _loop_ops(traced, loop_vars) -> set:
+    """The traced ops that run every iteration: those depending on a loop variable or on a stateful op
+    (random draws). The rest (constants, variables and their reads, created while tracing) are computed
+    once, before the loop, and enter it as captured inputs; TF creates variables outside loops too."""
+    inside = {t._op for t in loop_vars}
+    for op in traced:  # creation order is a topological order
+        if op in inside:
+            continue
+        if (op._opdef.stateful and op._type != "VariableV2") or any(t._op in inside for t in op._inputs) or \
+                any(c in inside for c in op._control_inputs):
+            inside.add(op)
+    return inside
+
+
+def _wrap(tas, tensors):
+    """Loop values as the user's functions see them: TensorArrays rebuilt around their flow tensors."""
+    return [t if ta is None else ta._with_flow(t) for ta, t in zip(tas, tensors)]
 
 
 def _structure_error(first, second):
@@ -246,6 +273,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         g._name_stack = s.name
         try:
             flat_init = [_as_tensor(v) for v in flat_raw]  # Python values become `while/Const`, as in TF
+            tas = [v if isinstance(v, TensorArray) else None for v in flat_raw]  # threaded by their flows
         finally:
             g._name_stack = saved_stack
         if shape_invariants is not None:
@@ -277,7 +305,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                                       g.unique_name(kind), g)._outputs[0]
                             for t, inv in zip(flat_init, invariants)]
                 cond_args = loop_vars_named("Merge")
-                packed = _pack_like(structure, cond_args)
+                packed = _pack_like(structure, _wrap(tas, cond_args))
                 c = cond(packed) if single else cond(*packed) if isinstance(packed, (list, tuple)) else cond(packed)
                 c = _as_tensor(c)
                 if c.dtype.base_dtype is not _dtypes.bool:
@@ -287,12 +315,13 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                     raise ValueError("Shape must be rank 0 but is rank %d for '%s/LoopCond' (op: 'LoopCond')"
                                      % (c.shape.ndims, s.name))
                 body_args = loop_vars_named("Identity")
-                packed = _pack_like(structure, body_args)
+                packed = _pack_like(structure, _wrap(tas, body_args))
                 res = body(packed) if single else body(*packed) if isinstance(packed, (list, tuple)) else body(packed)
                 if single or (isinstance(structure, (list, tuple)) and len(structure) == 1
                               and not isinstance(res, (list, tuple))):
                     res = [res]
-                flat_out = [_as_tensor(v) for v in _flatten(res, [])]
+                flat_res = _flatten(res, [])
+                flat_out = [_as_tensor(v) for v in flat_res]
                 if len(flat_out) != len(flat_init):
                     raise _structure_error(_pack_like(structure, body_args), res)
                 for t0, inv, o in zip(flat_init, invariants, flat_out):
@@ -305,14 +334,14 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                                          "iteration. To allow the shape to vary across iterations, use the "
                                          "`shape_invariants` argument of tf.while_loop to specify a less-specific "
                                          "shape." % (t0.name, _fmt(inv), _fmt(o.shape)))
-                traced = [op for op in g._ops[start_id:] if op._id > start_id]
+                inside = _loop_ops(g._ops[start_id:], cond_args + body_args)
                 captured = {}
-                for op in traced:
+                for op in inside:
                     for t in op._inputs:
-                        if t._op._id <= start_id and not t._dtype._ref:
+                        if t._op not in inside and not t._dtype._ref:
                             captured[t] = None
                 for o in flat_out + [c]:
-                    if o._op._id <= start_id and not o._dtype._ref:
+                    if o._op not in inside and not o._dtype._ref:
                         captured[o] = None
                 loop = _Loop()
                 loop.n = len(flat_init)
@@ -324,7 +353,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                 loop.stateful = []
                 if back_prop:
                     fed = set(body_args) | set(captured)
-                    loop.stateful = [t for op in ops_needed(flat_out, [], fed) if op._id > start_id
+                    loop.stateful = [t for op in ops_needed(flat_out, [], fed) if op in inside
                                      and op._opdef.stateful for t in op._outputs]
         finally:
             g._name_stack = saved_stack
@@ -338,7 +367,8 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                     for i, t in enumerate(flat_init)]
         finally:
             g._name_stack = saved_stack
-    result = _pack_like(res, outs)  # TF1 returns the structure the body returned
+    result = _pack_like(res, _wrap([v if isinstance(v, TensorArray) else None for v in flat_res], outs))
+    # (TF1 returns the structure the body returned)
     if single:
         return result[0]
     if not return_same_structure and isinstance(result, (list, tuple)) and len(outs) == 1 and \
