@@ -58,7 +58,7 @@ from .client.session import Session, InteractiveSession, get_default_session  # 
 from .client.config import ConfigProto, GPUOptions, GraphOptions, OptimizerOptions, RunOptions, RunMetadata  # noqa: E402
 from .ops.gradients import gradients, hessians, UnconnectedGradients, AggregationMethod  # noqa: E402
 from . import nn, math, random, strings, initializers, debugging, train  # noqa: E402
-from . import layers, summary, contrib  # noqa: E402
+from . import layers, summary, contrib, data  # noqa: E402
 from .ops.rnn import reverse_sequence  # noqa: E402
 
 
