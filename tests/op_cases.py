@@ -1011,6 +1011,14 @@ TESTED_ELSEWHERE = {
     "TensorArrayV3": "TensorArray", "TensorArrayWriteV3": "TensorArray", "TensorArrayReadV3": "TensorArray",
     "TensorArrayGatherV3": "TensorArray", "TensorArrayScatterV3": "TensorArray", "TensorArraySizeV3": "TensorArray",
     "TensorArrayGradPut": "TensorArray",
+    # tf.data: test_data.py (every dataset op and iterator kind)
+    "TensorSliceDataset": "tf.data", "TensorDataset": "tf.data", "RangeDataset": "tf.data", "ZipDataset": "tf.data",
+    "ConcatenateDataset": "tf.data", "GeneratorDataset": "tf.data", "TextLineDataset": "tf.data",
+    "MapDataset": "tf.data", "FilterDataset": "tf.data", "BatchDatasetV2": "tf.data",
+    "PaddedBatchDatasetV2": "tf.data", "ShuffleDataset": "tf.data", "RepeatDataset": "tf.data",
+    "TakeDataset": "tf.data", "SkipDataset": "tf.data", "PrefetchDataset": "tf.data", "CacheDataset": "tf.data",
+    "UnbatchDataset": "tf.data", "IteratorV2": "tf.data", "OneShotIterator": "tf.data", "MakeIterator": "tf.data",
+    "IteratorToStringHandle": "tf.data", "IteratorFromStringHandleV2": "tf.data", "IteratorGetNext": "tf.data",
 }
 
 # Op types declared not differentiable (`grad = None`), each with the reason. A new `grad = None`
@@ -1050,5 +1058,15 @@ NOT_DIFFERENTIABLE = {
     "MergeSummary": "string output",
     "TensorArrayV3": "creates a list from an integer size", "TensorArraySizeV3": "integer output",
     "TensorArrayGradPut": "a gradient op",
+    # tf.data: dataset descriptions, iterator resources and their elements carry no gradients (as in TF)
+    "TensorSliceDataset": "dataset op", "TensorDataset": "dataset op", "RangeDataset": "dataset op",
+    "ZipDataset": "dataset op", "ConcatenateDataset": "dataset op", "GeneratorDataset": "dataset op",
+    "TextLineDataset": "dataset op", "MapDataset": "dataset op", "FilterDataset": "dataset op",
+    "BatchDatasetV2": "dataset op", "PaddedBatchDatasetV2": "dataset op", "ShuffleDataset": "dataset op",
+    "RepeatDataset": "dataset op", "TakeDataset": "dataset op", "SkipDataset": "dataset op",
+    "PrefetchDataset": "dataset op", "CacheDataset": "dataset op", "UnbatchDataset": "dataset op",
+    "IteratorV2": "iterator op", "OneShotIterator": "iterator op", "MakeIterator": "iterator op",
+    "IteratorToStringHandle": "iterator op", "IteratorFromStringHandleV2": "iterator op",
+    "IteratorGetNext": "iterator op",
     "LoopVar": "fed by its While op (no inputs)", "WhileGrad": "a gradient op (no second derivatives of loops)",
 }

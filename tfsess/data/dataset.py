@@ -232,12 +232,8 @@ class Dataset:
         else:
             shapes = _zip_shapes(types, output_shapes)
         structure = _pair_structure(types, shapes)
-        flat_types = [s[0] for s in _flat_specs(structure)]
-
         def flatten(value):
-            if len(flat_types) == 1 and not isinstance(structure, (tuple, dict)):
-                return [value]
-            return _flatten(list(value) if isinstance(value, tuple) else value, [])
+            return _flatten_as(structure, value)
         arg_ts = [convert_to_tensor(a) for a in (args or ())]
         return Dataset._make(_d.GeneratorDataset, arg_ts, structure, "GeneratorDataset",
                              {"_generator": generator, "_flatten": flatten})
@@ -365,6 +361,22 @@ DatasetV1 = Dataset
 
 class DatasetV1Adapter(Dataset):
     """The class TF1 gives transformed datasets (same behaviour as Dataset)."""
+
+
+def _flatten_as(structure, value) -> list:
+    """The components of a generator's value, following the declared structure (a list is one tensor)."""
+    if _leaf_is(structure):
+        return [value]
+    out = []
+    if isinstance(structure, dict):
+        for k in sorted(structure):
+            out.extend(_flatten_as(structure[k], value[k]))
+        return out
+    if not isinstance(value, (tuple, list)) or len(value) != len(structure):
+        return [value]   # the component count check reports it
+    for st, v in zip(structure, value):
+        out.extend(_flatten_as(st, v))
+    return out
 
 
 def _most_specific(a, b):
