@@ -1005,6 +1005,12 @@ TESTED_ELSEWHERE = {
     # while loops: test_while_loop.py (names, iteration, check_grads through loops)
     "While": "tf.while_loop",
     "Exit": "tf.while_loop",
+    # queues and readers: test_queues.py
+    "FIFOQueueV2": "FIFOQueue", "RandomShuffleQueueV2": "FIFOQueue", "QueueEnqueueV2": "FIFOQueue",
+    "QueueEnqueueManyV2": "FIFOQueue", "QueueDequeueV2": "FIFOQueue", "QueueDequeueManyV2": "FIFOQueue",
+    "QueueDequeueUpToV2": "FIFOQueue", "QueueCloseV2": "FIFOQueue", "QueueSizeV2": "FIFOQueue",
+    "QueueIsClosedV2": "FIFOQueue", "TextLineReaderV2": "FIFOQueue", "ReaderReadV2": "FIFOQueue",
+    "DecodeCSV": "FIFOQueue", "CountUpTo": "FIFOQueue",
     "LoopVar": "tf.while_loop",
     "WhileGrad": "tf.while_loop",
     # TensorArrays: test_rnn.py (values, errors, check_grads through dynamic_rnn's loop)
@@ -1068,5 +1074,12 @@ NOT_DIFFERENTIABLE = {
     "IteratorV2": "iterator op", "OneShotIterator": "iterator op", "MakeIterator": "iterator op",
     "IteratorToStringHandle": "iterator op", "IteratorFromStringHandleV2": "iterator op",
     "IteratorGetNext": "iterator op",
+    # queues, readers, CSV parsing and counters: resources, strings and integer state
+    "FIFOQueueV2": "queue/reader op", "RandomShuffleQueueV2": "queue/reader op", "QueueEnqueueV2": "queue/reader op",
+    "QueueEnqueueManyV2": "queue/reader op", "QueueDequeueV2": "queue/reader op",
+    "QueueDequeueManyV2": "queue/reader op", "QueueDequeueUpToV2": "queue/reader op",
+    "QueueCloseV2": "queue/reader op", "QueueSizeV2": "queue/reader op", "QueueIsClosedV2": "queue/reader op",
+    "TextLineReaderV2": "queue/reader op", "ReaderReadV2": "queue/reader op", "DecodeCSV": "queue/reader op",
+    "CountUpTo": "queue/reader op",
     "LoopVar": "fed by its While op (no inputs)", "WhileGrad": "a gradient op (no second derivatives of loops)",
 }

@@ -60,6 +60,8 @@ from .ops.gradients import gradients, hessians, UnconnectedGradients, Aggregatio
 from . import nn, math, random, strings, initializers, debugging, train  # noqa: E402
 from . import layers, summary, contrib, data  # noqa: E402
 from .ops.rnn import reverse_sequence  # noqa: E402
+from .ops.data_flow_ops import (QueueBase, FIFOQueue, RandomShuffleQueue, PaddingFIFOQueue,  # noqa: E402
+                                TextLineReader, decode_csv, count_up_to)
 
 
 def __getattr__(name):
