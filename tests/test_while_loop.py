@@ -160,3 +160,20 @@ def test_loop_variable_outside_the_loop_has_no_value():
         tf.while_loop(lambda i: i < 3, body, [0])
         with tf.Session() as s, pytest.raises(tf.errors.InvalidArgumentError, match="loop variable"):
             s.run(inside["t"])
+
+
+def test_graphs_with_loops_save_checkpoints():
+    import os
+    import tempfile
+    with tf.Graph().as_default():
+        w = tf.Variable(2.0)
+        out = tf.while_loop(lambda i, y: i < 3, lambda i, y: (i + 1, y * w), [0, 1.0])[1]
+        saver = tf.train.Saver()
+        with tempfile.TemporaryDirectory() as d, tf.Session() as s:
+            s.run(tf.global_variables_initializer())
+            path = saver.save(s, os.path.join(d, "m"))
+            saver.restore(s, path)
+            assert s.run(out) == 8.0
+            with pytest.raises(ValueError, match="cannot import this graph"):
+                with tf.Graph().as_default():
+                    tf.train.import_meta_graph(path + ".meta")
