@@ -240,3 +240,14 @@ def test_reverse_sequence():
     want = x.copy()
     want[0] = x[0, ::-1]
     np.testing.assert_array_equal(got, want)
+
+
+def test_dense_on_rnn_outputs_with_unknown_batch():
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, 4, 3])
+        outs, _ = tf.nn.dynamic_rnn(rnn_cell.GRUCell(5), x, dtype=tf.float32)
+        scores = tf.layers.dense(outs, 7)
+        assert scores.shape.as_list() == [None, 4, 7]
+        with tf.Session() as s:
+            s.run(tf.global_variables_initializer())
+            assert s.run(scores, {x: np.ones((2, 4, 3))}).shape == (2, 4, 7)
