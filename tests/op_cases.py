@@ -1018,7 +1018,7 @@ TESTED_ELSEWHERE = {
     "TensorArrayGatherV3": "TensorArray", "TensorArrayScatterV3": "TensorArray", "TensorArraySizeV3": "TensorArray",
     "TensorArrayGradPut": "TensorArray",
     # tf.data: test_data.py (every dataset op and iterator kind)
-    "TensorSliceDataset": "tf.data", "TensorDataset": "tf.data", "RangeDataset": "tf.data", "ZipDataset": "tf.data",
+    "TensorSliceDataset": "tf.data", "InterleaveDataset": "tf.data", "TensorDataset": "tf.data", "RangeDataset": "tf.data", "ZipDataset": "tf.data",
     "ConcatenateDataset": "tf.data", "GeneratorDataset": "tf.data", "TextLineDataset": "tf.data",
     "MapDataset": "tf.data", "FilterDataset": "tf.data", "BatchDatasetV2": "tf.data",
     "PaddedBatchDatasetV2": "tf.data", "ShuffleDataset": "tf.data", "RepeatDataset": "tf.data",
@@ -1065,7 +1065,7 @@ NOT_DIFFERENTIABLE = {
     "TensorArrayV3": "creates a list from an integer size", "TensorArraySizeV3": "integer output",
     "TensorArrayGradPut": "a gradient op",
     # tf.data: dataset descriptions, iterator resources and their elements carry no gradients (as in TF)
-    "TensorSliceDataset": "dataset op", "TensorDataset": "dataset op", "RangeDataset": "dataset op",
+    "TensorSliceDataset": "dataset op", "InterleaveDataset": "dataset op", "TensorDataset": "dataset op", "RangeDataset": "dataset op",
     "ZipDataset": "dataset op", "ConcatenateDataset": "dataset op", "GeneratorDataset": "dataset op",
     "TextLineDataset": "dataset op", "MapDataset": "dataset op", "FilterDataset": "dataset op",
     "BatchDatasetV2": "dataset op", "PaddedBatchDatasetV2": "dataset op", "ShuffleDataset": "dataset op",

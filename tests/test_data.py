@@ -188,3 +188,18 @@ def test_training_from_a_dataset():
             for _ in range(200):
                 s.run(step)
             assert s.run(loss) < 1e-3
+
+
+def test_flat_map_and_interleave(tmp_path):
+    (tmp_path / "a.txt").write_text("a1\na2\na3\n")
+    (tmp_path / "b.txt").write_text("b1\nb2\n")
+    with tf.Graph().as_default():
+        files = tf.data.Dataset.from_tensor_slices([str(tmp_path / "a.txt"), str(tmp_path / "b.txt")])
+        flat = tf.data.make_one_shot_iterator(files.flat_map(tf.data.TextLineDataset)).get_next()
+        mixed = tf.data.make_one_shot_iterator(files.interleave(tf.data.TextLineDataset, cycle_length=2)).get_next()
+        rep = tf.data.Dataset.range(1, 4).flat_map(lambda v: tf.data.Dataset.from_tensors(v).repeat(v))
+        rep_next = tf.data.make_one_shot_iterator(rep).get_next()
+        with tf.Session() as s:
+            assert drain(s, flat) == [b"a1", b"a2", b"a3", b"b1", b"b2"]
+            assert drain(s, mixed) == [b"a1", b"b1", b"a2", b"b2", b"a3"]
+            assert [int(v) for v in drain(s, rep_next)] == [1, 2, 2, 3, 3, 3]

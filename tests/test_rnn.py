@@ -251,3 +251,36 @@ def test_dense_on_rnn_outputs_with_unknown_batch():
         with tf.Session() as s:
             s.run(tf.global_variables_initializer())
             assert s.run(scores, {x: np.ones((2, 4, 3))}).shape == (2, 4, 7)
+
+
+def test_lstm_concatenated_state_clip_and_wrappers_match_numpy():
+    rng = np.random.RandomState(6)
+    xs = rng.randn(2, 3, 2)
+    with tf.Graph().as_default():
+        x = tf.constant(xs)
+        cell = rnn_cell.LSTMCell(3, cell_clip=0.2, state_is_tuple=False)
+        assert cell.state_size == 6
+        outs, state = tf.nn.dynamic_rnn(cell, x, dtype=tf.float64)
+        res_outs, _ = tf.nn.dynamic_rnn(rnn_cell.ResidualWrapper(rnn_cell.BasicRNNCell(2)), x, dtype=tf.float64,
+                                        scope="res")
+        fw, bw = rnn_cell.BasicRNNCell(2), rnn_cell.BasicRNNCell(2)
+        s_outs, s_fw, s_bw = tf.nn.static_bidirectional_rnn(fw, bw, tf.unstack(x, axis=1), dtype=tf.float64)
+        assert [o.shape.as_list() for o in s_outs] == [[2, 4]] * 3
+        with tf.Session() as s:
+            s.run(tf.global_variables_initializer())
+            k, b, rk, rb, fk, fb, bk, bb = s.run(tf.global_variables())
+            got, st, got_res, got_s = s.run([outs, state, res_outs, s_outs])
+    c = np.zeros((2, 3))
+    m = np.zeros((2, 3))
+    for t in range(3):
+        i, j, f, o = np.split(np.concatenate([xs[:, t], m], 1) @ k + b, 4, axis=1)
+        c = np.clip(sig(f + 1.0) * c + sig(i) * np.tanh(j), -0.2, 0.2)
+        m = sig(o) * np.tanh(c)
+        np.testing.assert_allclose(got[:, t], m, rtol=1e-10)
+    np.testing.assert_allclose(st, np.concatenate([c, m], 1), rtol=1e-10)
+    want_res, _ = run_np(np_basic_rnn, [rk, rb], xs, np.zeros((2, 2)))
+    np.testing.assert_allclose(got_res, want_res + xs, rtol=1e-10)
+    f_out, _ = run_np(np_basic_rnn, [fk, fb], xs, np.zeros((2, 2)))
+    b_out, _ = run_np(np_basic_rnn, [bk, bb], xs[:, ::-1], np.zeros((2, 2)))
+    for t in range(3):
+        np.testing.assert_allclose(got_s[t], np.concatenate([f_out[:, t], b_out[:, 2 - t]], 1), rtol=1e-10)

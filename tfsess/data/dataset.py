@@ -256,6 +256,25 @@ class Dataset:
         return Dataset._make(_d.FilterDataset, [self._variant] + fn.captured, self._structure, "FilterDataset",
                              {"_fn": fn})
 
+    def flat_map(self, map_func) -> "Dataset":
+        """`map_func` returns a dataset for each element; their elements follow one another."""
+        return self.interleave(map_func, cycle_length=1, block_length=1)
+
+    def interleave(self, map_func, cycle_length=None, block_length=1, num_parallel_calls=None) -> "Dataset":
+        """Elements of the datasets `map_func` makes, taking `block_length` from each of `cycle_length` in turn."""
+        inner = {}
+
+        def traced(*args):
+            ds = map_func(*args)
+            if not isinstance(ds, Dataset):
+                raise TypeError("`map_func` must return a `Dataset` object. Got %s" % type(ds))
+            inner["ds"] = ds
+            return ds._variant
+        fn, _ = _trace(traced, self._structure, "interleave")
+        ins = [self._variant, _const_int(-1 if cycle_length is None else cycle_length, "cycle_length"),
+               _const_int(block_length, "block_length")] + fn.captured
+        return Dataset._make(_d.InterleaveDataset, ins, inner["ds"]._structure, "InterleaveDataset", {"_fn": fn})
+
     def batch(self, batch_size, drop_remainder=False) -> "Dataset":
         """Stack `batch_size` consecutive elements (the last batch may be smaller unless drop_remainder)."""
         size = _const_int(batch_size, "batch_size")

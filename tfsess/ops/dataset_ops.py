@@ -180,6 +180,34 @@ class _Filter(Source):
                 yield e
 
 
+class _Interleave(Source):
+    """Elements of the datasets made from each input element: `cycle` open at a time, `block` from each in turn
+    (cycle 1: flat_map)."""
+
+    def __init__(self, src, run, captured, cycle, block):
+        self.src, self.run, self.captured, self.cycle, self.block = src, run, list(captured), cycle, block
+
+    def elements(self):
+        outer = self.src.elements()
+        caps, open_, done = self.captured, [], False
+        while True:
+            while not done and len(open_) < self.cycle:
+                e = next(outer, None)
+                if e is None:
+                    done = True
+                else:
+                    open_.append(self.run(list(e) + caps)[0].elements())
+            if not open_:
+                return
+            for it in list(open_):
+                for _ in range(self.block):
+                    e = next(it, None)
+                    if e is None:
+                        open_.remove(it)
+                        break
+                    yield e
+
+
 def _stack(op, rows, k):
     first = np.shape(rows[0][k])
     for j, r in enumerate(rows):
@@ -438,6 +466,23 @@ class FilterDataset(_DatasetOp):
         fn = op._attrs["_fn"]
         run = session.subplan(fn.outs, fn.args + fn.captured)
         return lambda src, *captured: _Filter(src, run, captured)
+
+
+class InterleaveDataset(_DatasetOp):
+    """flat_map / interleave: the traced function returns a dataset (its variant) per input element."""
+
+    type_name = "InterleaveDataset"
+    stateful = True
+
+    @classmethod
+    def bind(cls, op, session):
+        fn = op._attrs["_fn"]
+        run = session.subplan(fn.outs, fn.args + fn.captured)
+
+        def k(src, cycle, block, *captured):
+            c = int(cycle)
+            return _Interleave(src, run, captured, c if c > 0 else 1 << 30, max(int(block), 1))
+        return k
 
 
 class BatchDatasetV2(_DatasetOp):
