@@ -284,3 +284,17 @@ def test_lstm_concatenated_state_clip_and_wrappers_match_numpy():
     b_out, _ = run_np(np_basic_rnn, [bk, bb], xs[:, ::-1], np.zeros((2, 2)))
     for t in range(3):
         np.testing.assert_allclose(got_s[t], np.concatenate([f_out[:, t], b_out[:, 2 - t]], 1), rtol=1e-10)
+
+
+def test_tensor_array_gradients_match_finite_differences():
+    def in_loop(x):   # the same item read twice per step: gradient flows are added (AddN of TensorLists)
+        ta = tf.TensorArray(tf.float64, size=3).unstack(x)
+
+        def body(t, acc):
+            return t + 1, acc + ta.read(t) * ta.read(t) + tf.sin(ta.read(2 - t))
+        return tf.while_loop(lambda t, a: t < 3, body, [0, tf.zeros([2], tf.float64)])[1]
+    check_grads(in_loop, [np.random.RandomState(0).randn(3, 2)])
+
+    def scatter_gather(x):
+        return tf.TensorArray(tf.float64, size=3).scatter([2, 0, 1], x).gather([1, 2]) * 3.0
+    check_grads(scatter_gather, [np.random.RandomState(2).randn(3, 2)])
