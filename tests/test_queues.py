@@ -141,3 +141,15 @@ def test_coordinator_reraises_requested_errors_but_not_out_of_range():
     clean.request_stop(tf.errors.OutOfRangeError(None, None, "done"))
     clean.join([])
     assert clean.should_stop() and clean.joined
+
+
+def test_batch_with_dynamic_pad():
+    with tf.Graph().as_default():
+        n, = tf.train.slice_input_producer([tf.constant([1, 3, 2])], num_epochs=1, shuffle=False)
+        seq = tf.fill([n], n)
+        b = tf.train.batch([seq], batch_size=3, dynamic_pad=True)
+        assert b[0].shape.as_list() == [3, None]
+        with tf.Session() as s:
+            s.run(tf.local_variables_initializer())
+            tf.train.start_queue_runners(s)
+            assert s.run(b)[0].tolist() == [[1, 0, 0], [3, 3, 3], [2, 2, 0]]

@@ -215,10 +215,23 @@ class QueueDequeueManyV2(QueueDequeueV2):
             n = int(n)
             state.ensure(op, n, allow_small=small)
             rows = state.take(min(n, len(state.items)) if small else n)
-            out = tuple(np.stack([r[i] for r in rows]) if rows else np.zeros((0,), t._np)
+            out = tuple(_batch_rows([r[i] for r in rows], t) if rows else np.zeros((0,), t._np)
                         for i, t in enumerate(types))
             return out[0] if single else out
         return k
+
+
+def _batch_rows(vals, dtype):
+    """Stack dequeued components; differing shapes (a PaddingFIFOQueue's None dims) are padded with zeros/b''."""
+    shapes = {np.shape(v) for v in vals}
+    if len(shapes) == 1:
+        return np.stack(vals)
+    dims = [max(np.shape(v)[d] for v in vals) for d in range(np.ndim(vals[0]))]
+    out = np.full([len(vals)] + dims, b"" if dtype is _dtypes.string else 0,
+                  dtype=object if dtype is _dtypes.string else dtype._np)
+    for i, v in enumerate(vals):
+        out[(i,) + tuple(slice(0, n) for n in np.shape(v))] = v
+    return out
 
 
 class QueueDequeueUpToV2(QueueDequeueManyV2):
@@ -391,7 +404,7 @@ class FIFOQueue(QueueBase):
 
 
 class PaddingFIFOQueue(FIFOQueue):
-    """tf.PaddingFIFOQueue: accepted where every element has the declared (fully known) shapes."""
+    """tf.PaddingFIFOQueue: shapes may have None dims; dequeue_many pads each batch to its longest element."""
 
     def __init__(self, capacity, dtypes, shapes, names=None, shared_name=None, name="padding_fifo_queue"):
         super().__init__(capacity, dtypes, shapes, names, shared_name, name)

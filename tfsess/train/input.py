@@ -86,14 +86,14 @@ def _as_list(tensors):
     return [tensors], lambda outs: outs[0]
 
 
-def _queue_parts(tensors, enqueue_many, shapes):
+def _queue_parts(tensors, enqueue_many, shapes, dynamic_pad=False):
     flat, pack = _as_list(tensors)
     flat = [t if isinstance(t, Tensor) else convert_to_tensor(t) for t in flat]
     if shapes is None:
         shapes = [TensorShape(t.shape._dims[1:]) if enqueue_many and t.shape._dims is not None else t.shape
                   for t in flat]
     shapes = [TensorShape(s) for s in shapes]
-    if not all(s.is_fully_defined() for s in shapes):
+    if not dynamic_pad and not all(s.is_fully_defined() for s in shapes):
         raise ValueError("All shapes must be fully defined: %s" % shapes)
     return flat, pack, shapes
 
@@ -101,9 +101,14 @@ def _queue_parts(tensors, enqueue_many, shapes):
 def batch(tensors, batch_size, num_threads=1, capacity=32, enqueue_many=False, shapes=None, dynamic_pad=False,
           allow_smaller_final_batch=False, shared_name=None, name=None):
     """Batches of `batch_size` from a FIFO queue filled one example (or `enqueue_many` rows) at a time."""
-    flat, pack, shapes = _queue_parts(tensors, enqueue_many, shapes)
+    flat, pack, shapes = _queue_parts(tensors, enqueue_many, shapes, dynamic_pad)
     with name_scope(name or "batch") as scope:
-        q = _q.FIFOQueue(capacity, [t.dtype.base_dtype for t in flat], shapes, shared_name=shared_name)
+        if dynamic_pad:
+            if any(s.ndims is None for s in shapes):
+                raise ValueError("All shapes must have a defined rank when dynamic_pad=True: %s" % shapes)
+            q = _q.PaddingFIFOQueue(capacity, [t.dtype.base_dtype for t in flat], shapes, shared_name=shared_name)
+        else:
+            q = _q.FIFOQueue(capacity, [t.dtype.base_dtype for t in flat], shapes, shared_name=shared_name)
         enq = q.enqueue_many(flat) if enqueue_many else q.enqueue(flat)
         add_queue_runner(QueueRunner(q, [enq] * num_threads))
         out = q.dequeue_up_to(batch_size, name=scope) if allow_smaller_final_batch else \
