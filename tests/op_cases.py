@@ -537,6 +537,10 @@ case("pad_symmetric", lambda x: tf.pad(x, [[1, 1], [2, 2]], mode="SYMMETRIC"),
      lambda x: np.pad(x, [[1, 1], [2, 2]], mode="symmetric"), [i32(2, 3)])
 case("reverse", lambda x: tf.reverse(x, [1]), lambda x: x[:, ::-1], [f64(2, 3)], grad=True)
 case("reverse_two_axes", lambda x: tf.reverse(x, [0, -1]), lambda x: x[::-1, :, ::-1], [f64(2, 2, 3)], grad=True)
+case("reverse_sequence", lambda x: tf.reverse_sequence(x, [3, 1, 0], seq_axis=1, batch_axis=0),
+     lambda x: np.stack([x[0, ::-1], x[1], x[2]]), [f64(3, 3, 2)], grad=True)
+case("reverse_sequence_time_major", lambda x: tf.reverse_sequence(x, [2, 3], seq_axis=0, batch_axis=1),
+     lambda x: np.stack([np.concatenate([x[1::-1, 0], x[2:, 0]]), x[::-1, 1]], 1), [f64(3, 2, 2)], grad=True)
 case("broadcast_to", lambda x: tf.broadcast_to(x, [2, 3, 2]), lambda x: np.broadcast_to(x, [2, 3, 2]),
      [f64(3, 1)], grad=True)
 case("broadcast_to_int", lambda x: tf.broadcast_to(x, [3, 2]), lambda x: np.broadcast_to(x, [3, 2]),
@@ -998,6 +1002,29 @@ TESTED_ELSEWHERE = {
     "HistogramSummary": "summary.histogram",
     "ImageSummary": "summary.image",
     "MergeSummary": "summary.merge",
+    # while loops: test_while_loop.py (names, iteration, check_grads through loops)
+    "While": "tf.while_loop",
+    "Exit": "tf.while_loop",
+    # queues and readers: test_queues.py
+    "FIFOQueueV2": "FIFOQueue", "RandomShuffleQueueV2": "FIFOQueue", "QueueEnqueueV2": "FIFOQueue",
+    "QueueEnqueueManyV2": "FIFOQueue", "QueueDequeueV2": "FIFOQueue", "QueueDequeueManyV2": "FIFOQueue",
+    "QueueDequeueUpToV2": "FIFOQueue", "QueueCloseV2": "FIFOQueue", "QueueSizeV2": "FIFOQueue",
+    "QueueIsClosedV2": "FIFOQueue", "TextLineReaderV2": "FIFOQueue", "ReaderReadV2": "FIFOQueue",
+    "DecodeCSV": "FIFOQueue", "CountUpTo": "FIFOQueue",
+    "LoopVar": "tf.while_loop",
+    "WhileGrad": "tf.while_loop",
+    # TensorArrays: test_rnn.py (values, errors, check_grads through dynamic_rnn's loop)
+    "TensorArrayV3": "TensorArray", "TensorArrayWriteV3": "TensorArray", "TensorArrayReadV3": "TensorArray",
+    "TensorArrayGatherV3": "TensorArray", "TensorArrayScatterV3": "TensorArray", "TensorArraySizeV3": "TensorArray",
+    "TensorArrayGradPut": "TensorArray",
+    # tf.data: test_data.py (every dataset op and iterator kind)
+    "TensorSliceDataset": "tf.data", "InterleaveDataset": "tf.data", "TensorDataset": "tf.data", "RangeDataset": "tf.data", "ZipDataset": "tf.data",
+    "ConcatenateDataset": "tf.data", "GeneratorDataset": "tf.data", "TextLineDataset": "tf.data",
+    "MapDataset": "tf.data", "FilterDataset": "tf.data", "BatchDatasetV2": "tf.data",
+    "PaddedBatchDatasetV2": "tf.data", "ShuffleDataset": "tf.data", "RepeatDataset": "tf.data",
+    "TakeDataset": "tf.data", "SkipDataset": "tf.data", "PrefetchDataset": "tf.data", "CacheDataset": "tf.data",
+    "UnbatchDataset": "tf.data", "IteratorV2": "tf.data", "OneShotIterator": "tf.data", "MakeIterator": "tf.data",
+    "IteratorToStringHandle": "tf.data", "IteratorFromStringHandleV2": "tf.data", "IteratorGetNext": "tf.data",
 }
 
 # Op types declared not differentiable (`grad = None`), each with the reason. A new `grad = None`
@@ -1035,4 +1062,24 @@ NOT_DIFFERENTIABLE = {
     "UniformCandidateSampler": "random integer samples", "LogUniformCandidateSampler": "random integer samples",
     "ScalarSummary": "string output", "HistogramSummary": "string output", "ImageSummary": "string output",
     "MergeSummary": "string output",
+    "TensorArrayV3": "creates a list from an integer size", "TensorArraySizeV3": "integer output",
+    "TensorArrayGradPut": "a gradient op",
+    # tf.data: dataset descriptions, iterator resources and their elements carry no gradients (as in TF)
+    "TensorSliceDataset": "dataset op", "InterleaveDataset": "dataset op", "TensorDataset": "dataset op", "RangeDataset": "dataset op",
+    "ZipDataset": "dataset op", "ConcatenateDataset": "dataset op", "GeneratorDataset": "dataset op",
+    "TextLineDataset": "dataset op", "MapDataset": "dataset op", "FilterDataset": "dataset op",
+    "BatchDatasetV2": "dataset op", "PaddedBatchDatasetV2": "dataset op", "ShuffleDataset": "dataset op",
+    "RepeatDataset": "dataset op", "TakeDataset": "dataset op", "SkipDataset": "dataset op",
+    "PrefetchDataset": "dataset op", "CacheDataset": "dataset op", "UnbatchDataset": "dataset op",
+    "IteratorV2": "iterator op", "OneShotIterator": "iterator op", "MakeIterator": "iterator op",
+    "IteratorToStringHandle": "iterator op", "IteratorFromStringHandleV2": "iterator op",
+    "IteratorGetNext": "iterator op",
+    # queues, readers, CSV parsing and counters: resources, strings and integer state
+    "FIFOQueueV2": "queue/reader op", "RandomShuffleQueueV2": "queue/reader op", "QueueEnqueueV2": "queue/reader op",
+    "QueueEnqueueManyV2": "queue/reader op", "QueueDequeueV2": "queue/reader op",
+    "QueueDequeueManyV2": "queue/reader op", "QueueDequeueUpToV2": "queue/reader op",
+    "QueueCloseV2": "queue/reader op", "QueueSizeV2": "queue/reader op", "QueueIsClosedV2": "queue/reader op",
+    "TextLineReaderV2": "queue/reader op", "ReaderReadV2": "queue/reader op", "DecodeCSV": "queue/reader op",
+    "CountUpTo": "queue/reader op",
+    "LoopVar": "fed by its While op (no inputs)", "WhileGrad": "a gradient op (no second derivatives of loops)",
 }

@@ -225,3 +225,29 @@ def test_conv_net_learns_generated_images():
     print("conv net test accuracy: %.3f before training, %.3f after (chance: 0.25)" % (before, after))
     assert before < 0.45
     assert after > 0.9, after
+
+
+def test_conv2d_transpose_layer_shapes_names_and_values():
+    import numpy as np
+    import tfsess as tf
+    with tf.Graph().as_default():
+        x = tf.constant(np.arange(18, dtype=np.float32).reshape(1, 3, 3, 2) / 10)
+        shapes = []
+        for pad in ("same", "valid"):
+            for st in (1, 2):
+                shapes.append(tf.layers.conv2d_transpose(x, 3, (3, 2), strides=st, padding=pad).shape.as_list())
+        # TF's deconv_output_length: same -> n*s, valid -> n*s + max(k - s, 0)
+        assert shapes == [[1, 3, 3, 3], [1, 6, 6, 3], [1, 5, 4, 3], [1, 7, 6, 3]]
+        assert [v.op.name for v in tf.global_variables()][:2] == ["conv2d_transpose/kernel", "conv2d_transpose/bias"]
+        assert tf.global_variables()[0].shape.as_list() == [3, 2, 3, 2]
+        ph = tf.placeholder(tf.float32, [None, 4, 4, 2])
+        up = tf.layers.conv2d_transpose(ph, 5, 3, strides=2, padding="same", name="up")
+        assert up.shape.as_list() == [None, 8, 8, 5]
+        one = tf.constant([[[[2.0]]]])
+        k = np.arange(4, dtype=np.float32).reshape(2, 2, 1, 1)
+        tiny = tf.layers.conv2d_transpose(one, 1, 2, strides=2, kernel_initializer=tf.constant_initializer(k),
+                                          bias_initializer=tf.constant_initializer(0.5))
+        with tf.Session() as s:
+            s.run(tf.global_variables_initializer())
+            assert s.run(up, {ph: np.ones((3, 4, 4, 2))}).shape == (3, 8, 8, 5)
+            np.testing.assert_allclose(s.run(tiny)[0, :, :, 0], 2 * k[:, :, 0, 0] + 0.5)

@@ -39,6 +39,8 @@ from .ops.random_ops import (random_normal, random_uniform, truncated_normal, ra
 from .ops.control_flow_ops import (group, no_op, cond, case, Assert, Print, print_v2 as print,  # noqa: E402
                                check_numerics, tuple_ as tuple, assert_equal, assert_less, assert_greater,
                                assert_non_negative, assert_positive, with_dependencies)
+from .ops.while_loop import while_loop  # noqa: E402
+from .ops.tensor_array_ops import TensorArray  # noqa: E402
 from .ops.variables import (Variable, VariableV1, assign, assign_add, assign_sub, global_variables,  # noqa: E402
                         all_variables, trainable_variables, local_variables, model_variables,
                         moving_average_variables, global_variables_initializer, local_variables_initializer,
@@ -56,7 +58,10 @@ from .client.session import Session, InteractiveSession, get_default_session  # 
 from .client.config import ConfigProto, GPUOptions, GraphOptions, OptimizerOptions, RunOptions, RunMetadata  # noqa: E402
 from .ops.gradients import gradients, hessians, UnconnectedGradients, AggregationMethod  # noqa: E402
 from . import nn, math, random, strings, initializers, debugging, train  # noqa: E402
-from . import layers, summary  # noqa: E402
+from . import layers, summary, contrib, data  # noqa: E402
+from .ops.rnn import reverse_sequence  # noqa: E402
+from .ops.data_flow_ops import (QueueBase, FIFOQueue, RandomShuffleQueue, PaddingFIFOQueue,  # noqa: E402
+                                TextLineReader, decode_csv, count_up_to)
 
 
 def __getattr__(name):

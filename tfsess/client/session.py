@@ -154,6 +154,7 @@ class BaseSession:
         self._default_graph_cm = None
         self._default_session_cm = None
         self._run_listeners: list = []
+        self._resources: dict = {}
 
     # --- properties --------------------------------------------------------------------------
     @property
@@ -183,6 +184,7 @@ class BaseSession:
             self.variable_store = {}
             self._rngs = {}
             self._plans = {}
+            self._resources = {}
 
     def __del__(self):
         try:
@@ -350,6 +352,34 @@ class BaseSession:
             self._notify()
             return _rebuild(template, out)
         return call
+
+    # --- hooks for op kernels (reached through OpDef.bind(op, session)) ---------------------------
+    def resource(self, op, factory):
+        """The per-session state object of `op` (an iterator, a queue), made by `factory()` on first use.
+
+        State lives in the session, so two sessions on one graph iterate independently; close() drops it.
+        """
+        r = self._resources.get(op)
+        if r is None:
+            r = self._resources[op] = factory()
+        return r
+
+    def subplan(self, fetch_tensors, fed_tensors):
+        """A function computing `fetch_tensors` from positional values of `fed_tensors`, in this session.
+
+        While-loop kernels use it to run their traced cond/body ops once per iteration.
+        """
+        fed_tensors = list(fed_tensors)
+        pos = {t: i for i, t in enumerate(fed_tensors)}
+        plan = Plan(self, list(dict.fromkeys(t for t in fetch_tensors if t not in pos)), [], pos)
+        at = {t: i for i, t in enumerate(plan.fetched)}
+        picks = [(True, pos[t]) if t in pos else (False, at[t]) for t in fetch_tensors]
+        execute = plan.execute
+
+        def run(values):
+            out = execute(values)
+            return [values[i] if fed else out[i] for fed, i in picks]
+        return run
 
     def _rng_for(self, op):
         rng = self._rngs.get(op)

@@ -8,7 +8,7 @@ import numpy as np
 __all__ = [
     "DType", "as_dtype", "infer_dtype",
     "float16", "half", "float32", "float64", "double", "int8", "int16", "int32", "int64",
-    "uint8", "uint16", "uint32", "uint64", "bool", "string", "complex64", "complex128",
+    "uint8", "uint16", "uint32", "uint64", "bool", "string", "complex64", "complex128", "variant", "resource",
 ]
 
 
@@ -155,12 +155,14 @@ bool = DType("bool", np.bool_, "bool")  # noqa: A001  (tf.bool)
 string = DType("string", object, "string")
 complex64 = DType("complex64", np.complex64, "complex64")
 complex128 = DType("complex128", np.complex128, "complex128")
+variant = DType("variant", object, "variant")     # opaque runtime values (a while loop's saved iterations)
+resource = DType("resource", object, "resource")  # handles of per-session state (iterators, queues)
 half = float16
 double = float64
 
 _ALL = [float16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, uint64,
         bool, string, complex64, complex128]
-_BY_NAME = {d.name: d for d in _ALL}
+_BY_NAME = {d.name: d for d in _ALL + [variant, resource]}
 _BY_NAME.update({d.name + "_ref": d._as_ref for d in _ALL})
 _BY_NAME.update({"half": float16, "float": float32, "double": float64})
 _BY_NP = {np.dtype(d._np): d for d in _ALL if d is not string}

@@ -21,7 +21,7 @@ from ..ops import nn_conv as _conv
 from ..ops import nn_impl as _impl
 from ..ops import variables as _vars
 
-__all__ = ["Layer", "Dense", "Conv2D", "MaxPooling2D", "AveragePooling2D", "Dropout", "Flatten",
+__all__ = ["Layer", "Dense", "Conv2D", "Conv2DTranspose", "conv2d_transpose", "MaxPooling2D", "AveragePooling2D", "Dropout", "Flatten",
            "BatchNormalization", "dense", "conv2d", "max_pooling2d", "average_pooling2d", "dropout", "flatten",
            "batch_normalization"]
 
@@ -273,6 +273,69 @@ class Conv2D(Layer):
         return outputs
 
 
+def _deconv_length(size, k, padding, stride):
+    """Output length of a transposed convolution (TF's deconv_output_length)."""
+    if size is None:
+        return None
+    if padding == "VALID":
+        return size * stride + max(k - stride, 0)
+    return size * stride
+
+
+class Conv2DTranspose(Conv2D):
+    """Transposed 2-D convolution ("deconvolution", NHWC): kernel [kh, kw, filters, in_channels]."""
+
+    _base_name = "conv2d_transpose"
+
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
+                 activation=None, use_bias=True, kernel_initializer=None, bias_initializer=_init.zeros_initializer(),
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, trainable=True, name=None, **kwargs):
+        super().__init__(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
+                         activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
+                         bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
+                         bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
+                         kernel_constraint=kernel_constraint, bias_constraint=bias_constraint, trainable=trainable,
+                         name=name, **kwargs)
+
+    def build(self, input_shape):
+        if input_shape.ndims != 4:
+            raise ValueError("Inputs should have rank 4. Received input shape: " + str(input_shape))
+        channels = input_shape.as_list()[-1]
+        if channels is None:
+            raise ValueError("The channel dimension of the inputs should be defined. Found `None`.")
+        self.kernel = self.add_weight("kernel", list(self.kernel_size) + [self.filters, channels],
+                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        self.bias = self.add_weight("bias", [self.filters], initializer=self.bias_initializer,
+                                    regularizer=self.bias_regularizer,
+                                    constraint=self.bias_constraint) if self.use_bias else None
+        self.built = True
+
+    def call(self, inputs):
+        dims = inputs.shape.as_list()
+        (kh, kw), (sh, sw) = self.kernel_size, self.strides
+        dyn = _a.shape(inputs)
+        size = []
+        for i, (k, st) in zip((1, 2), ((kh, sh), (kw, sw))):
+            n = _deconv_length(dims[i], k, self.padding, st)
+            if n is None:
+                d = dyn[i] * st
+                n = d + max(k - st, 0) if self.padding == "VALID" else d
+            size.append(n)
+        batch = dims[0] if dims[0] is not None else dyn[0]
+        out_shape = _a.stack([batch, size[0], size[1], self.filters])
+        outputs = _conv.conv2d_transpose(inputs, self.kernel, out_shape, strides=[1, sh, sw, 1],
+                                         padding=self.padding)
+        outputs.set_shape([dims[0]] + [_deconv_length(dims[i], k, self.padding, st)
+                                       for i, k, st in ((1, kh, sh), (2, kw, sw))] + [self.filters])
+        if self.use_bias:
+            outputs = _nn.bias_add(outputs, self.bias)
+        if self.activation is not None:
+            outputs = self.activation(outputs)
+        return outputs
+
+
 class _Pooling2D(Layer):
     _pool = None
 
@@ -468,6 +531,21 @@ def conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid", data_f
                    kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
                    activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
                    bias_constraint=bias_constraint, trainable=trainable, name=name, _reuse=reuse)
+    return layer(inputs)
+
+
+def conv2d_transpose(inputs, filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
+                     activation=None, use_bias=True, kernel_initializer=None,
+                     bias_initializer=_init.zeros_initializer(), kernel_regularizer=None, bias_regularizer=None,
+                     activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True,
+                     name=None, reuse=None) -> Tensor:
+    """Transposed 2-D convolution layer (tf.layers.conv2d_transpose), as DCGAN generators use it."""
+    layer = Conv2DTranspose(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
+                            activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
+                            bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
+                            bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
+                            kernel_constraint=kernel_constraint, bias_constraint=bias_constraint,
+                            trainable=trainable, name=name, _reuse=reuse)
     return layer(inputs)
 
 

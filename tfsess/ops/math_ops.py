@@ -1841,7 +1841,15 @@ def tensordot(a, b, axes, name=None) -> Tensor:
         a2 = reshape(_aops.transpose(at, a_free + a_ax), [-1, int(np.prod([ad[i] for i in a_ax]))])
         b2 = reshape(_aops.transpose(bt, b_ax + b_free), [int(np.prod([bd[i] for i in b_ax])), -1])
         m = matmul(a2, b2)
-        return reshape(m, [ad[i] for i in a_free] + [bd[i] for i in b_free], name=s.scope)
+        out_dims = [ad[i] for i in a_free] + [bd[i] for i in b_free]
+        if None in out_dims:  # unknown free dims (a batch of None): take them from the run-time shapes
+            sa, sb = _shape(at), _shape(bt)
+            parts = [sa[i] if ad[i] is None else ad[i] for i in a_free] + \
+                    [sb[i] if bd[i] is None else bd[i] for i in b_free]
+            out = reshape(m, _aops.stack(parts), name=s.scope)
+            out.set_shape(out_dims)
+            return out
+        return reshape(m, out_dims, name=s.scope)
 
 
 def trace(x, name=None) -> Tensor:

@@ -38,7 +38,9 @@ def _enc(v):
         return [_enc(x) for x in v]
     if isinstance(v, bytes):
         return {"bytes": base64.b64encode(v).decode("ascii")}
-    raise TypeError("attr value %r cannot be exported" % (v,))
+    # traced functions of while loops and tf.data, generators: Python objects that JSON cannot carry. The
+    # export (and so Saver.save) still works; importing such an op says why it cannot be rebuilt.
+    return {"python": type(v).__name__}
 
 
 def _dec(v, graph, prefix):
@@ -64,6 +66,10 @@ def _dec(v, graph, prefix):
         return tuple(_dec(x, graph, prefix) for x in v["tuple"])
     if "bytes" in v:
         return base64.b64decode(v["bytes"])
+    if "python" in v:
+        raise ValueError("cannot import this graph: an op holds a traced Python function or object (%s: a "
+                         "tf.while_loop, dynamic_rnn, tf.data function or generator). Rebuild the graph in Python "
+                         "and restore the checkpoint into it with Saver.restore." % v["python"])
     raise ValueError("unknown attr encoding %r" % (v,))
 
 

@@ -1,0 +1,3 @@
+"""tf.data.experimental: the constants TF1 pipelines pass along (AUTOTUNE)."""
+
+AUTOTUNE = -1
