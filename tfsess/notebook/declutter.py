@@ -59,9 +59,49 @@ class Scopes:
                 self.home.append(name[:cut] if cut > 0 else "")
 
 
+def scopes(snap: GraphSnapshot) -> Scopes:
+    """The drawn name scopes of a snapshot.
+
+    A scope holding only the op named like it and that op's own literals (`mul` with `mul/y`, made by
+    `x * 2.0`) is not drawn as a scope: the op is drawn alone with the literal written inside it.
+    """
+    names = snap.names()
+    sc = Scopes(names)
+    index = snap.index
+    members: dict = {}
+    for i, h in enumerate(sc.home):
+        if h:
+            members.setdefault(h, []).append(i)
+    parents = {p for p in sc.parent.values() if p}
+    only_consumer: dict = {}
+    for j, r in enumerate(snap.ops):
+        for (src, _k, _spec) in r.inputs:
+            i = index.get(src)
+            if i is not None:
+                only_consumer[i] = j if only_consumer.get(i, j) == j else -1
+        for c in r.control_inputs:
+            i = index.get(c)
+            if i is not None:
+                only_consumer[i] = -1
+    trivial = set()
+    for s, ms in members.items():
+        j = index.get(s)
+        if s in parents or j is None or sc.home[j] != s:
+            continue
+        if all(i == j or (snap.ops[i].type in CONST_TYPES and only_consumer.get(i) == j) for i in ms):
+            trivial.add(s)
+    if trivial:
+        for s in trivial:
+            for i in members[s]:
+                sc.home[i] = sc.parent[s]
+        sc.index = {s: k for k, s in enumerate(x for x in sc.index if x not in trivial)}
+        sc.parent = {s: p for s, p in sc.parent.items() if s not in trivial}
+    return sc
+
+
 def scopes_of(snap: GraphSnapshot) -> list:
-    """The name scopes of a snapshot, in order of first appearance."""
-    return list(Scopes(snap.names()).index)
+    """The drawn name scopes of a snapshot, in order of first appearance."""
+    return list(scopes(snap).index)
 
 
 def _variable_scopes(snap: GraphSnapshot, sc: Scopes) -> set:
@@ -72,7 +112,7 @@ def default_expanded(snap: GraphSnapshot, collapsed: Iterable[str] = ()) -> froz
     """Scopes drawn open by default: all but variables' own scopes in a small graph, none in a larger one."""
     if len(snap) > SMALL_GRAPH:
         return frozenset()
-    sc = Scopes(snap.names())
+    sc = scopes(snap)
     shut = _variable_scopes(snap, sc) | set(collapsed)
     return frozenset(s for s in sc.index if s not in shut)
 
@@ -98,7 +138,7 @@ class Layout:
         ops = snap.ops
         n = len(ops)
         names = [r.name for r in ops]
-        self.sc = sc = Scopes(names)
+        self.sc = sc = scopes(snap)
         self.expanded = expanded = frozenset(expanded)
         index = snap.index
         big = n > SMALL_GRAPH

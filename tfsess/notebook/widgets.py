@@ -492,4 +492,11 @@ class EvalView(W.VBox):
     def _repr_mimebundle_(self, **kwargs):
         data = super()._repr_mimebundle_(**kwargs) or {}
         data["text/plain"] = self.text
+        if self.graph_view is not None and self.graph_view.draw:
+            try:
+                svg = self.graph_view.svg()
+            except Exception:
+                svg = None
+            if svg:
+                data["image/svg+xml"] = svg
         return data
