@@ -1,0 +1,136 @@
+"""GraphWidget's Python side without a browser: the traits of the contract with the DOT builder, the shared
+Graphviz engine model, the shipped static files (also in a built wheel) and the ES module's hooks."""
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("anywidget")
+
+from traitlets import TraitError  # noqa: E402
+
+from tfsess.notebook import graph_widget as gw  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+STATIC = ("graph_view.js", "graph_view.css", "viz-standalone.mjs", "LICENSE-viz-js.txt")
+
+
+def test_contract_traits_and_defaults():
+    w = gw.GraphWidget()
+    synced = set(w.keys)
+    for name in ("dot", "expanded", "node_info", "highlight", "rankdir", "svg", "height", "status", "engine"):
+        assert name in synced, name
+        assert w.trait_metadata(name, "help"), "trait %s has no help text" % name
+    assert (w.dot, w.expanded, w.node_info, w.highlight, w.rankdir, w.svg, w.height, w.status) == \
+        ("", [], {}, [], "TB", "", 480, "")
+    w.close()
+
+
+def test_rankdir_and_height_are_checked():
+    w = gw.GraphWidget()
+    w.rankdir = "LR"
+    with pytest.raises(TraitError, match="rankdir must be one of TB, LR"):
+        w.rankdir = "BT"
+    assert w.rankdir == "LR"
+    with pytest.raises(TraitError, match="height must be at least 100"):
+        w.height = 10
+    assert w.height == 480
+    w.close()
+
+
+def test_expand_collapse_toggle_edit_the_expanded_list():
+    w = gw.GraphWidget()
+    seen = []
+    w.observe(lambda change: seen.append(list(change["new"])), "expanded")
+    w.expand("dense", "loss", "dense")
+    w.toggle("loss")
+    w.toggle("Adam")
+    w.collapse("nothing")
+    assert w.expanded == ["dense", "Adam"]
+    assert seen == [["dense", "loss"], ["dense"], ["dense", "Adam"]]
+    w.close()
+
+
+def test_engine_is_shared_and_made_again_after_close():
+    a, b = gw.GraphWidget(), gw.GraphWidget()
+    assert a.engine is b.engine
+    engine = a.engine
+    assert engine.version == gw.VIZ_VERSION
+    assert gzip.decompress(engine.source_gz) == gw.static_path("viz-standalone.mjs").read_bytes()
+    state = a.get_state()
+    assert state["engine"] == "IPY_MODEL_" + engine.model_id         # sent as a reference, not 1.2 MB per view
+    assert "source_gz" not in state
+    engine.close()
+    c = gw.GraphWidget()
+    assert c.engine is not engine and c.engine.comm is not None
+    for w in (a, b, c):
+        w.close()
+
+
+def test_repr_is_stable_and_short():
+    w = gw.GraphWidget(dot="digraph { a -> b }", expanded=["s"])
+    assert repr(w) == "GraphWidget(18 chars of DOT, rankdir='TB', expanded=['s'])"
+    assert "0x" not in repr(w.engine)
+    w.close()
+
+
+def test_save_svg(tmp_path):
+    w = gw.GraphWidget(dot="digraph { a }")
+    with pytest.raises(ValueError, match="has not drawn"):
+        w.save_svg(tmp_path / "g.svg")
+    w.svg = "<svg xmlns='http://www.w3.org/2000/svg'></svg>"      # what the page sends back
+    assert w.save_svg(tmp_path / "g.svg").read_text() == w.svg
+    w.close()
+
+
+def test_static_files_are_in_the_package():
+    for name in STATIC:
+        assert gw.static_path(name).is_file(), name
+    js = gw.static_path("graph_view.js").read_text()
+    assert re.search(r"export default \{\s*render\s*\}", js)
+    assert "https://" not in js and "http://" not in js            # nothing loaded from the network
+    for trait in ("dot", "expanded", "node_info", "highlight", "rankdir", "svg", "height", "status", "engine"):
+        assert '"%s"' % trait in js, trait
+    viz = gw.static_path("viz-standalone.mjs").read_text(encoding="utf-8")
+    assert "Viz.js %s" % gw.VIZ_VERSION in viz[:200] and "export { engines, formats, graphvizVersion, instance }" in viz
+    assert "Graphviz" in gw.static_path("LICENSE-viz-js.txt").read_text()
+    assert str(gw.GraphWidget._esm).startswith("// tfsess GraphWidget front-end")
+
+
+def test_node_can_parse_the_module():
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    src = gw.static_path("graph_view.js").read_text()
+    r = subprocess.run([node, "--input-type=module", "--check"], input=src, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.network
+@pytest.mark.skipif(bool(os.environ.get("TFSESS_OFFLINE")), reason="TFSESS_OFFLINE is set (pip fetches hatchling)")
+def test_wheel_ships_the_static_files(tmp_path):
+    """A non-editable wheel, built by pip with hatchling as `pip install .` does, carries the module, CSS, engine."""
+    src = tmp_path / "src"
+    # a copy of the working tree, so no build output lands in the repository
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".git", ".venv", "__pycache__", "*.egg-info", "build",
+                                                             "dist", ".pytest_cache", ".hypothesis", "notebooks",
+                                                             "benchmarks", "binder"))
+    r = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "out"),
+                        str(src)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    wheel = next((tmp_path / "out").glob("tfsess-*.whl"))
+    with zipfile.ZipFile(wheel) as z:
+        names = set(z.namelist())
+        meta = z.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    for name in STATIC:
+        assert "tfsess/notebook/static/" + name in names, name
+    assert "tfsess/notebook/graph_widget.py" in names
+    assert re.search(r"^Requires-Dist: anywidget", meta, re.M), meta

@@ -1,0 +1,145 @@
+"""GraphWidget: the interactive graph picture, laid out and drawn by Graphviz (WebAssembly) in the browser page.
+
+The kernel only sends DOT text and receives what the user did (expanded scopes, direction) and the SVG the page
+drew; it never lays out or renders here, so a drawing never blocks the kernel. The Graphviz engine (the vendored
+@viz-js/viz module, gzipped) is sent to the page once per kernel through one shared `VizEngine` model.
+"""
+from __future__ import annotations
+
+import gzip
+import threading
+from importlib import resources
+from pathlib import Path
+
+import anywidget
+import ipywidgets
+from traitlets import Bytes, Dict, Instance, Int, List, TraitError, Unicode, validate
+
+__all__ = ["GraphWidget", "VizEngine", "VIZ_VERSION", "shared_engine", "static_path"]
+
+VIZ_VERSION = "3.31.0"        # @viz-js/viz, Graphviz 16.1.0 (see static/LICENSE-viz-js.txt)
+RANKDIRS = ("TB", "LR")
+
+
+def static_path(name: str) -> Path:
+    """The path of a file shipped in tfsess/notebook/static/ (the widget's ES module, CSS, Graphviz engine)."""
+    return Path(str(resources.files("tfsess.notebook").joinpath("static", name)))
+
+
+_engine_lock = threading.Lock()
+_engine_gz: bytes | None = None
+_shared: "VizEngine | None" = None
+
+
+def _viz_gz() -> bytes:
+    """The vendored Graphviz ES module, gzipped once per process (deterministic: mtime 0)."""
+    global _engine_gz
+    with _engine_lock:
+        if _engine_gz is None:
+            _engine_gz = gzip.compress(static_path("viz-standalone.mjs").read_bytes(), compresslevel=3, mtime=0)
+        return _engine_gz
+
+
+class VizEngine(ipywidgets.Widget):
+    """The Graphviz WebAssembly module for the page, sent once per kernel and shared by every GraphWidget.
+
+    A bare widget model (no view): the page reads `source_gz`, unzips it and imports it once per page.
+    """
+
+    source_gz = Bytes(b"", help="gzipped @viz-js/viz ES module (self-contained: the WebAssembly is inside)"
+                      ).tag(sync=True)
+    version = Unicode(VIZ_VERSION, help="@viz-js/viz version: the page caches one engine per version").tag(sync=True)
+
+    def __repr__(self) -> str:
+        return "VizEngine(version=%r)" % self.version
+
+
+def shared_engine() -> VizEngine:
+    """The kernel's one live VizEngine (made again if it was closed, e.g. by Widget.close_all())."""
+    global _shared
+    with _engine_lock:
+        engine = _shared
+    if engine is None or getattr(engine, "comm", None) is None:
+        engine = VizEngine(source_gz=_viz_gz())
+        with _engine_lock:
+            _shared = engine
+    return engine
+
+
+class GraphWidget(anywidget.AnyWidget):
+    """A graph drawing that the page lays out: fit to width, zoom, pan, search, expandable name-scope boxes.
+
+    Python sets `dot` (and `node_info`, `highlight`); the page draws it and reports back `svg` and `status`.
+    Clicking a collapsed box adds its scope to `expanded`, clicking an open box's label removes it: observe
+    `expanded` and send new `dot`. Nothing here blocks or waits for the page.
+    """
+
+    _esm = static_path("graph_view.js")
+    _css = static_path("graph_view.css")
+
+    dot = Unicode("", help="py->js: DOT text to lay out and draw in the page. Collapsed name-scope boxes are "
+                           "nodes with id=\"scope:<scope>\"; open scopes are clusters named "
+                           "\"cluster_scope:<scope>\"; op nodes have id=\"op:<op name>\".").tag(sync=True)
+    expanded = List(Unicode(), help="js<->py: names of the name-scope boxes the user opened (a click on a box "
+                                    "adds it, a click on an open box's label removes it).").tag(sync=True)
+    node_info = Dict(help="py->js: {element id: {'title': str, 'rows': [[key, value], ...]}}, shown as an "
+                          "info card when that op node or box is clicked.").tag(sync=True)
+    highlight = List(Unicode(), help="py->js: element ids to emphasise (the ops the cell added); the page's "
+                                     "'new ops' button zooms to them.").tag(sync=True)
+    rankdir = Unicode("TB", help="py<->js: layout direction, 'TB' (top-down) or 'LR' (left-right); the "
+                                 "toolbar's direction button writes it. The page also applies it as the "
+                                 "default graph rankdir, so a DOT without its own rankdir follows it without "
+                                 "a round trip.").tag(sync=True)
+    svg = Unicode("", help="js->py: the SVG text the page drew last (Graphviz's output, for saving).").tag(sync=True)
+    height = Int(480, help="py->js: the most pixels of height the drawing area takes (it shrinks to a "
+                           "shorter picture).").tag(sync=True)
+    status = Unicode("", help="js->py: 'rendering', 'ok' or 'error: <message>' for the last drawing.").tag(sync=True)
+    engine = Instance(VizEngine, help="the shared Graphviz engine model (sent to the page once per kernel)"
+                      ).tag(sync=True, **ipywidgets.widget_serialization)
+
+    @validate("rankdir")
+    def _check_rankdir(self, proposal):
+        value = proposal["value"]
+        if value not in RANKDIRS:
+            raise TraitError("rankdir must be one of %s, got %r" % (", ".join(RANKDIRS), value))
+        return value
+
+    @validate("height")
+    def _check_height(self, proposal):
+        value = proposal["value"]
+        if value < 100:
+            raise TraitError("height must be at least 100 pixels, got %r" % (value,))
+        return value
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("engine", shared_engine())    # its model must exist in the page before this one
+        super().__init__(**kwargs)
+
+    def expand(self, *scopes: str) -> None:
+        """Open the boxes of these name scopes (as a click on each would)."""
+        self.expanded = self.expanded + [s for s in dict.fromkeys(scopes) if s not in self.expanded]
+
+    def collapse(self, *scopes: str) -> None:
+        """Close the boxes of these name scopes."""
+        drop = set(scopes)
+        self.expanded = [s for s in self.expanded if s not in drop]
+
+    def toggle(self, scope: str) -> None:
+        """Open the box of `scope` if it is closed, close it if it is open."""
+        if scope in self.expanded:
+            self.collapse(scope)
+        else:
+            self.expand(scope)
+
+    def save_svg(self, path: str | Path) -> Path:
+        """Write the SVG the page drew last to `path`; ValueError if the page has not drawn this widget yet."""
+        if not self.svg:
+            raise ValueError("the page has not drawn this graph yet (the SVG comes from the browser)")
+        target = Path(path)
+        target.write_text(self.svg, encoding="utf-8")
+        return target
+
+    def __repr__(self) -> str:
+        return "GraphWidget(%d chars of DOT, rankdir=%r, expanded=%r)" % (len(self.dot), self.rankdir,
+                                                                          list(self.expanded))
+
