@@ -281,11 +281,10 @@ class _Emitter:
                 out.append(pad0 + "  " * (depth - 1) + "}")
                 continue
             if scope:
-                cid = "cluster_scope:" + scope
-                if cid in emitted:
-                    cid += ":aux"
+                cid = "cluster_scope:" + scope           # the element id the page toggles on a click
+                name = cid if cid not in emitted else "cluster_aux_scope:" + scope   # part of it is auxiliary
                 emitted.add(cid)
-                out.append(pad0 + "  " * (depth - 1) + "subgraph %s {" % _q(cid))
+                out.append(pad0 + "  " * (depth - 1) + "subgraph %s {" % _q(name))
                 parent = lay.cluster_parent(scope)
                 rel = _relative(scope, parent) if parent else scope
                 fill = _CLUSTER_FILLS[(depth - 1) % len(_CLUSTER_FILLS)]
