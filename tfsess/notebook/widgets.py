@@ -302,8 +302,6 @@ class GraphView(W.VBox):
 
     def _headline(self) -> str:
         parts = ["%s: %s" % (self.title, _dot.summary(self.snap))]
-        if self.ran is not None:
-            parts.append("ran %d ops (marked *)" % len(self.ran))
         if self.new:
             parts.append("%d new (marked +)" % len(self.new))
         return "; ".join(parts)
