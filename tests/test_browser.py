@@ -239,3 +239,33 @@ def test_notebook_7_slider_changes_the_value(browser_context, lab, tmp_path):
         print("screenshots in", tmp_path)
     finally:
         page.close()
+
+
+def _drawn_nodes(cell) -> int:
+    svg = cell.locator(".jp-OutputArea-output svg").first
+    svg.wait_for(state="attached")
+    return svg.locator("g.node").count()
+
+
+def test_notebook_7_decluttered_views_snapshots_and_boxes(browser_context, lab, tmp_path):
+    page = _open_and_run_all(browser_context, lab, NB7, tmp_path)
+    try:
+        mlp = _cell(page, "%%graph --new\nx = tf.placeholder(tf.float32, [None, 784]")
+        mlp.scroll_into_view_if_needed()
+        assert 0 < _drawn_nodes(mlp) <= 60                       # 121 ops, decluttered (a later cell opened one box)
+        mlp.screenshot(path=str(tmp_path / "notebook7-mlp-adam.png"))
+        chain = _cell(page, "%%graph --new\ny = tf.placeholder")
+        chain.scroll_into_view_if_needed()
+        assert _drawn_nodes(chain) == 2                          # y and the add_* stack of 150 ops
+        assert "doubled" not in chain.inner_text()               # later cells did not change this picture
+        stack = chain.locator(".jp-OutputArea-output svg [data-id='scope:add_*']").first
+        stack.scroll_into_view_if_needed()
+        stack.click()                                            # a click on the stack draws its 150 ops
+        sync_api.expect(chain.locator(".jp-OutputArea-output svg [data-id='cluster_scope:add_*']").first
+                        ).to_be_attached(timeout=UI_TIMEOUT)
+        live = _cell(page, "%%graph --live")
+        texts = " ".join(_svg_texts(live))
+        assert "truediv" in texts                                # the --live picture followed the next cell
+        chain.screenshot(path=str(tmp_path / "notebook7-chain.png"))
+    finally:
+        page.close()

@@ -157,6 +157,7 @@ def test_series_of_similar_names_are_one_stack_with_an_off_switch():
     assert len(_nodes(flat)) == 151
     opened = dot.graph_to_dot(g, expanded=["add_*"])
     assert 'subgraph "cluster_scope:add_*"' in opened and len(_nodes(opened)) == 151
+    assert dict(_nodes(opened))["op:y"] is True          # the hub feeding all 150 goes aside: a plain chain to lay out
     few = tf.Graph()
     with few.as_default():
         a = tf.constant(1.0, name="a")

@@ -232,7 +232,7 @@ class Layout:
         if group_series:
             node_of, nodes, location = self._group(nodes, node_of, aux, location, first)
 
-        # TensorBoard's high-degree rule on the main nodes of each location (after grouping, as it does)
+        # TensorBoard's high-degree rule on the main nodes (after grouping, as it does)
         if self.auxiliary:
             self._high_degree(nodes, node_of, aux, location)
 
@@ -247,10 +247,8 @@ class Layout:
 
     # --- passes -----------------------------------------------------------------------------
     def _high_degree(self, nodes, node_of, aux, location) -> None:
-        groups: dict = {}
-        for k in nodes:
-            if k not in aux:
-                groups.setdefault(location[k], []).append(k)
+        """TensorBoard's rule: in-degree above Q3 + (Q3 - Q1) or out-degree above Q3 + 4 (Q3 - Q1) goes aside."""
+        groups = {"": [k for k in nodes if k not in aux]}     # all main nodes: open scopes do not hide a hub
         pairs = set()
         for j, srcs in enumerate(self.input_idx):
             d = node_of[j]

@@ -139,7 +139,7 @@ class Extension:
     def _replace_session(self) -> None:
         old = self.session
         self._unhook()
-        self._detach_views()
+        self._stop_following()
         if not getattr(old, "_closed", False):
             old.close()
         self.session = self.tf.InteractiveSession()
@@ -240,6 +240,16 @@ class Extension:
 
     def live_views(self) -> list:
         return [v for v in self.views if v.live and not v.frozen]
+
+    def _stop_following(self) -> None:
+        """A new graph: live pictures stop following (they keep their boxes); evals of the old session stop."""
+        for v in self.views:
+            if v.live:
+                v.follow.value = False
+                v.follow.disabled = True
+        for e in self.evals:
+            e.detach()
+        self.evals = []
 
     def _detach_views(self) -> None:
         for v in self.views:
