@@ -209,3 +209,118 @@ def test_fetched_values_do_not_alias_feeds(make, structured):
             out = out[0] if structured else out
             out[...] = 7
             assert not fed.any()
+
+
+# --- 5: Saver: no writing through links, atomic files, validated restore ----------------------
+
+def _saved(tmp_path, value, name="w"):
+    with tf.Graph().as_default():
+        w = tf.Variable(value, name=name)
+        with tf.Session() as sess:
+            sess.run(w.initializer)
+            return tf.train.Saver().save(sess, str(tmp_path / "model"), write_meta_graph=False)
+
+
+@pytest.mark.parametrize("fixed_name", ["checkpoint", "model.index", "model.npz"])
+def test_saver_refuses_to_write_through_a_planted_symlink(tmp_path, fixed_name):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("precious")
+    ckpt = tmp_path / "ckpt"
+    ckpt.mkdir()
+    (ckpt / fixed_name).symlink_to(outside)
+    with tf.Graph().as_default():
+        w = tf.Variable(1.0, name="w")
+        with tf.Session() as sess:
+            sess.run(w.initializer)
+            with pytest.raises(tf.errors.PermissionDeniedError, match="symbolic link"):
+                tf.train.Saver().save(sess, str(ckpt / "model"), write_meta_graph=False)
+    assert outside.read_text() == "precious"
+
+
+def test_saver_leaves_no_temporary_files_and_a_planted_tmp_name_is_untouched(tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("precious")
+    (tmp_path / "model.npz.tmp").symlink_to(outside)      # the old fixed temporary name
+    path = _saved(tmp_path, 1.5)
+    assert outside.read_text() == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["checkpoint", "model.index", "model.npz",
+                                                          "model.npz.tmp", "outside.txt"]
+    assert tf.train.latest_checkpoint(str(tmp_path)) == path
+
+
+def _restore_into(path, value, name="w"):
+    with tf.Graph().as_default():
+        w = tf.Variable(value, name=name)
+        with tf.Session() as sess:
+            sess.run(w.initializer)
+            try:
+                tf.train.Saver().restore(sess, path)
+            finally:
+                kept = sess.run(w)
+    return kept
+
+
+@pytest.mark.parametrize("saved, into, want, got", [
+    (np.int64(2 ** 40), np.int32(1), "int32", "int64"),
+    (np.float32(1.5), b"text", "string", "float32"),
+    (b"text", np.float32(1.5), "float32", "string"),
+])
+def test_restore_refuses_another_dtype_before_changing_anything(tmp_path, saved, into, want, got):
+    path = _saved(tmp_path, saved)
+    with pytest.raises(tf.errors.InvalidArgumentError) as info:
+        _restore_into(path, into)
+    msg = str(info.value)
+    assert msg.startswith("Restoring from checkpoint failed. This is most likely due to a mismatch")
+    assert "tensor_name = w; expected dtype %s does not equal original dtype %s" % (want, got) in msg
+
+
+def test_restore_is_all_or_nothing_when_a_later_variable_mismatches(tmp_path):
+    with tf.Graph().as_default():
+        a = tf.Variable(1.0, name="a")
+        b = tf.Variable(np.int64(5), name="b")
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            path = tf.train.Saver().save(sess, str(tmp_path / "m"), write_meta_graph=False)
+    with tf.Graph().as_default():
+        a = tf.Variable(7.0, name="a")
+        b = tf.Variable(np.int32(6), name="b")
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            with pytest.raises(tf.errors.InvalidArgumentError, match="expected dtype int32"):
+                tf.train.Saver([a, b]).restore(sess, path)
+            assert sess.run([a, b]) == [7.0, 6]
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "empty", "flip"])
+def test_corrupt_or_truncated_checkpoint_is_a_data_loss_error(tmp_path, damage):
+    path = _saved(tmp_path, np.arange(1000, dtype=np.float32))
+    data = tmp_path / "model.npz"
+    raw = data.read_bytes()
+    if damage == "truncate":
+        data.write_bytes(raw[: len(raw) // 2])
+    elif damage == "garbage":
+        data.write_bytes(b"not a zip file at all" * 10)
+    elif damage == "empty":
+        data.write_bytes(b"")
+    else:                                   # a flipped byte in the array data: the CRC check fails
+        mid = len(raw) // 2
+        data.write_bytes(raw[:mid] + bytes([raw[mid] ^ 0xFF]) + raw[mid + 1:])
+    with pytest.raises(tf.errors.DataLossError):
+        _restore_into(path, np.zeros(1000, np.float32))
+
+
+def test_a_small_file_inflating_far_beyond_the_variable_is_refused_before_inflating(tmp_path):
+    import io
+    import zipfile
+    path = _saved(tmp_path, np.zeros(4, np.float32))
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": "<f4", "fortran_order": False, "shape": (4,)})
+    with zipfile.ZipFile(str(tmp_path / "model.npz"), "w", zipfile.ZIP_DEFLATED) as zf:
+        with zf.open("w.npy", "w", force_zip64=True) as f:   # a right header, then 64 MiB more data
+            f.write(header.getvalue())
+            chunk = bytes(1 << 20)
+            for _ in range(64):
+                f.write(chunk)
+    assert (tmp_path / "model.npz").stat().st_size < 1 << 20
+    with pytest.raises(tf.errors.DataLossError, match="holds 67108864 bytes, expected 16"):
+        _restore_into(path, np.ones(4, np.float32))

@@ -439,7 +439,20 @@ class BaseSession:
             raise ValueError("Cannot feed value of shape %s for Tensor %s, which has shape %s"
                              % (arr.shape, variable.name, variable.shape))
         arr.flags.writeable = False
-        self.variable_store[var_op] = arr
+        self._set_variables({var_op: arr})
+
+    def _set_variables(self, values: dict) -> None:
+        """Store new values (read-only arrays) for variable ops, holding their locks as a run would."""
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        locks = [self._var_locks.setdefault(v, threading.RLock()) for v in sorted(values, key=lambda v: (v._id, id(v)))]
+        for lock in locks:
+            lock.acquire()
+        try:
+            self.variable_store.update(values)
+        finally:
+            for lock in locks:
+                lock.release()
 
     def partial_run_setup(self, fetches, feeds=None):
         raise NotImplementedError("partial_run is experimental in TF1 and not supported by tfsess; "

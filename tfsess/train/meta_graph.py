@@ -105,8 +105,8 @@ def export_meta_graph(filename=None, graph=None, saver=None, collection_list=Non
             colls[key] = items
     meta = {"format": _FORMAT, "ops": ops, "collections": colls}
     if filename:
-        with open(filename, "w") as f:
-            json.dump(meta, f)
+        from .atomic_file import write_atomically
+        write_atomically(filename, lambda f: json.dump(meta, f), binary=False)
     return meta
 
 
