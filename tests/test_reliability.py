@@ -324,3 +324,85 @@ def test_a_small_file_inflating_far_beyond_the_variable_is_refused_before_inflat
     assert (tmp_path / "model.npz").stat().st_size < 1 << 20
     with pytest.raises(tf.errors.DataLossError, match="holds 67108864 bytes, expected 16"):
         _restore_into(path, np.ones(4, np.float32))
+
+
+# --- 6: import_meta_graph is atomic and validates its input -----------------------------------
+
+def _meta():
+    with tf.Graph().as_default() as g:
+        a = tf.constant(1.0, name="a")
+        v = tf.Variable(2.0, name="v")
+        tf.add(a, v, name="total")
+        return tf.train.export_meta_graph(graph=g)
+
+
+def _op(meta, name):
+    return next(r for r in meta["ops"] if r["name"] == name)
+
+
+def _broken(kind):
+    import copy
+    meta = copy.deepcopy(_meta())
+    last = meta["ops"][-1]
+    if kind == "last_op_bad_input":
+        last["inputs"] = ["a:0", "nowhere:0"]
+    elif kind == "last_op_unknown_type":
+        last["type"] = "NoSuchOp"
+    elif kind == "empty_name":
+        last["name"] = ""
+    elif kind == "invalid_name":
+        last["name"] = "bad name!"
+    elif kind == "duplicate_name":
+        last["name"] = "a"
+    elif kind == "const_dtype_mismatch":
+        _op(meta, "a")["attrs"]["dtype"] = {"dtype": "int32"}
+    elif kind == "const_not_array":
+        _op(meta, "a")["attrs"]["value"] = 3
+    elif kind == "deep_attr":
+        deep = 1
+        for _ in range(5000):
+            deep = [deep]
+        _op(meta, "a")["attrs"]["extra"] = deep
+    elif kind == "attrs_not_mapping":
+        last["attrs"] = ["T"]
+    elif kind == "missing_attr":
+        del _op(meta, "a")["attrs"]["dtype"]
+    elif kind == "ops_not_list":
+        meta["ops"] = {"a": 1}
+    elif kind == "bad_collection":
+        meta["collections"]["variables"] = [{"variable": "nowhere", "initializer": "x", "snapshot": "y",
+                                             "initial_value": "z"}]
+    elif kind == "input_index_out_of_range":
+        last["inputs"] = ["a:7", "v/read:0"]
+    return meta
+
+
+@pytest.mark.parametrize("kind", ["last_op_bad_input", "last_op_unknown_type", "empty_name", "invalid_name",
+                                  "duplicate_name", "const_dtype_mismatch", "const_not_array", "deep_attr",
+                                  "attrs_not_mapping", "missing_attr", "ops_not_list", "bad_collection",
+                                  "input_index_out_of_range"])
+def test_a_bad_meta_graph_raises_a_value_error_and_adds_nothing(kind):
+    meta = _broken(kind)
+    with tf.Graph().as_default() as g:
+        before = [op.name for op in g.get_operations()]
+        with pytest.raises(ValueError):
+            tf.train.import_meta_graph(meta)
+        assert [op.name for op in g.get_operations()] == before == []
+        assert g.get_all_collection_keys() == []
+
+
+def test_a_good_meta_graph_still_imports_and_runs():
+    with tf.Graph().as_default():
+        saver = tf.train.import_meta_graph(_meta(), import_scope="m")
+        assert saver is not None
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            assert sess.run("m/total:0") == 3.0
+
+
+def test_a_deeply_nested_meta_graph_file_is_a_value_error(tmp_path):
+    path = tmp_path / "deep.meta"
+    path.write_text("[" * 100000 + "]" * 100000)
+    with tf.Graph().as_default():
+        with pytest.raises(ValueError, match="not a MetaGraph"):
+            tf.train.import_meta_graph(str(path))
