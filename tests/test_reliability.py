@@ -406,3 +406,26 @@ def test_a_deeply_nested_meta_graph_file_is_a_value_error(tmp_path):
     with tf.Graph().as_default():
         with pytest.raises(ValueError, match="not a MetaGraph"):
             tf.train.import_meta_graph(str(path))
+
+
+# --- 8: FileWriter errors ---------------------------------------------------------------------
+
+def test_file_writer_raises_tf_errors_for_bad_log_directories(tmp_path):
+    pytest.importorskip("tensorboard")
+    a_file = tmp_path / "f"
+    a_file.write_text("")
+    with pytest.raises(tf.errors.FailedPreconditionError, match="f is not a directory"):
+        tf.summary.FileWriter(str(a_file))
+    with pytest.raises(tf.errors.FailedPreconditionError, match="f is not a directory"):
+        tf.summary.FileWriter(str(a_file / "sub"))
+
+
+def test_file_writer_of_none_is_refused_not_written_to_a_none_directory(tmp_path, monkeypatch):
+    pytest.importorskip("tensorboard")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(TypeError, match="logdir must be a directory path"):
+        tf.summary.FileWriter(None)
+    assert list(tmp_path.iterdir()) == []
+    w = tf.summary.FileWriter(tmp_path / "logs")          # an os.PathLike is fine
+    w.close()
+    assert w.get_logdir() == str(tmp_path / "logs")

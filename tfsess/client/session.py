@@ -445,7 +445,8 @@ class BaseSession:
         """Store new values (read-only arrays) for variable ops, holding their locks as a run would."""
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
-        locks = [self._var_locks.setdefault(v, threading.RLock()) for v in sorted(values, key=lambda v: (v._id, id(v)))]
+        locks = [self._var_locks.setdefault(v, threading.RLock())
+                 for v in sorted(values, key=lambda v: (v._id, id(v)))]
         for lock in locks:
             lock.acquire()
         try:
