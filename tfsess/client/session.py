@@ -1,7 +1,8 @@
 """Session and InteractiveSession: fetch/feed rules, the default-session stack, eval/run helpers.
 
 `run` looks up (or builds) the Plan for its (fetches, fed tensors) and executes it (tfsess/plan.py).
-Variable values live in the session; a failed run rolls every variable back.
+Variable values live in the session; a failed run rolls back the variables it wrote. A run holds the
+locks of the variables it may update until it ends, so threads never lose or undo each other's updates.
 """
 from __future__ import annotations
 

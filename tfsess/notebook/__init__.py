@@ -184,6 +184,7 @@ class Extension:
     def run_cell_in_graph(self, cell: str, graph, scope: Optional[str]) -> Optional[BaseException]:
         """Run a %%graph cell with `graph` as default (inside `scope`); return its error, already shortened."""
         from IPython.core.error import UsageError
+        from . import cell_errors
         from .magics import _shorten, tfsess_error_lines
 
         shell = self.shell
@@ -207,11 +208,11 @@ class Extension:
                         stack.enter_context(graph.name_scope(scope))
                     except ValueError as e:
                         raise UsageError("--scope %r: %s" % (scope, e)) from None
-                shell.run_cell(cell, store_history=False)
+                result = shell.run_cell(cell, store_history=False)
         finally:
             shell.custom_exceptions, shell.CustomTB = old_exc, old_tb
             shell.displayhook.exec_result = outer_result
-        return captured[0] if captured else None
+        return captured[0] if captured else cell_errors.uncaught_error(result)
 
     # --- live views --------------------------------------------------------------------------------
     def add_live_view(self, view) -> None:

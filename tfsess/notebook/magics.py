@@ -17,6 +17,7 @@ from IPython.display import display
 from ..framework import errors as tf_errors
 from ..framework.graph import Operation, Tensor
 from ..framework.traversal import ops_needed
+from . import cell_errors
 from . import dot as _dot
 from .widgets import ControlSpec, EvalResult, EvalView, GraphView, short_value
 
@@ -377,7 +378,7 @@ class TfsessMagics(Magics):
         if error is not None:
             if new and not isinstance(error, SyntaxError):
                 display(view)              # the partial graph: what the cell built before failing
-            raise error
+            cell_errors.raise_cell_error(self.shell, error, "%%graph " + line)   # fails as a plain cell
         return view
 
     @magic_arguments()
