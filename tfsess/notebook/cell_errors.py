@@ -55,7 +55,7 @@ def _count_magic_line(error: SyntaxError, magic_line: str) -> None:
     entry = linecache.cache.get(error.filename)
     if entry is not None and len(entry) == 4 and isinstance(entry[2], list):
         size, mtime, lines, name = entry
-        linecache.cache[error.filename] = (size, mtime, [magic_line.rstrip("\n") + "\n"] + lines, name)
+        linecache.cache[error.filename] = (size, mtime, [magic_line.rstrip() + "\n"] + lines, name)
     error.lineno += 1
     if isinstance(getattr(error, "end_lineno", None), int):
         error.end_lineno += 1
