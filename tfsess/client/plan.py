@@ -4,7 +4,8 @@ A plan is built once: one iterative walk finds the needed ops (creation order is
 order), constants are folded, and each op's NumPy kernel is bound. The first execution interprets
 the steps; from the second on, the plan runs as generated straight-line Python (one kernel call per
 line, intermediates deleted after their last use). tf.cond plans and very large plans stay
-interpreted. A failed run rolls back every variable it changed.
+interpreted. A failed run rolls back every variable it changed; a run holds the locks of the variables
+it may update until it commits or rolls back (per-run isolation between threads).
 
 Generated code keeps its source: each plan registers it with `linecache` under its own file name
 (`<tfsess plan 7>`), every line commented with the op it runs, so tracebacks and `inspect.getsource`
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import linecache
+import threading
 import weakref
 
 import numpy as np
@@ -134,6 +136,7 @@ class Plan:
         self.frees_after = _liveness(steps, fed, set(self.fetched))
         self.filename = None
         self.has_state = any(st.ctx for st in steps)
+        self.locks = _write_locks(session, steps)
         self.code = None
         self._runs = 0
         self._final = self.uses_dead or len(steps) > _CODEGEN_MAX_STEPS or not steps or INTERPRET_ONLY
@@ -153,6 +156,9 @@ class Plan:
                 self._build_codegen()
                 self._final = True
         undo = {} if self.has_state else None
+        locks = self.locks
+        for lock in locks:
+            lock.acquire()
         try:
             # TF gives inf/nan silently where NumPy would warn: ignore floating-point errors during the run.
             if _extobj_contextvar is not None:
@@ -169,6 +175,9 @@ class Plan:
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise
             raise self._translate(exc) from (None if isinstance(exc, OpError) else exc)
+        finally:
+            for lock in locks:
+                lock.release()
 
     # -- codegen: straight-line Python, one kernel call per line ------------------------------
     def _build_codegen(self, only_if_cached=False) -> bool:
@@ -370,6 +379,23 @@ def _liveness(steps, fed, keep) -> dict:
         if t in produced and t not in keep:
             frees_after.setdefault(i, []).append(t)
     return frees_after
+
+
+def _write_locks(session, steps):
+    """The locks of the variables this plan may update, in one global order (no deadlock between plans).
+
+    A run holds them from its start until it commits or rolls back: updates are atomic (TF's
+    use_locking=True, for every update) and a rollback restores only values no other run could change.
+    """
+    written = {}
+    for st in steps:
+        if st.ctx:
+            op = st.op
+            for i in op._opdef.ref_inputs:
+                var = op._inputs[i]._op
+                written[var._id, id(var)] = var
+    locks = session._var_locks
+    return tuple(locks.setdefault(var, threading.RLock()) for _, var in sorted(written.items()))
 
 
 def _fold_constants(steps, consts, fed):

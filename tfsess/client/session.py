@@ -1,11 +1,13 @@
 """Session and InteractiveSession: fetch/feed rules, the default-session stack, eval/run helpers.
 
 `run` looks up (or builds) the Plan for its (fetches, fed tensors) and executes it (tfsess/plan.py).
-Variable values live in the session; a failed run rolls every variable back.
+Variable values live in the session; a failed run rolls back the variables it wrote. A run holds the
+locks of the variables it may update until it ends, so threads never lose or undo each other's updates.
 """
 from __future__ import annotations
 
 import collections.abc
+import inspect
 import threading
 import warnings
 
@@ -86,15 +88,42 @@ def _flatten_fetch(graph, fetch, leaves):
     if isinstance(fetch, tuple):
         subs = [_flatten_fetch(graph, f, leaves) for f in fetch]
         if hasattr(fetch, "_fields"):
+            _check_rebuildable(type(fetch), len(subs), ())
             return ("namedtuple", type(fetch), subs)
         return ("tuple", subs)
     if isinstance(fetch, collections.abc.Mapping):
+        if type(fetch) is not dict:
+            _check_rebuildable(type(fetch), 0, ())
         return ("dict", type(fetch), [(k, _flatten_fetch(graph, v, leaves)) for k, v in fetch.items()])
     if hasattr(fetch, "__attrs_attrs__"):
         fields = [a.name for a in fetch.__attrs_attrs__]
+        _check_rebuildable(type(fetch), 0, tuple(fields))
         return ("attrs", type(fetch), [(f, _flatten_fetch(graph, getattr(fetch, f), leaves)) for f in fields])
     leaves.append(_fetch_leaf(graph, fetch))
     return len(leaves) - 1
+
+
+_REBUILDABLE: dict = {}   # (type, n positional, keyword names) -> True: checked once per structure type
+
+
+def _check_rebuildable(cls, n_args, keywords):
+    """Raise TypeError before the run if the results cannot be put back into a fetch of type `cls`
+    (called as `_rebuild` will call it: cls(*n values) or cls(**keywords)); a run must not change state first."""
+    key = (cls, n_args, keywords)
+    if key in _REBUILDABLE:
+        return
+    try:
+        sig = inspect.signature(cls)
+    except (TypeError, ValueError):  # no introspectable signature (a C type): trust it
+        _REBUILDABLE[key] = True
+        return
+    try:
+        sig.bind(*([None] * n_args), **dict.fromkeys(keywords))
+    except TypeError as e:
+        raise TypeError("Fetch argument of type %s cannot be rebuilt from the fetched values: %s(%s) fails: %s"
+                        % (cls.__name__, cls.__name__, ", ".join(["..."] * n_args + [k + "=..." for k in keywords]),
+                           e)) from None
+    _REBUILDABLE[key] = True
 
 
 def _rebuild(template, values):
@@ -150,6 +179,7 @@ class BaseSession:
         self.variable_store: dict = {}
         self._rngs: dict = {}
         self._plans: dict = {}
+        self._var_locks: dict = {}   # variable op -> RLock, held by runs that update it (plan._write_locks)
         self._lock = threading.Lock()
         self._default_graph_cm = None
         self._default_session_cm = None
@@ -240,7 +270,10 @@ class BaseSession:
         if is_op:
             return None
         if computed:
-            return fetched_value(computed[0])
+            v = computed[0]
+            if values and type(v) is np.ndarray and v.ndim and v.flags.writeable:
+                v = _unaliased(v, values)
+            return fetched_value(v)
         return values[plan.fed.index(fetch)]  # a fetch that was fed returns the fed value
 
     def _feed_value(self, t, v):
@@ -253,9 +286,11 @@ class BaseSession:
         plan = self._plans.get(key)
         if plan is None:
             plan = self._plan_for(tensors, targets, feeds)
-            if len(self._plans) >= _PLAN_CACHE_SIZE:
-                self._plans.pop(next(iter(self._plans)))
-            self._plans[key] = plan
+            with self._lock:  # threads may build plans at once: evict and insert as one step
+                plans = self._plans
+                while len(plans) >= _PLAN_CACHE_SIZE:
+                    del plans[next(iter(plans))]
+                plan = plans.setdefault(key, plan)
         return plan
 
     def _run_leaves(self, leaves, feeds):
@@ -268,8 +303,12 @@ class BaseSession:
         computed = plan.execute([feeds[t] for t in plan.fed])
         values = {}
         it = iter(computed)
+        fed = plan.fed and [feeds[t] for t in plan.fed]
         for t in plan.fetched:
-            values[t] = fetched_value(next(it))
+            v = next(it)
+            if fed and type(v) is np.ndarray and v.ndim and v.flags.writeable:
+                v = _unaliased(v, fed)
+            values[t] = fetched_value(v)
         result = []
         for x in leaves:
             if type(x) is Operation:
@@ -401,7 +440,21 @@ class BaseSession:
             raise ValueError("Cannot feed value of shape %s for Tensor %s, which has shape %s"
                              % (arr.shape, variable.name, variable.shape))
         arr.flags.writeable = False
-        self.variable_store[var_op] = arr
+        self._set_variables({var_op: arr})
+
+    def _set_variables(self, values: dict) -> None:
+        """Store new values (read-only arrays) for variable ops, holding their locks as a run would."""
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        locks = [self._var_locks.setdefault(v, threading.RLock())
+                 for v in sorted(values, key=lambda v: (v._id, id(v)))]
+        for lock in locks:
+            lock.acquire()
+        try:
+            self.variable_store.update(values)
+        finally:
+            for lock in locks:
+                lock.release()
 
     def partial_run_setup(self, fetches, feeds=None):
         raise NotImplementedError("partial_run is experimental in TF1 and not supported by tfsess; "
@@ -435,6 +488,18 @@ def _flatten_feed_item(key, val):
             out.extend(_flatten_feed_item(k, v))
         return out
     return [(key, val)]
+
+
+def _unaliased(value, fed_values):
+    """`value`, copied if it shares memory with a fed array (identity, reshape, slice... of a feed).
+
+    TF returns fresh buffers for computed tensors, so writing into a result never changes the caller's
+    feed; only a fetch of a fed tensor itself returns the fed value, as in TF. Costs a bounds check per
+    fetched array when there are feeds; copies only when memory is shared."""
+    for f in fed_values:
+        if type(f) is np.ndarray and np.may_share_memory(value, f):
+            return value.copy()
+    return value
 
 
 def _shape_fits(dims, shape) -> bool:

@@ -13,7 +13,7 @@ import time
 import weakref
 from typing import Any, Iterable, Optional
 
-from . import render
+from . import cell_errors, render
 from .errors import shorten, tfsess_error_lines
 from .magics import TfsessMagics
 from .snapshot import GraphSnapshot, snapshot
@@ -189,11 +189,11 @@ class Extension:
                         stack.enter_context(graph.name_scope(scope))
                     except ValueError as e:
                         raise UsageError("--scope %r: %s" % (scope, e)) from None
-                shell.run_cell(cell, store_history=False)
+                result = shell.run_cell(cell, store_history=False)
         finally:
             shell.custom_exceptions, shell.CustomTB = old_exc, old_tb
             shell.displayhook.exec_result = outer_result
-        return captured[0] if captured else None
+        return captured[0] if captured else cell_errors.uncaught_error(result)
 
     # --- live views --------------------------------------------------------------------------------
     def snapshot(self, graph, only: Optional[Iterable[str]] = None) -> GraphSnapshot:

@@ -10,6 +10,7 @@ from IPython.core.magic_arguments import argument, magic_arguments, parse_argstr
 from IPython.display import display
 
 from ..framework.graph import Operation, Tensor
+from . import cell_errors
 from .declutter import default_expanded
 from .dot import scopes_of
 from .errors import shorten
@@ -110,7 +111,7 @@ class TfsessMagics(Magics):
         if error is not None:
             if new and not isinstance(error, SyntaxError):
                 display(view)              # the partial graph: what the cell built before failing
-            raise error
+            cell_errors.raise_cell_error(self.shell, error, "%%graph " + line)   # fails as a plain cell
         return view
 
     @staticmethod

@@ -165,7 +165,7 @@ def _ref_of(ref, opname):
     raise TypeError("Input 'ref' of '%s' Op requires l-value input" % opname)
 
 
-def _update(opdef, ref, value, name, default, extra_attrs):
+def _update(opdef, ref, value, name, default, extra_attrs, use_locking=None):
     r = _ref_of(ref, opdef.type_name)
     with op_scope(name, default, [r]) as s:
         dt = r.dtype.base_dtype
@@ -180,22 +180,24 @@ def _update(opdef, ref, value, name, default, extra_attrs):
             except TypeError as err:
                 raise TypeError("Expected %s passed to parameter 'value' of op '%s', got %r of type '%s' instead. "
                                 "Error: %s" % (dt.name, opdef.type_name, value, type(value).__name__, err)) from None
-        attrs = {"T": dt, "use_locking": False}
+        # TF's attr defaults: Assign locks, AssignAdd/AssignSub do not (tfsess makes every update atomic).
+        attrs = {"T": dt, "use_locking": opdef is Assign if use_locking is None else bool(use_locking)}
         attrs.update(extra_attrs)
         return s.make(opdef, [r, v], attrs)._outputs[0]
 
 
 def assign(ref, value, validate_shape=None, use_locking=None, name=None) -> Tensor:
     """ref = value; running the returned tensor performs the update and yields the new value."""
-    return _update(Assign, ref, value, name, "Assign", {"validate_shape": validate_shape is not False})
+    return _update(Assign, ref, value, name, "Assign", {"validate_shape": validate_shape is not False},
+                   use_locking)
 
 
 def assign_add(ref, value, use_locking=None, name=None) -> Tensor:
-    return _update(AssignAdd, ref, value, name, "AssignAdd", {})
+    return _update(AssignAdd, ref, value, name, "AssignAdd", {}, use_locking)
 
 
 def assign_sub(ref, value, use_locking=None, name=None) -> Tensor:
-    return _update(AssignSub, ref, value, name, "AssignSub", {})
+    return _update(AssignSub, ref, value, name, "AssignSub", {}, use_locking)
 
 
 class _InitScope:
@@ -348,15 +350,15 @@ class Variable:
         session._load_variable(self, value)
 
     def assign(self, value, use_locking=False, name=None, read_value=True):
-        out = assign(self._variable, value, name=name)
+        out = assign(self._variable, value, use_locking=use_locking, name=name)
         return out if read_value else out.op
 
     def assign_add(self, delta, use_locking=False, name=None, read_value=True):
-        out = assign_add(self._variable, delta, name=name)
+        out = assign_add(self._variable, delta, use_locking=use_locking, name=name)
         return out if read_value else out.op
 
     def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
-        out = assign_sub(self._variable, delta, name=name)
+        out = assign_sub(self._variable, delta, use_locking=use_locking, name=name)
         return out if read_value else out.op
 
     def set_shape(self, shape):

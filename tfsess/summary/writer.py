@@ -7,6 +7,7 @@ import time
 import numpy as np
 
 from ..framework import dtypes as _dtypes
+from ..framework import errors
 from ..framework.graph import Graph, GraphDef
 from ..framework.shapes import TensorShape
 from . import _backend
@@ -123,15 +124,39 @@ class FileWriter:
 
     def __init__(self, logdir, graph=None, max_queue=10, flush_secs=120, graph_def=None, filename_suffix=None,
                  session=None):
+        if not isinstance(logdir, (str, bytes, os.PathLike)):
+            # deliberate difference: TF 1.15 and 2.x's compat.v1 write into a directory named "None"
+            raise TypeError("logdir must be a directory path (a str or os.PathLike), got %r" % (logdir,))
         self._pb = _backend.load()
-        self._logdir = str(logdir)
-        os.makedirs(self._logdir, exist_ok=True)
+        self._logdir = os.fsdecode(logdir)
         self._max_queue, self._flush_secs, self._suffix = max_queue, flush_secs, filename_suffix or ""
-        self._writer = self._pb.EventFileWriter(self._logdir, max_queue_size=max_queue, flush_secs=flush_secs,
-                                                filename_suffix=self._suffix)
+        self._writer = self._open()
         self._closed = False
         if graph is not None or graph_def is not None:
             self.add_graph(graph, graph_def=graph_def)
+
+    def _open(self):
+        """A new event file in the log directory (created if needed); OS errors become TF's error classes."""
+        logdir = self._logdir
+        try:
+            os.makedirs(logdir, exist_ok=True)
+            return self._pb.EventFileWriter(logdir, max_queue_size=self._max_queue, flush_secs=self._flush_secs,
+                                            filename_suffix=self._suffix)
+        except (FileExistsError, NotADirectoryError):
+            bad = logdir
+            while bad and not os.path.isfile(bad):      # the path component that is a file, as TF names it
+                parent = os.path.dirname(bad)
+                if parent == bad:
+                    break
+                bad = parent
+            raise errors.FailedPreconditionError(None, None, "%s is not a directory"
+                                                 % (bad if os.path.isfile(bad) else logdir)) from None
+        except PermissionError as err:
+            raise errors.PermissionDeniedError(None, None, "%s; Permission denied" % (err.filename or logdir)) \
+                from None
+        except OSError as err:
+            raise errors.UnknownError(None, None, "%s: %s" % (err.filename or logdir, err.strerror or err)) \
+                from None
 
     def get_logdir(self) -> str:
         return self._logdir
@@ -196,8 +221,7 @@ class FileWriter:
     def reopen(self):
         """Open a new event file after close() (TensorBoard reads all event files of a logdir)."""
         if self._closed:
-            self._writer = self._pb.EventFileWriter(self._logdir, max_queue_size=self._max_queue,
-                                                    flush_secs=self._flush_secs, filename_suffix=self._suffix)
+            self._writer = self._open()
             self._closed = False
 
     def __enter__(self):

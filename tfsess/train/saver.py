@@ -4,13 +4,18 @@ from __future__ import annotations
 import json
 import os
 import re
+import zipfile
+import zlib
 
 import numpy as np
 
+from ..framework import dtypes as _dtypes
+from ..framework import errors as tf_errors
 from ..framework.errors import InvalidArgumentError, NotFoundError
 from ..framework.graph import GraphKeys, get_default_graph
 from ..framework.runtime import uninitialized_error
 from ..ops.variables import Variable
+from .atomic_file import write_atomically
 
 __all__ = ["Saver", "latest_checkpoint", "get_checkpoint_state", "checkpoint_exists", "CheckpointState"]
 
@@ -146,12 +151,9 @@ class Saver:
             except OSError as err:
                 raise NotFoundError(None, None, "Failed to create a NewWriteableFile: %s.npz : %s"
                                     % (save_path, err.strerror)) from None
-        tmp = save_path + ".npz.tmp"
-        with open(tmp, "wb") as f:
-            np.savez(f, **values)
-        os.replace(tmp, _data_file(save_path))
-        with open(save_path + ".index", "w") as f:
-            json.dump({n: {"shape": list(v.shape), "dtype": str(v.dtype)} for n, v in values.items()}, f, indent=1)
+        write_atomically(_data_file(save_path), lambda f: np.savez(f, **values))
+        index = {n: {"shape": list(v.shape), "dtype": str(v.dtype)} for n, v in values.items()}
+        write_atomically(save_path + ".index", lambda f: json.dump(index, f, indent=1), binary=False)
         if write_meta_graph:
             from .meta_graph import export_meta_graph
             export_meta_graph(save_path + "." + meta_graph_suffix, graph=sess.graph, saver=self)
@@ -171,10 +173,9 @@ class Saver:
             relative = self._relative or not os.path.isabs(directory)
             shown = [os.path.relpath(p, directory) if relative and not os.path.isabs(p) or self._relative else p
                      for p in self._last_checkpoints]
-            with open(_state_path(directory, latest_filename), "w") as f:
-                f.write('model_checkpoint_path: "%s"\n' % shown[-1])
-                for p in shown:
-                    f.write('all_model_checkpoint_paths: "%s"\n' % p)
+            state = 'model_checkpoint_path: "%s"\n' % shown[-1] + "".join(
+                'all_model_checkpoint_paths: "%s"\n' % p for p in shown)
+            write_atomically(_state_path(directory, latest_filename), lambda f: f.write(state), binary=False)
         return save_path
 
     def restore(self, sess, save_path):
@@ -186,22 +187,74 @@ class Saver:
         if sess._closed:
             raise RuntimeError("Attempted to use a closed Session.")
         new = {}
-        with np.load(_data_file(save_path), allow_pickle=False) as data:
-            for name, var in self._items:
-                if name not in data.files:
-                    raise NotFoundError(None, None, "Key %s not found in checkpoint" % name)
-                arr = data[name]
-                want = var.shape
-                if not want.is_compatible_with(arr.shape):
-                    raise InvalidArgumentError(None, None, "Assign requires shapes of both tensors to match. lhs "
-                                               "shape= %s rhs shape= %s" % (
-                                                   "[" + ",".join("?" if d is None else str(d) for d in want.as_list())
-                                                   + "]", "[" + ",".join(str(d) for d in arr.shape) + "]"))
-                dt = var.dtype.base_dtype
-                if dt.name == "string":
-                    arr = np.array([x for x in arr.reshape(-1)], dtype=object).reshape(arr.shape)
-                else:
-                    arr = np.array(arr, dtype=dt._np)
-                arr.flags.writeable = False
-                new[var.op] = arr
-        sess.variable_store.update(new)
+        path = _data_file(save_path)
+        try:
+            with zipfile.ZipFile(path) as zf:
+                members = {m[:-4]: m for m in zf.namelist() if m.endswith(".npy")}
+                for name, var in self._items:
+                    if name not in members:
+                        raise NotFoundError(None, None, "Key %s not found in checkpoint" % name)
+                    new[var.op] = _read_checked(zf, zf.getinfo(members[name]), name, var)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as err:
+            raise tf_errors.DataLossError(None, None, "Unable to read checkpoint %s: it is corrupted or truncated "
+                                          "(%s: %s)" % (path, type(err).__name__, err)) from None
+        sess._set_variables(new)
+
+
+_MISMATCH = ("Restoring from checkpoint failed. This is most likely due to a mismatch between the current graph "
+             "and the graph from the checkpoint. Please ensure that you have not altered the graph expected based "
+             "on the checkpoint. Original error:\n\n")
+_NPY_HEADER_MAX = 1 << 16   # a .npy header beyond this is not one np.savez wrote
+
+
+def _read_checked(zf, info, name, var):
+    """One variable's saved array, after its dtype, shape and byte count were checked against `var`
+    from the .npy header and the zip directory alone (nothing large is inflated before the checks)."""
+    fmt = np.lib.format
+    with zf.open(info) as fp:
+        version = fmt.read_magic(fp)
+        if version == (1, 0):
+            shape, fortran, dtype = fmt.read_array_header_1_0(fp)
+        else:
+            shape, fortran, dtype = fmt.read_array_header_2_0(fp)
+        header = fp.tell()
+        if dtype.hasobject:
+            raise InvalidArgumentError(None, None, "%stensor_name = %s; the checkpoint holds Python objects, which "
+                                       "would need pickle to load; refused" % (_MISMATCH, name))
+        dt = var.dtype.base_dtype
+        if dt.name == "string":
+            ok = dtype.kind == "S"
+        else:
+            ok = dtype == np.dtype(dt._np)
+        if not ok:
+            saved = "string" if dtype.kind in "SU" else _saved_dtype_name(dtype)
+            raise InvalidArgumentError(None, None, "%stensor_name = %s; expected dtype %s does not equal original "
+                                       "dtype %s" % (_MISMATCH, name, dt.name, saved))
+        want = var.shape
+        if not want.is_compatible_with(shape):
+            raise InvalidArgumentError(None, None, "%sAssign requires shapes of both tensors to match. lhs shape= %s "
+                                       "rhs shape= %s" % (_MISMATCH, "[" + ",".join(
+                                           "?" if d is None else str(d) for d in want.as_list()) + "]",
+                                           "[" + ",".join(str(d) for d in shape) + "]"))
+        nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+        if header > _NPY_HEADER_MAX or info.file_size != header + nbytes:
+            raise tf_errors.DataLossError(None, None, "Checkpoint entry %s holds %d bytes, expected %d for dtype %s "
+                                          "and shape %s: the file is corrupted or truncated"
+                                          % (name, info.file_size - header, nbytes, dtype, list(shape)))
+        data = fp.read(nbytes)
+        if len(data) != nbytes:
+            raise EOFError("read %d of %d bytes" % (len(data), nbytes))
+    arr = np.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran else "C")
+    if dt.name == "string":
+        arr = np.array([x for x in arr.reshape(-1)], dtype=object).reshape(arr.shape)
+    else:
+        arr = arr.copy()
+    arr.flags.writeable = False
+    return arr
+
+
+def _saved_dtype_name(dtype):
+    try:
+        return _dtypes.as_dtype(dtype).name
+    except (TypeError, ValueError, KeyError):
+        return str(dtype)
