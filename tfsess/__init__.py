@@ -64,11 +64,25 @@ from .ops.data_flow_ops import (QueueBase, FIFOQueue, RandomShuffleQueue, Paddin
                                 TextLineReader, decode_csv, count_up_to)
 
 
+_LAZY_MODULES = ("app", "flags", "test", "logging", "gfile", "contrib")
+
+
 def __getattr__(name):
-    """tf.Summary / tf.Event: TensorBoard's protobuf classes, loaded on first use (needs the `summary` extra)."""
+    """tf.Summary / tf.Event (TensorBoard's protobuf classes) and tf.app, tf.flags, tf.test, tf.logging, tf.gfile,
+    tf.contrib, loaded on first use; any other TF1 name is a clear "tfsess does not implement tf.X"."""
     if name in ("Summary", "Event"):
         return getattr(summary, name)
-    raise AttributeError("module 'tfsess' has no attribute %r" % name)
+    if name in _LAZY_MODULES:
+        import importlib
+        return importlib.import_module(__name__ + "." + name)
+    from .framework.unimplemented import missing_attribute
+    raise missing_attribute("tf", name)
+
+
+def install_as_tensorflow() -> None:
+    """Make `import tensorflow` (and TF1 paths like tensorflow.python.framework.ops) give tfsess in this process."""
+    from .compat.aliases import install_as_tensorflow as _install
+    _install()
 
 
 newaxis = None

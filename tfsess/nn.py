@@ -13,3 +13,8 @@ from . import rnn_cell  # noqa: F401
 
 __all__ = list(_nn_all) + list(_conv_all) + list(_impl_all) + ["dynamic_rnn", "static_rnn", "bidirectional_dynamic_rnn",
                                                               "static_bidirectional_rnn", "rnn_cell"]
+
+
+def __getattr__(name):
+    from .framework.unimplemented import missing_attribute
+    raise missing_attribute("tf.nn", name)

@@ -10,3 +10,8 @@ from .coordinator import Coordinator, LooperThread  # noqa: F401
 from .queue_runner import QueueRunner, add_queue_runner, start_queue_runners  # noqa: F401
 from .input import (limit_epochs, input_producer, string_input_producer, range_input_producer,  # noqa: F401
                     slice_input_producer, batch, shuffle_batch)
+
+
+def __getattr__(name):
+    from ..framework.unimplemented import missing_attribute
+    raise missing_attribute("tf.train", name)
