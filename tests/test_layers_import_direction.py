@@ -27,7 +27,7 @@ def _part(module: str) -> str:
 def _rank(part: str) -> int:
     if part in RANKS:
         return RANKS[part]
-    if part in ("<namespace>", "compat"):
+    if part in ("<namespace>", "compat", "contrib"):   # compat and contrib are public namespaces (tf.compat, tf.contrib)
         return NAMESPACE
     return FEATURES   # train, summary, layers and other feature packages
 

@@ -56,7 +56,8 @@ def test_load_opens_an_interactive_session_and_pushes_names(ip, capsys):
     ip.run_line_magic("load_ext", "tfsess")
     out = capsys.readouterr().out
     assert out == ("tfsess: an InteractiveSession on the default graph is ready as sess. "
-                   "Magics: %%graph, %eval (help: %eval?).\n")
+                   "Magics: %%graph, %eval (help: %eval?). `import tensorflow` gives tfsess (no TensorFlow is "
+                   "installed).\n")
     sess = ip.user_ns["sess"]
     assert isinstance(sess, tfsess.InteractiveSession)
     assert tfsess.get_default_session() is sess and sess.graph is tfsess.get_default_graph()

@@ -201,6 +201,11 @@ class TensorflowFinder(importlib.abc.MetaPathFinder):
 _FINDER: Optional[TensorflowFinder] = None
 
 
+def _is_tfsess(mod) -> bool:
+    """True for an alias module or tfsess itself put in sys.modules["tensorflow"] by hand."""
+    return isinstance(mod, _AliasModule) or getattr(mod, "__name__", "").split(".")[0] == _T
+
+
 def is_installed() -> bool:
     """True if `import tensorflow` gives tfsess in this process."""
     return _FINDER is not None and _FINDER in sys.meta_path
@@ -210,7 +215,7 @@ def real_tensorflow_available() -> bool:
     """True if a real TensorFlow is importable (or already imported) and tfsess's alias is not installed."""
     mod = sys.modules.get("tensorflow")
     if mod is not None:
-        return not isinstance(mod, _AliasModule)
+        return not _is_tfsess(mod)
     if is_installed():
         return False
     try:
@@ -226,7 +231,7 @@ def install_as_tensorflow() -> None:
     """
     global _FINDER
     mod = sys.modules.get("tensorflow")
-    if mod is not None and not isinstance(mod, _AliasModule):
+    if mod is not None and not _is_tfsess(mod):
         raise ImportError("install_as_tensorflow(): a real TensorFlow is already imported in this process "
                           "(%s); tfsess cannot replace it. Call it before anything imports tensorflow."
                           % getattr(mod, "__file__", mod))
@@ -244,11 +249,18 @@ def uninstall_tensorflow_alias() -> None:
         del sys.modules[name]
 
 
-def install_for_notebook() -> str:
-    """For `%load_ext tfsess`: alias `tensorflow` only if no real TensorFlow is importable; a note for the message."""
+NOTEBOOK_NOTE_ALIASED = "`import tensorflow` gives tfsess (no TensorFlow is installed)."
+NOTEBOOK_NOTE_REAL = "`import tensorflow` stays your real TensorFlow."
+
+
+def install_for_notebook() -> tuple:
+    """For `%load_ext tfsess`: alias `tensorflow` only when no real TensorFlow is importable (never shadow one).
+
+    Returns (the sentence for the load message, True if this call installed the alias and unload should undo it).
+    """
     if is_installed():
-        return "`import tensorflow` gives tfsess"
+        return NOTEBOOK_NOTE_ALIASED, False
     if real_tensorflow_available():
-        return "`import tensorflow` is your real TensorFlow (not shadowed)"
+        return NOTEBOOK_NOTE_REAL, False
     install_as_tensorflow()
-    return "`import tensorflow` gives tfsess (no real TensorFlow is installed)"
+    return NOTEBOOK_NOTE_ALIASED, True

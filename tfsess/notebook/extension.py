@@ -44,6 +44,7 @@ class Extension:
         self._hooked = None          # (graph, session) the listeners are attached to
         self._events = False
         self.magics = None
+        self.tensorflow_note, self._tf_alias_installed = "", False
 
     # --- load / unload -----------------------------------------------------------------------
     def start(self) -> None:
@@ -59,6 +60,8 @@ class Extension:
             push["sess"] = self.session
         self.shell.push(push, interactive=False)
         self.pushed = push
+        from ..compat.aliases import install_for_notebook
+        self.tensorflow_note, self._tf_alias_installed = install_for_notebook()
         mm = self.shell.magics_manager
         for kind, name in _MAGICS:
             self._old_magics[(kind, name)] = mm.magics[kind].get(name)
@@ -104,12 +107,16 @@ class Extension:
             self.pushed = {}
         if self.session is not None:
             self.session.close()
+        if self._tf_alias_installed:
+            from ..compat.aliases import uninstall_tensorflow_alias
+            uninstall_tensorflow_alias()
+            self._tf_alias_installed = False
 
     def status_line(self) -> str:
         who = "sess" if self.pushed.get("sess") is self.session else "tf.get_default_session() (`sess` was taken)"
         tf_note = "" if self.shell.user_ns.get("tf") is self.tf else "; `tf` was taken, import tfsess yourself"
         return ("tfsess: an InteractiveSession on the default graph is ready as %s%s. "
-                "Magics: %%%%graph, %%eval (help: %%eval?)." % (who, tf_note))
+                "Magics: %%%%graph, %%eval (help: %%eval?). %s" % (who, tf_note, self.tensorflow_note)).rstrip()
 
     # --- the session and its graph -------------------------------------------------------------
     def ensure_current(self) -> None:
