@@ -159,9 +159,8 @@ def fully_connected(inputs, num_outputs: int, activation_fn: Optional[Callable] 
             raise ValueError("The last dimension of the inputs to `Dense` should be defined. Found `None`.")
         collections = [GraphKeys.GLOBAL_VARIABLES, GraphKeys.MODEL_VARIABLES]
         extra = _collections_for(variables_collections, "weights")
-        weights = get_variable("weights", [n_in, num_outputs], dtype=dtype, initializer=weights_initializer,
-                               regularizer=weights_regularizer, trainable=trainable,
-                               collections=collections + extra)
+        weights = _variable("weights", "kernel", [n_in, num_outputs], dtype, weights_initializer,
+                            weights_regularizer, trainable, collections + extra)
         if shape.ndims > 2:
             outputs = _m.tensordot(x, weights, [[shape.ndims - 1], [0]])
         else:
@@ -170,9 +169,8 @@ def fully_connected(inputs, num_outputs: int, activation_fn: Optional[Callable] 
             outputs = normalizer_fn(outputs, **(normalizer_params or {}))
         elif biases_initializer is not None:
             extra = _collections_for(variables_collections, "biases")
-            biases = get_variable("biases", [num_outputs], dtype=dtype, initializer=biases_initializer,
-                                  regularizer=biases_regularizer, trainable=trainable,
-                                  collections=collections + extra)
+            biases = _variable("biases", "bias", [num_outputs], dtype, biases_initializer, biases_regularizer,
+                               trainable, collections + extra)
             outputs = _nn.bias_add(outputs, biases)
         if activation_fn is not None:
             outputs = activation_fn(outputs)
@@ -180,6 +178,21 @@ def fully_connected(inputs, num_outputs: int, activation_fn: Optional[Callable] 
             add_to_collections(outputs_collections, outputs)
         del sc
         return outputs
+
+
+def _variable(name, layer_name, shape, dtype, initializer, regularizer, trainable, collections):
+    """get_variable, plus the regularization loss under `<scope>/<kernel|bias>/Regularizer/` for a new variable
+    (contrib built these through a Dense layer, whose weights are called kernel and bias)."""
+    existing = set(get_collection(GraphKeys.GLOBAL_VARIABLES))
+    var = get_variable(name, shape, dtype=dtype, initializer=initializer, trainable=trainable,
+                       collections=collections)
+    if regularizer is not None and var not in existing:
+        scope = var.op.name.rsplit("/", 1)[0] + "/" if "/" in var.op.name else ""
+        with _name_scope(scope + layer_name + "/Regularizer/"):
+            loss = regularizer(var)
+        if loss is not None:
+            add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
+    return var
 
 
 def _collections_for(variables_collections, kind: str) -> list:

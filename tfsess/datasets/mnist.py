@@ -78,7 +78,7 @@ class DataSet:
                  reshape: bool = True, seed=None):
         seed1, seed2 = get_seed(seed)
         np.random.seed(seed1 if seed is None else seed2)
-        dtype = _dtypes.as_dtype(dtype).base_dtype
+        dtype = _dtypes.as_dtype(getattr(dtype, "name", dtype)).base_dtype
         if dtype not in (_dtypes.uint8, _dtypes.float32):
             raise TypeError("Invalid image dtype %r, expected uint8 or float32" % dtype)
         if fake_data:

@@ -98,6 +98,7 @@ class Saver:
         if var_list is None:
             g = get_default_graph()
             var_list = g.get_collection(GraphKeys.GLOBAL_VARIABLES) + g.get_collection(GraphKeys.SAVEABLE_OBJECTS)
+        self._var_list = var_list     # as TF: what was passed, or the default list (programs print it)
         if isinstance(var_list, dict):
             items = list(var_list.items())
         else:
