@@ -102,7 +102,7 @@ ALIASES: dict = {
     "tensorflow.contrib.learn": (_T + ".contrib.learn",),
     "tensorflow.contrib.learn.python": (),
     "tensorflow.contrib.learn.python.learn": (_T + ".contrib.learn",),
-    "tensorflow.contrib.learn.python.learn.datasets": (_T + ".contrib.learn.datasets",),
+    "tensorflow.contrib.learn.python.learn.datasets": (_T + ".datasets",),
     "tensorflow.contrib.learn.python.learn.datasets.mnist": (_T + ".datasets.mnist",),
 }
 

@@ -162,7 +162,10 @@ def fully_connected(inputs, num_outputs: int, activation_fn: Optional[Callable] 
         weights = _variable("weights", "kernel", [n_in, num_outputs], dtype, weights_initializer,
                             weights_regularizer, trainable, collections + extra)
         if shape.ndims > 2:
-            outputs = _m.tensordot(x, weights, [[shape.ndims - 1], [0]])
+            # [..., n_in] -> [-1, n_in] @ weights -> [..., num_outputs] (leading dims may be unknown until run time)
+            flat = _m.matmul(_a.reshape(x, [-1, n_in]), weights)
+            outputs = _a.reshape(flat, _a.concat([_a.shape(x)[:-1], [num_outputs]], 0))
+            outputs.set_shape(shape.as_list()[:-1] + [num_outputs])
         else:
             outputs = _m.matmul(x, weights)
         if normalizer_fn is not None:
