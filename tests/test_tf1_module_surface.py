@@ -315,3 +315,122 @@ def test_fully_connected_on_rank3_inputs_matches_numpy():
         with tfsess.Session() as sess:
             sess.run(tfsess.global_variables_initializer())
             np.testing.assert_allclose(sess.run(y, {x: xv}), xv @ w0 + 1.0, rtol=1e-6)
+
+
+# ----- GraphDef text ---------------------------------------------------------------------------------
+
+# Printed by TensorFlow 2.21 (tf.compat.v1) for the same graph; TF 1.15 printed the attrs sorted by key, so
+# they are sorted here (TF 2.x's text printer keeps the map's internal order).
+TF_GRAPH_DEF_TEXT = r'''node {
+  name: "Const"
+  op: "Const"
+  attr {
+    key: "dtype"
+    value {
+      type: DT_INT32
+    }
+  }
+  attr {
+    key: "value"
+    value {
+      tensor {
+        dtype: DT_INT32
+        tensor_shape {
+          dim {
+            size: 3
+          }
+        }
+        tensor_content: "\001\000\000\000\002\000\000\000\003\000\000\000"
+      }
+    }
+  }
+}
+node {
+  name: "p"
+  op: "Placeholder"
+  attr {
+    key: "dtype"
+    value {
+      type: DT_FLOAT
+    }
+  }
+  attr {
+    key: "shape"
+    value {
+      shape {
+        dim {
+          size: -1
+        }
+        dim {
+          size: 3
+        }
+      }
+    }
+  }
+}
+node {
+  name: "ones"
+  op: "Const"
+  attr {
+    key: "dtype"
+    value {
+      type: DT_FLOAT
+    }
+  }
+  attr {
+    key: "value"
+    value {
+      tensor {
+        dtype: DT_FLOAT
+        tensor_shape {
+          dim {
+            size: 3
+          }
+          dim {
+            size: 2
+          }
+        }
+        float_val: 1
+      }
+    }
+  }
+}
+node {
+  name: "MatMul"
+  op: "MatMul"
+  input: "p"
+  input: "ones"
+  attr {
+    key: "T"
+    value {
+      type: DT_FLOAT
+    }
+  }
+  attr {
+    key: "transpose_a"
+    value {
+      b: false
+    }
+  }
+  attr {
+    key: "transpose_b"
+    value {
+      b: false
+    }
+  }
+}
+'''
+
+
+def test_graph_def_prints_as_tensorflow_text_format():
+    with tfsess.Graph().as_default() as g:
+        tfsess.constant([1, 2, 3])
+        p = tfsess.placeholder(tfsess.float32, [None, 3], name="p")
+        tfsess.matmul(p, tfsess.ones([3, 2]))
+        text = str(g.as_graph_def())
+    assert text == TF_GRAPH_DEF_TEXT
+    with tfsess.Graph().as_default() as g:
+        s = tfsess.constant(["x", "yz"])
+        a = tfsess.constant(1.5, name="a")
+        assert 'string_val: "x"\n      string_val: "yz"\n' in str(s.op.node_def)
+        assert "float_val: 1.5\n" in str(a.op.node_def)

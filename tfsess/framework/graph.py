@@ -6,11 +6,11 @@ import re
 import sys
 import threading
 
-import numpy as np
 
 from . import dtypes as _dtypes
 from .errors import OperatorNotAllowedInGraphError
 from .shapes import TensorShape, merge_dims, fmt_dims
+from . import text_format as _text_format
 
 __all__ = [
     "Graph", "Operation", "Tensor", "GraphKeys", "get_default_graph", "reset_default_graph",
@@ -194,24 +194,9 @@ class NodeDef:
         self.name, self.op, self.input, self.device, self.attr = name, op, inputs, device, attr
 
     def __str__(self):
-        lines = ['name: "%s"' % self.name, 'op: "%s"' % self.op]
-        lines += ['input: "%s"' % i for i in self.input]
-        if self.device:
-            lines.append('device: "%s"' % self.device)
-        for k in sorted(self.attr):
-            lines.append("attr {\n  key: \"%s\"\n  value: %s\n}" % (k, _attr_text(self.attr[k])))
-        return "\n".join(lines) + "\n"
+        return _text_format.node_text(self.name, self.op, self.input, self.device, self.attr)
 
     __repr__ = __str__
-
-
-def _attr_text(v) -> str:
-    if isinstance(v, _dtypes.DType):
-        return "DT_%s" % v.base_dtype.name.upper()
-    if isinstance(v, np.ndarray):
-        s = np.array2string(v, threshold=8, separator=", ")
-        return "tensor<%s %s %s>" % (v.dtype.name if v.dtype != object else "string", list(v.shape), s)
-    return repr(v)
 
 
 class Operation:
