@@ -6,7 +6,6 @@ import re
 import sys
 import threading
 
-
 from . import dtypes as _dtypes
 from .errors import OperatorNotAllowedInGraphError
 from .shapes import TensorShape, merge_dims, fmt_dims
