@@ -10,7 +10,7 @@ from IPython.core.magic_arguments import argument, magic_arguments, parse_argstr
 from IPython.display import display
 
 from ..framework.graph import Operation, Tensor
-from . import cell_errors
+from . import cell_errors, run_views
 from .declutter import default_expanded
 from .dot import scopes_of
 from .errors import shorten
@@ -128,6 +128,14 @@ class TfsessMagics(Magics):
     @argument("--interact", action="store_true",
               help="a slider or text box for every unfed placeholder; changing one re-runs")
     @argument("--no-draw", action="store_true", dest="no_draw", help="do not show the graph")
+    @argument("--trace", action="store_true",
+              help="step through the run op by op: each op's inputs and output, feeds as cut points")
+    @argument("--grad", action="store_true",
+              help="EXPR is a loss: show d loss / d node (tf.gradients) and the value on every node it depends on")
+    @argument("--backward", action="store_true",
+              help="with --grad: also draw and list the backward ops tf.gradients built")
+    @argument("--code", action="store_true",
+              help="show the run as a standalone NumPy program (what tfsess.export_numpy writes)")
     @output_can_be_silenced
     @no_var_expand
     @line_magic
@@ -145,12 +153,18 @@ class TfsessMagics(Magics):
             %eval y W "layer/MatMul:0" --feed x=[[1, 2, 3]]
             %eval loss --feed x=X_train y_=Y_train --watch
             %eval y --interact
+            %eval y --trace --feed x=[[1, 2, 3]]
+            %eval loss --grad --feed x=X y_=Y
+            %eval y --code
         """
         expr_text, argv = split_eval_line(line)
         args = self._parse(self.eval, argv)
         exprs = split_expressions(expr_text)
         if not exprs:
             raise UsageError("%%eval needs at least one expression\n%s" % _usage(self.eval))
+        mode = run_views.mode_of(args, exprs, _usage(self.eval))
+        if mode is not None:
+            return run_views.show(self, mode, exprs, args)
         ext = self.ext
         ext.ensure_current()
         sess = ext.session
