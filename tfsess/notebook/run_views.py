@@ -74,4 +74,20 @@ def _grad(ext, sess, labels, leaves, feeds, args):
     return GradView(result, full, backward=args.backward)
 
 
-_BUILDERS = {"grad": _grad}
+def _subgraph(graph, names) -> "GraphSnapshot":
+    """The ops named, in graph order, from a snapshot that keeps the ops %eval expressions made."""
+    from .snapshot import GraphSnapshot, snapshot
+
+    keep = set(names)
+    return GraphSnapshot(r for r in snapshot(graph).ops if r.name in keep)
+
+
+def _trace(ext, sess, labels, leaves, feeds, args):
+    from .trace_view import TraceView, trace
+
+    result = trace(sess, labels, leaves, feeds)
+    names = [k.split(":")[0] for k in result.feeds] + result.variables + result.reads + result.ops
+    return TraceView(result, None if args.no_draw else _subgraph(sess.graph, names))
+
+
+_BUILDERS = {"grad": _grad, "trace": _trace}
