@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 import ipywidgets as W
+import numpy as np
 
 from ..framework.graph import Operation, Tensor
 from ..framework.traversal import ancestors
@@ -49,7 +50,7 @@ class GradResult:
     backward_ops: list                      # every op tf.gradients added, in creation order
     backward_of: dict = field(default_factory=dict)   # forward op name -> its backward op names
     feeds: dict = field(default_factory=dict)
-    notes: list = field(default_factory=list)
+    scope: str = GRAD_SCOPE                  # the name scope the backward ops are in (eval_gradients_1, ...)
 
 
 def _display_name(t: Tensor) -> str:
@@ -129,10 +130,15 @@ def compute_gradients(session, loss: Tensor, feeds: dict) -> GradResult:
                               fed=t in fed, backward=tuple(backward_of.get(t.op.name, ()))))
     shown_feeds = {_display_name(t): v for t, v in feeds.items()}
     return GradResult(loss=_display_name(loss), nodes=nodes, forward_ops=forward_names,
-                      backward_ops=[op.name for op in new_ops], backward_of=backward_of, feeds=shown_feeds)
+                      backward_ops=[op.name for op in new_ops], backward_of=backward_of, feeds=shown_feeds,
+                      scope=new_ops[0].name.split("/", 1)[0] if new_ops else GRAD_SCOPE)
 
 
 def _one_line(v: Any) -> str:
+    """Scalars to 4 significant digits (float32 noise hidden), arrays as NumPy prints them, on one line."""
+    a = np.asarray(v)
+    if a.ndim == 0 and a.dtype.kind in "fc":
+        return short_value(a)
     return " ".join(value_text(v).split())
 
 
@@ -169,7 +175,7 @@ class GradView(W.VBox):
             self._forward = GraphSnapshot(r for r in graph_snapshot.ops if r.name in fwd)
             values = {n.tensor: node_label(n) for n in result.nodes}
             self.graph_view = GraphView(self._forward, values=values, draw=draw,
-                                        title="d %s / d node on the forward graph" % result.loss,
+                                        title="d %s / d node on the forward graph" % result.loss, rankdir="LR",
                                         widget_class=widget_class)
             kids += [W.HBox([self.show_backward, self.backward_of]), self.graph_view]
             self.show_backward.observe(self._on_toggle, names="value")
@@ -216,8 +222,8 @@ class GradView(W.VBox):
         of = self.backward_of.value
         gv.new = tuple(self.result.backward_of.get(of, ())) + (of,) if of else tuple(self.result.backward_ops)
         gv.update(snap=snap)
-        if GRAD_SCOPE not in gv.expanded:
-            gv.expand(GRAD_SCOPE)
+        if self.result.scope not in gv.expanded:
+            gv.expand(self.result.scope)
 
     def _table_html(self) -> str:
         r = self.result
