@@ -140,3 +140,13 @@ def test_trace_without_drawing_and_of_an_op(loaded):
     assert view.text.splitlines() == ["run of 'inc': 2 ops executed, in this order",
                                       "1. inc/value (Const): -> 2", "2. inc (AssignAdd): 2 -> 3; writes v = 3",
                                       "'inc' = ran (no value)"]
+
+
+def test_a_read_inside_control_dependencies_says_what_it_waited_for(loaded):
+    cell(loaded, "v = tf.Variable(10.0, name='v')\nupdate = tf.assign(v, v * 2.0, name='update')\n"
+                 "with tf.control_dependencies([update]):\n    report = tf.identity(v.read_value(), name='report')\n"
+                 "sess.run(v.initializer)")
+    view = cell(loaded, "%eval report --trace")
+    assert view.text.splitlines()[-2] == "4. report (Identity): 20 (read v after ^update) -> 20"
+    assert "read" in view.graph_view.snap.index          # the read op is drawn, with its control edge
+    assert "arrowhead=odot" in view.graph_view.dot

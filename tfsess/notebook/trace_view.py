@@ -72,10 +72,10 @@ def trace(session, labels: Sequence[str], leaves: Sequence, feeds: dict) -> Trac
     fed = set(run.fed)
     steps = []
     for rec in run.records[:MAX_STEPS]:
-        read_at = {r.input_index: r.variable for r in rec.reads}
+        read_at = {r.input_index: _read_note(session.graph, r) for r in rec.reads}
         ins = []
         for k, (t, v) in enumerate(zip(rec.inputs, rec.input_values)):
-            note = "fed" if k in rec.fed_inputs or t in fed else ("read " + read_at[k] if k in read_at else "")
+            note = "fed" if k in rec.fed_inputs or t in fed else read_at.get(k, "")
             ins.append((t.name, v, note))
         outs = [(t.name, v) for t, v in zip(rec.op.outputs, rec.output_values)]
         steps.append(Step(number=rec.index + 1, op=rec.name, type=rec.type, inputs=ins, outputs=outs,
@@ -87,6 +87,14 @@ def trace(session, labels: Sequence[str], leaves: Sequence, feeds: dict) -> Trac
     return TraceResult(labels=list(labels), values=list(run.results), steps=steps, feeds=shown,
                        variables=variables, reads=reads, skipped=[op.name for op in run.skipped],
                        truncated=max(0, len(run.records) - MAX_STEPS))
+
+
+def _read_note(graph, read) -> str:
+    """'read v', or 'read v after ^update' when the read op waits for ops by control dependencies
+    (`v.read_value()` inside `tf.control_dependencies`): reads are not steps, so say it here."""
+    op = graph.get_tensor_by_name(read.tensor).op
+    after = [c.name for c in op.control_inputs]
+    return "read " + read.variable + (" after " + ", ".join("^" + c for c in after) if after else "")
 
 
 # ----- text --------------------------------------------------------------------------------------
@@ -179,7 +187,7 @@ class TraceView(W.VBox):
         for s in r.steps[:k]:
             for name, v, note in s.inputs:
                 if note.startswith("read "):
-                    vals.setdefault(note[5:] + ":0", _v(v, 24))
+                    vals.setdefault(note[5:].split(" ")[0] + ":0", _v(v, 24))
             for name, v in s.outputs:
                 vals[name] = _v(v, 24)
             for var, v in s.writes.items():
