@@ -90,4 +90,12 @@ def _trace(ext, sess, labels, leaves, feeds, args):
     return TraceView(result, None if args.no_draw else _subgraph(sess.graph, names))
 
 
-_BUILDERS = {"grad": _grad, "trace": _trace}
+def _code(ext, sess, labels, leaves, feeds, args):
+    from .code_view import CodeView, program_for
+
+    fed = list(feeds)
+    source, arrays = program_for(sess, leaves, fed)
+    return CodeView(labels, source, arrays, feeds=[(t.name, feeds[t]) for t in fed])
+
+
+_BUILDERS = {"grad": _grad, "trace": _trace, "code": _code}
