@@ -122,3 +122,12 @@ def test_grad_option_errors(loaded):
     graph = tfsess.get_default_graph()
     assert not any(n.startswith(GRAD_SCOPE) for n in ext.snapshot(graph).names())
     assert cell(loaded, "%eval loss --grad --feed x=X").grads["loss"] == 1.0
+
+
+def test_grad_through_a_cond_lists_the_nodes_outside_its_branches(loaded):
+    cell(loaded, "p = tf.placeholder(tf.bool, [], name='p')\na = tf.constant(2.0, name='a')\n"
+                 "r = tf.cond(p, lambda: a * 3.0, lambda: a - 1.0)")
+    taken = cell(loaded, "%eval r --grad --feed p=True --no-draw")
+    assert taken.grads == {"a": 3.0, "cond/Merge:0": 1.0}
+    assert cell(loaded, "%eval r --grad --feed p=False --no-draw").grads["a"] == 1.0
+    assert "tf.cond's Switch ops and branch ops are not listed" in taken.text

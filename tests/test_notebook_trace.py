@@ -150,3 +150,12 @@ def test_a_read_inside_control_dependencies_says_what_it_waited_for(loaded):
     assert view.text.splitlines()[-2] == "4. report (Identity): 20 (read v after ^update) -> 20"
     assert "read" in view.graph_view.snap.index          # the read op is drawn, with its control edge
     assert "arrowhead=odot" in view.graph_view.dot
+
+
+def test_ops_of_an_untaken_cond_branch_are_listed_as_not_run(loaded):
+    cell(loaded, "p = tf.placeholder(tf.bool, [], name='p')\na = tf.constant(2.0, name='a')\n"
+                 "r = tf.cond(p, lambda: a * 3.0, lambda: a - 1.0)")
+    view = cell(loaded, "%eval r --trace --feed p=True")
+    assert "cond/mul" in view.result.ops and "cond/sub" not in view.result.ops
+    assert view.text.splitlines()[-2] == "not run (untaken tf.cond branch): cond/switch_f, cond/sub/y, cond/sub"
+    assert view.result.values == [6.0]

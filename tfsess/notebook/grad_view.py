@@ -51,6 +51,7 @@ class GradResult:
     backward_of: dict = field(default_factory=dict)   # forward op name -> its backward op names
     feeds: dict = field(default_factory=dict)
     scope: str = GRAD_SCOPE                  # the name scope the backward ops are in (eval_gradients_1, ...)
+    notes: list = field(default_factory=list)
 
 
 def _display_name(t: Tensor) -> str:
@@ -95,9 +96,11 @@ def compute_gradients(session, loss: Tensor, feeds: dict) -> GradResult:
     ops = sorted(ancestors([loss.op], fed, follow_control=False), key=lambda op: op.creation_index)
     fed_ops = sorted({t.op for t in fed if any(t in op.inputs for op in ops)}, key=lambda op: op.creation_index)
     forward = fed_ops + [op for op in ops if op not in fed_ops]
+    # inside tf.cond branches a tensor of the untaken branch has no value (nor a gradient): leave them out
+    in_branches = any(getattr(op.op_def, "is_switch", False) for op in forward)
     xs = []
     for op in forward:
-        if _is_variable_read(op):
+        if _is_variable_read(op) or (in_branches and (op.cond_context is not None or op.op_def.is_switch)):
             continue
         for t in op.outputs:
             if _differentiable(t) and (t in fed or op not in fed_ops):
@@ -129,7 +132,8 @@ def compute_gradients(session, loss: Tensor, feeds: dict) -> GradResult:
                               value=value_of[t], grad=None if g is None else next(grad_vals),
                               fed=t in fed, backward=tuple(backward_of.get(t.op.name, ()))))
     shown_feeds = {_display_name(t): v for t, v in feeds.items()}
-    return GradResult(loss=_display_name(loss), nodes=nodes, forward_ops=forward_names,
+    notes = ["tf.cond's Switch ops and branch ops are not listed (the untaken branch has no values)"] if in_branches else []
+    return GradResult(loss=_display_name(loss), nodes=nodes, forward_ops=forward_names, notes=notes,
                       backward_ops=[op.name for op in new_ops], backward_of=backward_of, feeds=shown_feeds,
                       scope=new_ops[0].name.split("/", 1)[0] if new_ops else GRAD_SCOPE)
 
@@ -248,6 +252,7 @@ class GradView(W.VBox):
                                                          "None" if n.grad is None else _one_line(n.grad)))
         if r.feeds:
             lines.append("feeds: " + ", ".join("%s=%s" % (k, _one_line(v)) for k, v in r.feeds.items()))
+        lines.extend(r.notes)
         if backward:
             lines.append("backward ops tf.gradients built (%d):" % len(r.backward_ops))
             for op, names in r.backward_of.items():

@@ -49,6 +49,8 @@ def show(magics, mode: str, exprs: list, args):
             labels, leaves, notes = magics._resolve(exprs, graph)
             feeds = magics._feeds(args.feed, graph)
             view = _BUILDERS[mode](ext, sess, labels, leaves, feeds, args)
+            if getattr(view, "graph_view", None) is not None:
+                ext.add_graph_view(view.graph_view)      # bounded like every picture (older ones freeze)
         finally:
             ext.hide_ops(graph, graph.get_operations()[before:])
     except UsageError:
