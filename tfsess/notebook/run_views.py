@@ -11,6 +11,7 @@ from IPython.core.error import UsageError
 
 from ..framework.graph import Tensor
 from .errors import shorten
+from .snapshot import GraphSnapshot, snapshot
 
 __all__ = ["MODES", "mode_of", "show"]
 
@@ -64,7 +65,6 @@ def show(magics, mode: str, exprs: list, args):
 
 def _grad(ext, sess, labels, leaves, feeds, args):
     from .grad_view import GradView, compute_gradients
-    from .snapshot import snapshot
 
     loss = leaves[0]
     if not isinstance(loss, Tensor):
@@ -76,10 +76,8 @@ def _grad(ext, sess, labels, leaves, feeds, args):
     return GradView(result, full, backward=args.backward)
 
 
-def _subgraph(graph, names) -> "GraphSnapshot":
+def _subgraph(graph, names) -> GraphSnapshot:
     """The ops named, in graph order, from a snapshot that keeps the ops %eval expressions made."""
-    from .snapshot import GraphSnapshot, snapshot
-
     keep = set(names)
     return GraphSnapshot(r for r in snapshot(graph).ops if r.name in keep)
 
