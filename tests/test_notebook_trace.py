@@ -159,3 +159,12 @@ def test_ops_of_an_untaken_cond_branch_are_listed_as_not_run(loaded):
     assert "cond/mul" in view.result.ops and "cond/sub" not in view.result.ops
     assert view.text.splitlines()[-2] == "not run (untaken tf.cond branch): cond/switch_f, cond/sub/y, cond/sub"
     assert view.result.values == [6.0]
+
+
+def test_a_long_run_lists_its_first_and_last_steps(loaded):
+    cell(loaded, "t = tf.constant(0.0, name='t0')\nfor i in range(100):\n    t = t + 1.0\n")
+    view = cell(loaded, "%eval t --trace --no-draw")
+    assert len(view.steps) == 201 and view.slider.max == 201
+    lines = view.text.splitlines()
+    assert lines[51] == "… 131 more steps (step through them above, or read view.steps) …"
+    assert lines[-2].startswith("201. add_99 (AddV2): 99, 1 -> 100") and lines[-1] == "t = 100.0"

@@ -22,6 +22,7 @@ from .values import short_value, value_text
 __all__ = ["Step", "TraceResult", "trace", "TraceView", "step_line"]
 
 MAX_STEPS = 2000            # longer runs are traced but only their first steps are listed and steppable
+TEXT_HEAD, TEXT_TAIL = 50, 20   # text/plain of a longer run: its first and last steps
 
 
 @dataclass
@@ -253,7 +254,14 @@ class TraceView(W.VBox):
         lines = [self._headline()]
         if r.feeds:
             lines.append("fed: " + ", ".join("%s = %s" % (_short_name(t), _one_line(v)) for t, v in r.feeds.items()))
-        lines.extend(step_line(s) for s in r.steps)
+        steps = r.steps
+        if len(steps) > TEXT_HEAD + TEXT_TAIL + 1:
+            lines.extend(step_line(s) for s in steps[:TEXT_HEAD])
+            lines.append("… %d more steps (step through them above, or read view.steps) …"
+                         % (len(steps) - TEXT_HEAD - TEXT_TAIL))
+            lines.extend(step_line(s) for s in steps[-TEXT_TAIL:])
+        else:
+            lines.extend(step_line(s) for s in steps)
         if r.truncated:
             lines.append("… %d more ops" % r.truncated)
         if r.skipped:
