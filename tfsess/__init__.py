@@ -56,6 +56,7 @@ from .ops.init_ops import (zeros_initializer, ones_initializer, constant_initial
                        lecun_uniform)
 from .client.session import Session, InteractiveSession, get_default_session  # noqa: E402
 from .client.config import ConfigProto, GPUOptions, GraphOptions, OptimizerOptions  # noqa: E402
+from .client.numpy_export import export_numpy  # noqa: E402
 from .ops.gradients import gradients, hessians, UnconnectedGradients, AggregationMethod  # noqa: E402
 from . import nn, math, random, strings, initializers, debugging, train  # noqa: E402
 from . import layers, summary, contrib, data  # noqa: E402

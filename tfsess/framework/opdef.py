@@ -105,6 +105,18 @@ class OpDef:
         raise NotImplementedError
 
     @classmethod
+    def numpy_source(cls, op: Operation, args: list):
+        """This op as NumPy source, for tfsess.export_numpy: an expression computing its output from `args`
+        (the Python expressions of its inputs; a tuple expression for several outputs; for an op that
+        updates a variable, the new value, its reference inputs given as the variable's current value).
+        None: the op has no NumPy form. An expression that needs helper functions returns
+        (expression, {helper name: its `def` source}). Default: a kernel that is a NumPy ufunc."""
+        kernel = getattr(cls, "kernel", None)
+        if isinstance(kernel, np.ufunc) and not cls.kernel_attrs and cls.bind.__func__ is OpDef.bind.__func__:
+            return "np.%s(%s)" % (kernel.__name__, ", ".join(args))
+        return None
+
+    @classmethod
     def runtime_error(cls, op, exc, inputs):
         """Translate a NumPy failure inside the kernel to a tf.errors class (None: re-raise as is)."""
         return None

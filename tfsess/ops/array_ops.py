@@ -28,6 +28,10 @@ class Placeholder(OpDef):
     grad = None
 
     @classmethod
+    def numpy_source(cls, op, args):
+        cls.bind(op, None)()   # an unfed placeholder: the error Session.run gives
+
+    @classmethod
     def outputs(cls, op):
         return [(op._attrs["dtype"], op._attrs["shape"]._dims)]
 
@@ -68,6 +72,10 @@ class PlaceholderWithDefault(OpDef):
     def constant_fold(cls, op, values):
         return None  # it can be fed, so its value is never known while building (TF's constant_value agrees)
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return args[0]
+
     @staticmethod
     def grad(op, g):
         return [g]
@@ -95,6 +103,10 @@ class Identity(OpDef):
     @staticmethod
     def kernel(x):
         return x
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return args[0]
 
     @staticmethod
     def grad(op, g):
@@ -128,6 +140,10 @@ class Shape(OpDef):
 
     type_name = "Shape"
     grad = None
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.array(np.shape(%s), dtype=%r)" % (args[0], op.get_attr("out_type").name)
 
     @classmethod
     def static_value(cls, op):
@@ -167,6 +183,10 @@ class Size(OpDef):
     grad = None
 
     @classmethod
+    def numpy_source(cls, op, args):
+        return "np.array(np.size(%s), dtype=%r)" % (args[0], op.get_attr("out_type").name)
+
+    @classmethod
     def static_value(cls, op):
         d = op._inputs[0]._shape._dims
         if d is None or None in d:
@@ -189,6 +209,10 @@ class Size(OpDef):
 class Rank(OpDef):
     type_name = "Rank"
     grad = None
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.array(np.ndim(%s), dtype=np.int32)" % args[0]
 
     @classmethod
     def static_value(cls, op):
@@ -281,6 +305,11 @@ class Fill(OpDef):
     def kernel(dims, value):
         return np.full(dims, value, dtype=np.asarray(value).dtype)
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        dims, value = args
+        return "np.full(%s, %s, dtype=np.asarray(%s).dtype)" % (dims, value, value)
+
     @staticmethod
     def grad(op, g):
         from .math_ops import reduce_sum
@@ -328,6 +357,10 @@ class ZerosLike(OpDef):
     type_name = "ZerosLike"
     grad = None
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.zeros_like(%s)" % args[0]
+
     @staticmethod
     def shape(op, d):
         return d
@@ -340,6 +373,10 @@ class ZerosLike(OpDef):
 class OnesLike(OpDef):
     type_name = "OnesLike"
     grad = None
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.ones_like(%s)" % args[0]
 
     @staticmethod
     def shape(op, d):
@@ -423,6 +460,10 @@ class Reshape(OpDef):
                        % (n, int(np.prod(shp))))
             raise InvalidArgumentError(None, None, msg) from None
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.reshape(%s, %s)" % tuple(args)
+
     @staticmethod
     def grad(op, g):
         return [reshape(g, shape(op.inputs[0])), None]
@@ -457,6 +498,10 @@ class Transpose(OpDef):
     @staticmethod
     def kernel(x, perm):
         return np.transpose(x, perm)
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.transpose(%s, %s)" % tuple(args)
 
     @staticmethod
     def grad(op, g):
@@ -515,6 +560,10 @@ class ExpandDims(OpDef):
             return np.reshape(x, s[:a] + (1,) + s[a:])
         return expand
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.expand_dims(%s, int(np.reshape(%s, [-1])[0]))" % tuple(args)
+
     @staticmethod
     def grad(op, g):
         return [reshape(g, shape(op.inputs[0])), None]
@@ -560,6 +609,11 @@ class Squeeze(OpDef):
         except ValueError:
             raise InvalidArgumentError(None, None, "Can not squeeze dim[%s], expected a dimension of 1, got %s"
                                        % (squeeze_dims, np.shape(x))) from None
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        dims = op.get_attr("squeeze_dims")
+        return "np.squeeze(%s, axis=%r)" % (args[0], tuple(dims) if dims else None)
 
     @staticmethod
     def grad(op, g):
@@ -640,6 +694,10 @@ class ConcatV2(OpDef):
             raise InvalidArgumentError(None, None, "ConcatOp : Ranks of all input tensors should match: shape[0] = "
                                        "%s vs. shape[1] = %s" % (fmt_dims(shapes[0]), fmt_dims(shapes[-1]))) from None
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.concatenate([%s], axis=int(%s))" % (", ".join(args[:-1]), args[-1])
+
     @staticmethod
     def grad(op, g):
         from .math_ops import _concat_grad
@@ -699,6 +757,10 @@ class Pack(OpDef):
     @staticmethod
     def kernel(*args, axis):
         return np.stack(args, axis=axis)
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.stack([%s], axis=%d)" % (", ".join(args), op.get_attr("axis"))
 
     @staticmethod
     def grad(op, g):
@@ -887,6 +949,10 @@ class Tile(OpDef):
                                        "got length %d" % (np.ndim(x), len(multiples)))
         return np.tile(x, multiples)
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.tile(%s, %s)" % tuple(args)
+
     @staticmethod
     def grad(op, g):
         from .math_ops import reduce_sum
@@ -985,6 +1051,10 @@ class BroadcastTo(OpDef):
         except ValueError:
             raise InvalidArgumentError(None, None, "Incompatible shapes: %s vs. %s"
                                        % (fmt_dims(np.shape(x)), fmt_dims(tuple(shape)))) from None
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.broadcast_to(%s, tuple(int(v) for v in %s)).copy()" % tuple(args)
 
     @staticmethod
     def grad(op, g):
@@ -1353,6 +1423,22 @@ class OneHot(OpDef):
     kernel_attrs = ("axis",)
     grad = None
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_one_hot(%s, %s, %s, %s, %d)" % (*args, op.get_attr("axis")), {"_one_hot": '''
+def _one_hot(indices, depth, on_value, off_value, axis):
+    """on_value at each index along a new axis of size depth, off_value elsewhere."""
+    idx = np.asarray(indices)
+    depth = int(depth)
+    out = np.full(idx.shape + (depth,), off_value, dtype=np.asarray(on_value).dtype)
+    valid = (idx >= 0) & (idx < depth)
+    pos = np.nonzero(valid)
+    out[pos + (idx[pos],)] = on_value
+    if axis != -1:
+        out = np.moveaxis(out, -1, axis)
+    return out
+'''}
+
     @staticmethod
     def dtype(op):
         return op._inputs[2]._dtype.base_dtype
@@ -1427,6 +1513,20 @@ class Select(OpDef):
         except ValueError:
             raise InvalidArgumentError(None, None, "'then' and 'else' must have the same size.  but received: %s vs. %s"
                                        % (fmt_dims(np.shape(x)), fmt_dims(np.shape(y)))) from None
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        if cls.type_name == "SelectV2":
+            return "np.where(%s, %s, %s)" % tuple(args)
+        return "_select(%s, %s, %s)" % tuple(args), {"_select": '''
+def _select(c, x, y):
+    """TF1's Select: x where c else y; a vector condition picks rows."""
+    c = np.asarray(c)
+    x = np.asarray(x)
+    if c.ndim == 1 and x.ndim > 1 and c.shape[0] == x.shape[0]:
+        c = c.reshape((-1,) + (1,) * (x.ndim - 1))
+    return np.where(c, x, y)
+'''}
 
     @staticmethod
     def grad(op, g):
@@ -1540,6 +1640,13 @@ class Cast(OpDef):
         if x.dtype == object:
             raise InvalidArgumentError(None, None, "Cast string to %s is not supported" % DstT.name)
         return x.astype(DstT._np)
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        dst = op.get_attr("DstT")
+        if dst.name == "string":
+            return None
+        return "np.asarray(%s).astype(%r)" % (args[0], dst.name)
 
     @staticmethod
     def grad(op, g):

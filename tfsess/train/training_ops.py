@@ -115,6 +115,11 @@ class ApplyGradientDescent(_ApplyOp):
             return new
         return apply_gd
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        var, alpha, delta = args
+        return "np.asarray(%s - %s * %s, dtype=%r)" % (var, delta, alpha, op.inputs[0].dtype.base_dtype.name)
+
 
 class ApplyMomentum(_ApplyOp):
     """accum = accum * momentum + grad; var -= lr * accum (Nesterov: var -= lr * (grad + momentum * accum))."""
