@@ -122,7 +122,9 @@ def test_trace_errors(loaded):
     cell(loaded, MODEL)
     for line, msg in [("h --trace --watch", "--trace cannot be combined with --watch"),
                       ("h --trace --code", "--trace and --code: use one of"),
-                      ("--trace", "%eval needs at least one expression")]:
+                      ("--trace", "%eval needs at least one expression"),
+                      ("h --trace --steps", "unrecognized arguments: --steps"),
+                      ("h --tarce", "unrecognized arguments: --tarce")]:
         with pytest.raises(UsageError, match=msg):
             loaded.run_line_magic("eval", line)
     b_before = cell(loaded, "sess.run(b)")
