@@ -23,6 +23,7 @@ from .values import short_value, value_text
 __all__ = ["GradNode", "GradResult", "compute_gradients", "GradView", "GRAD_SCOPE"]
 
 GRAD_SCOPE = "eval_gradients"
+_PAD = "padding:2px 14px 2px 0;"
 _MAX_NODES = 400            # gradients for more nodes than this are not fetched (the run would be huge)
 
 
@@ -178,8 +179,8 @@ class GradView(W.VBox):
             fwd = set(result.forward_ops)
             self._forward = GraphSnapshot(r for r in graph_snapshot.ops if r.name in fwd)
             values = {n.tensor: node_label(n) for n in result.nodes}
-            self.graph_view = GraphView(self._forward, values=values, draw=draw,
-                                        title="d %s / d node on the forward graph" % result.loss, rankdir="LR",
+            self._title = "d %s / d node on the forward graph" % result.loss
+            self.graph_view = GraphView(self._forward, values=values, draw=draw, title=self._title, rankdir="LR",
                                         widget_class=widget_class)
             kids += [W.HBox([self.show_backward, self.backward_of]), self.graph_view]
             self.show_backward.observe(self._on_toggle, names="value")
@@ -218,12 +219,14 @@ class GradView(W.VBox):
         if gv is None:
             return
         if not self.show_backward.value:
+            gv.title = self._title
             gv.new = ()
             gv.update(snap=self._forward)
             return
         keep = set(self.result.forward_ops) | set(self.result.backward_ops)
         snap = GraphSnapshot(r for r in self._full.ops if r.name in keep)
         of = self.backward_of.value
+        gv.title = self._title + " and the backward ops tf.gradients built (in red)"
         gv.new = tuple(self.result.backward_of.get(of, ())) + (of,) if of else tuple(self.result.backward_ops)
         gv.update(snap=snap)
         if self.result.scope not in gv.expanded:
@@ -231,15 +234,14 @@ class GradView(W.VBox):
 
     def _table_html(self) -> str:
         r = self.result
-        rows = ['<tr><th style="text-align:left">node</th><th style="text-align:left">op</th>'
-                '<th style="text-align:left">value</th><th style="text-align:left">d %s / d node</th></tr>'
-                % html.escape(r.loss)]
+        th = '<th style="text-align:left; padding:2px 14px 2px 0">%s</th>'
+        rows = ["<tr>%s</tr>" % "".join(th % h for h in ("node", "op", "value", "d %s / d node" % html.escape(r.loss)))]
         for n in r.nodes:
             grad = "None (no gradient flows here)" if n.grad is None else _one_line(n.grad)
-            rows.append('<tr><td><b>%s</b>%s</td><td style="color:#777">%s</td><td>%s</td>'
-                        '<td style="color:#1f6fd1">%s</td></tr>'
-                        % (html.escape(n.name), " (fed)" if n.fed else "", html.escape(n.type),
-                           html.escape(_one_line(n.value)), html.escape(grad)))
+            rows.append('<tr><td style="%s"><b>%s</b>%s</td><td style="%s color:#777">%s</td><td style="%s">%s</td>'
+                        '<td style="%s color:#1f6fd1">%s</td></tr>'
+                        % (_PAD, html.escape(n.name), " (fed)" if n.fed else "", _PAD, html.escape(n.type),
+                           _PAD, html.escape(_one_line(n.value)), _PAD, html.escape(grad)))
         return ('<table style="border-collapse:collapse; font-family:monospace; font-size:13px">%s</table>'
                 % "".join(rows))
 

@@ -146,7 +146,8 @@ class TraceView(W.VBox):
                       self.panel]
         if subgraph is not None:
             self.graph_view = GraphView(subgraph, values=self._values_at(self.slider.value), draw=draw,
-                                        title="subgraph that ran", widget_class=widget_class,
+                                        title="subgraph that ran (the current step's op in red)",
+                                        widget_class=widget_class,
                                         new=self._current(self.slider.value))
             kids.append(self.graph_view)
         super().__init__(children=kids)
@@ -242,7 +243,8 @@ class TraceView(W.VBox):
                          '<td><span style="color:#c0392b">the variable now holds this</span></td></tr>'
                          % (html.escape(var), html.escape(value_text(v))))
         if table:
-            out.append('<table style="border-collapse:collapse; font-size:13px">%s</table>' % "".join(table))
+            out.append('<table style="border-collapse:separate; border-spacing:12px 2px; margin-left:-12px; '
+                       'font-size:13px">%s</table>' % "".join(table))
         if s.after:
             out.append('<div style="color:#777">ran after %s (control dependenc%s)</div>'
                        % (", ".join("<code>%s</code>" % html.escape(c) for c in s.after),
