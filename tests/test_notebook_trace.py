@@ -170,3 +170,14 @@ def test_a_long_run_lists_its_first_and_last_steps(loaded):
     lines = view.text.splitlines()
     assert lines[51] == "… 131 more steps (step through them above, or read view.steps) …"
     assert lines[-2].startswith("201. add_99 (AddV2): 99, 1 -> 100") and lines[-1] == "t = 100.0"
+
+
+def test_a_constant_drawn_inside_its_consumer_emphasises_that_consumer(loaded):
+    cell(loaded, "a = tf.constant(1, name='a')\nb = tf.constant(2, name='b')\nc = tf.add(a, b, name='add')\n"
+                 "d = tf.multiply(c, 10, name='d')")
+    view = cell(loaded, "%eval d --trace")
+    view.go(4)
+    assert view.steps[3].op == "d/y" and "<b>4. d/y</b>" in view.panel.value
+    assert view.graph_view.new == ("d",) and view.graph_view.highlight_ids() == ["op:d"]
+    view.go(1)
+    assert view.graph_view.highlight_ids() == ["op:a"]

@@ -16,6 +16,7 @@ import ipywidgets as W
 import numpy as np
 
 from ..framework.graph import Tensor
+from . import dot as _dot
 from .snapshot import GraphSnapshot
 from .values import short_value, value_text
 
@@ -142,6 +143,12 @@ class TraceView(W.VBox):
                                   continuous_update=True, readout=True)
         self.panel = W.HTML()
         self.graph_view = None
+        self._drawn_in: dict = {}        # constant drawn inside its consumer -> that consumer
+        if subgraph is not None:
+            lay = _dot.build_view(subgraph).layout
+            for j, consts in (lay.embedded.items() if lay is not None else ()):
+                for i in consts:
+                    self._drawn_in.setdefault(subgraph.ops[i].name, subgraph.ops[j].name)
         kids: list = [W.HTML(self._headline_html()), W.HBox([self.back_button, self.slider, self.next_button]),
                       self.panel]
         if subgraph is not None:
@@ -180,7 +187,11 @@ class TraceView(W.VBox):
         self._show(change["new"])
 
     def _current(self, k: int) -> tuple:
-        return (self.result.steps[k - 1].op,) if k >= 1 else ()
+        """The op of step k to emphasise (a constant drawn inside its consumer: that consumer)."""
+        if k < 1:
+            return ()
+        op = self.result.steps[k - 1].op
+        return (self._drawn_in.get(op, op),)
 
     def _values_at(self, k: int) -> dict:
         """Node values after step k: the feeds, variables as read/written so far, every output so far."""
