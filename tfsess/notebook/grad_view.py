@@ -61,8 +61,7 @@ def _display_name(t: Tensor) -> str:
 
 def _is_variable_read(op: Operation) -> bool:
     """A variable's `read` Identity: the same value and gradient as the variable, drawn inside it."""
-    return (op.type == "Identity" and len(op.inputs) == 1 and op.inputs[0].dtype._is_ref_dtype
-            and op.inputs[0].op.type in VARIABLE_TYPES)
+    return op.type == "Identity" and len(op.inputs) == 1 and op.inputs[0].op.type in VARIABLE_TYPES
 
 
 def _differentiable(t: Tensor) -> bool:
