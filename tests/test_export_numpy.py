@@ -79,7 +79,7 @@ def test_op_table_exported(case, tmp_path):
         _same(a, b)
 
 
-def _mlp_graph():
+def _mlp_graph(optimizer=None):
     tf.reset_default_graph()
     tf.set_random_seed(3)
     x = tf.placeholder(tf.float32, [None, 4], name="x")
@@ -91,7 +91,7 @@ def _mlp_graph():
     loss = tf.reduce_mean(xent, name="loss") + 0.01 * tf.nn.l2_loss(logits)
     probs = tf.nn.softmax(logits, name="probs")
     acc = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(logits, 1), y), tf.float32), name="accuracy")
-    train = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
+    train = (optimizer or tf.train.GradientDescentOptimizer(0.5)).minimize(loss)
     return x, y, loss, probs, acc, train
 
 
@@ -128,8 +128,17 @@ def test_exported_mlp_runs_without_tfsess(tmp_path):
     np.testing.assert_allclose(np.load(tmp_path / "probs_out.npy"), want["probs"], rtol=1e-6, atol=1e-7)
 
 
-def test_exported_training_step_updates_like_the_session(tmp_path):
-    x, y, loss, probs, acc, train = _mlp_graph()
+OPTIMIZERS = {"sgd": lambda: tf.train.GradientDescentOptimizer(0.5),
+              "adam": lambda: tf.train.AdamOptimizer(0.05),
+              "momentum": lambda: tf.train.MomentumOptimizer(0.1, 0.9, use_nesterov=True),
+              "adagrad": lambda: tf.train.AdagradOptimizer(0.1),
+              "rmsprop": lambda: tf.train.RMSPropOptimizer(0.01)}
+
+
+@pytest.mark.parametrize("opt", sorted(OPTIMIZERS))
+def test_exported_training_step_updates_like_the_session(tmp_path, opt):
+    tf.reset_default_graph()
+    x, y, loss, probs, acc, train = _mlp_graph(OPTIMIZERS[opt]())
     xv, yv = _data()
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())

@@ -40,7 +40,8 @@ def test_records_follow_the_traced_plan_and_match_run():
         want = s.run({"loss": loss, "h": h}, {x: XV})
         np.testing.assert_array_equal(t.results["h"], want["h"])
         assert t.results["loss"] == want["loss"]
-        assert t.fed == [x]
+        assert t.fed == [x] and t.fetches == [loss, h]
+        assert {op.name for op in t.ops} == set(names) | {"w", "w/read", "b", "b/read"}
         mm = t.records[names.index("mm")]
         assert mm.fed_inputs == [0] and [(r.input_index, r.variable) for r in mm.reads] == [(1, "w")]
         assert mm.outputs == [((2, 2), "float32", 16)]

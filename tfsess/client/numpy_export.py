@@ -180,6 +180,12 @@ def numpy_program(fetches: Any, feed_list: Sequence = (), session=None, module_n
             src, extra = src
             helpers.update(extra)
         idents = [names.new(op.name if k == 0 else "%s_%d" % (op.name, k)) for k in range(len(outs))]
+        if len(opdef.ref_inputs) > 1:   # an update of several variables: a tuple of their new values
+            targets = ", ".join("variables[%r]" % op.inputs[i].op.name for i in opdef.ref_inputs)
+            code = "%s = %s = %s" % (targets, idents[0], src)
+            body.append((code, comment))
+            expr[outs[0]] = idents[0] + "[0]"
+            continue
         if opdef.ref_inputs:
             var = op.inputs[opdef.ref_inputs[0]].op
             target = "variables[%r]" % var.name

@@ -811,6 +811,11 @@ class Unpack(OpDef):
                                        % (axis, num, fmt_dims(x.shape)))
         return tuple(np.take(x, i, axis=axis) for i in range(num))
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "tuple(np.take(np.asarray(%s), i, axis=%d) for i in range(%d))" % (
+            args[0], op.get_attr("axis"), op.get_attr("num"))
+
     @staticmethod
     def grad(op, *grads):
         outs = []
@@ -865,6 +870,10 @@ class Split(OpDef):
                                        "dimension, but got split_dim %d (size = %d) and num_split %d"
                                        % (int(axis), np.shape(x)[int(axis)], num_split)) from None
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "tuple(np.split(%s, %d, axis=int(%s)))" % (args[1], op.get_attr("num_split"), args[0])
+
     @staticmethod
     def grad(op, *grads):
         outs = [g if g is not None else zeros_like(o) for g, o in zip(grads, op.outputs)]
@@ -904,6 +913,18 @@ class SplitV(OpDef):
                                        "split_dim exactly if fully specified, or be less than the size of the "
                                        "input along split_dim if not fully specified.  Got: %d" % sum(sizes))
         return tuple(np.split(x, np.cumsum(sizes)[:-1], axis=ax))
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_split_v(%s, %s, %s)" % tuple(args), {"_split_v": '''
+def _split_v(x, sizes, axis):
+    """x split along axis into pieces of the given sizes (one size may be -1: the rest)."""
+    sizes = [int(v) for v in sizes]
+    ax = int(axis)
+    if -1 in sizes:
+        sizes[sizes.index(-1)] = np.shape(x)[ax] - (sum(sizes) + 1)
+    return tuple(np.split(x, np.cumsum(sizes)[:-1], axis=ax))
+'''}
 
     @staticmethod
     def grad(op, *grads):
@@ -1102,6 +1123,10 @@ class GatherV2(OpDef):
             raise InvalidArgumentError(None, None, "indices = %d is not in [0, %d)" % (bad, n))
         return np.take(params, idx, axis=ax)
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.take(%s, np.asarray(%s), axis=int(%s))" % tuple(args)
+
     @staticmethod
     def grad(op, g):
         from .math_ops import unsorted_segment_sum
@@ -1164,6 +1189,16 @@ class Slice(OpDef):
                                            % (i, x.shape[i] - b, s))
             idx.append(builtins.slice(b, end))
         return x[tuple(idx)]
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_slice(%s, %s, %s)" % tuple(args), {"_slice": '''
+def _slice(x, begin, size):
+    """x[begin : begin + size] on every axis (size -1: to the end)."""
+    x = np.asarray(x)
+    return x[tuple(slice(int(b), x.shape[i] if int(s) == -1 else int(b) + int(s))
+                   for i, (b, s) in enumerate(zip(begin, size)))]
+'''}
 
     @staticmethod
     def grad(op, g):
@@ -1251,11 +1286,40 @@ class StridedSlice(OpDef):
         except IndexError as exc:
             raise InvalidArgumentError(None, None, str(exc)) from None
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        """NumPy indexing written out (`x[:, 0]`); needs constant begin, end and strides."""
+        index = _index_source(op, 1)
+        return None if index is None else "np.asarray(%s)[%s]" % (args[0], index)
+
     @staticmethod
     def grad(op, g):
         x = op.inputs[0]
         return [StridedSliceGrad_apply(shape(x), op.inputs[1], op.inputs[2], op.inputs[3], g,
                                        op.get_attr("spec")), None, None, None]
+
+
+def _index_source(op, first):
+    """A StridedSlice(Grad) op's index as NumPy source (`:, 0`), from its constant begin, end and strides
+    (inputs first..first+2); None if they are not constants."""
+    b, e, st = (constant_value(t) for t in op.inputs[first:first + 3])
+    if b is None or e is None or st is None:
+        return None
+    parts = []
+    for j, (kind, has_b, has_e) in enumerate(op.get_attr("spec")):
+        if kind == "newaxis":
+            parts.append("None")
+        elif kind == "ellipsis":
+            parts.append("...")
+        elif kind == "index":
+            parts.append(str(int(b[j])))
+        else:
+            step = int(st[j])
+            parts.append("%s:%s%s" % (int(b[j]) if has_b else "", int(e[j]) if has_e else "",
+                                      "" if step == 1 else ":%d" % step))
+    if not parts:
+        return "()"
+    return ", ".join(parts) + ("," if len(parts) == 1 else "")
 
 
 def _build_index(spec, begin, end, strides, ndim, dims, op):
@@ -1294,6 +1358,20 @@ class StridedSliceGrad(OpDef):
 
     type_name = "StridedSliceGrad"
     kernel_attrs = ("spec",)
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        index = _index_source(op, 1)
+        if index is None:
+            return None
+        return "_strided_slice_grad(%s, %s, np.index_exp[%s])" % (args[0], args[4], index), {
+            "_strided_slice_grad": '''
+def _strided_slice_grad(shape, dy, index):
+    """dy scattered into zeros of `shape` at `index` (the gradient of a slice)."""
+    out = np.zeros(tuple(int(v) for v in shape), dtype=np.asarray(dy).dtype)
+    out[index] = dy
+    return out
+'''}
 
     @staticmethod
     def grad(op, gg):
@@ -1567,6 +1645,7 @@ class Where(OpDef):
     """Coordinates of true elements (tf.where with one argument)."""
 
     type_name = "Where"
+    numpy_kernel = True
     grad = None
 
     @staticmethod

@@ -1846,6 +1846,16 @@ class Range(OpDef):
         n = int(np.ceil((float(limit) - float(start)) / float(delta)))
         return (start + np.arange(_pymax(n, 0), dtype=dt) * np.asarray(delta, dt)).astype(dt)
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_range(%s, %s, %s)" % tuple(args), {"_range": '''
+def _range(start, limit, delta):
+    """start, start + delta, ... up to (not including) limit, in start's dtype."""
+    dt = np.asarray(start).dtype
+    n = int(np.ceil((float(limit) - float(start)) / float(delta)))
+    return (start + np.arange(max(n, 0), dtype=dt) * np.asarray(delta, dt)).astype(dt)
+'''}
+
 
 def range(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:  # noqa: A001
     """A sequence from `start` to `limit` by `delta` (tf.range); int32 unless a float is involved."""
@@ -1917,6 +1927,19 @@ class UnsortedSegmentSum(OpDef):
         np.add.at(out, ids, data.reshape((-1,) + rest))
         return out
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_unsorted_segment_sum(%s, %s, %s)" % tuple(args), {"_unsorted_segment_sum": '''
+def _unsorted_segment_sum(data, segment_ids, num_segments):
+    """out[i] = sum of the rows of data whose segment id is i."""
+    data = np.asarray(data)
+    ids = np.asarray(segment_ids).reshape(-1)
+    rest = data.shape[np.ndim(segment_ids):]
+    out = np.zeros((int(num_segments),) + rest, dtype=data.dtype)
+    np.add.at(out, ids, data.reshape((-1,) + rest))
+    return out
+'''}
+
     @staticmethod
     def grad(op, g):
         return [_aops.gather(g, op.inputs[1]), None, None]
@@ -1933,6 +1956,7 @@ def unsorted_segment_sum(data, segment_ids, num_segments, name=None) -> Tensor:
 
 class InvertPermutation(OpDef):
     type_name = "InvertPermutation"
+    numpy_kernel = True
     grad = None
 
     @staticmethod

@@ -88,6 +88,7 @@ class ReluGrad(_ActivationGrad):
 
 class Relu6(_Activation):
     type_name = "Relu6"
+    numpy_kernel = True
 
     @staticmethod
     def kernel(x):
@@ -101,6 +102,7 @@ class Relu6(_Activation):
 
 class Relu6Grad(_ActivationGrad):
     type_name = "Relu6Grad"
+    numpy_kernel = True
 
     @staticmethod
     def kernel(g, x):
@@ -113,6 +115,7 @@ class Relu6Grad(_ActivationGrad):
 
 class Elu(_Activation):
     type_name = "Elu"
+    numpy_kernel = True
     allowed = "real_float"
 
     @staticmethod
@@ -128,6 +131,7 @@ class Elu(_Activation):
 
 class EluGrad(_ActivationGrad):
     type_name = "EluGrad"
+    numpy_kernel = True
 
     @staticmethod
     def kernel(g, y):
@@ -166,6 +170,7 @@ class Selu(_Activation):
 
 class Softplus(_Activation):
     type_name = "Softplus"
+    numpy_kernel = True
     allowed = "real_float"
 
     @staticmethod
@@ -180,6 +185,7 @@ class Softplus(_Activation):
 
 class SoftplusGrad(_ActivationGrad):
     type_name = "SoftplusGrad"
+    numpy_kernel = True
 
     @staticmethod
     def kernel(g, x):
@@ -197,6 +203,7 @@ class SoftplusGrad(_ActivationGrad):
 
 class Softsign(_Activation):
     type_name = "Softsign"
+    numpy_kernel = True
     allowed = "real_float"
 
     @staticmethod
@@ -213,6 +220,7 @@ class Softsign(_Activation):
 
 class LeakyRelu(_Activation):
     type_name = "LeakyRelu"
+    numpy_kernel = True
     allowed = "real_float"
     kernel_attrs = ("alpha",)
 
@@ -228,6 +236,7 @@ class LeakyRelu(_Activation):
 
 class LeakyReluGrad(_ActivationGrad):
     type_name = "LeakyReluGrad"
+    numpy_kernel = True
     kernel_attrs = ("alpha",)
 
     @staticmethod
