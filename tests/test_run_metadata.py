@@ -210,3 +210,15 @@ def test_file_writer_writes_the_run_metadata(tmp_path):
 def test_import_stays_free_of_protobuf():
     code = "import sys, tfsess; assert 'google.protobuf' not in sys.modules, 'protobuf imported'"
     subprocess.run([sys.executable, "-c", code], check=True, env=dict(os.environ))
+
+
+def test_step_stats_of_a_run_fed_in_the_middle():
+    """Feeding h cuts the graph: mm, the BiasAdd and the variables' consumers are absent from step_stats."""
+    x, w, b, h, loss, unused = _mlp()
+    with tf.Session() as s:
+        md = tf.RunMetadata()
+        s.run(loss, {h: np.ones((2, 2), np.float32)}, options=tf.RunOptions(trace_level=FULL), run_metadata=md)
+        names = [n.node_name for n in md.step_stats.dev_stats[0].node_stats]
+        assert names == [st.op.name for st in s._plans[("traced", (loss,), frozenset([h]))].steps]
+        assert "mm" not in names and "h" not in names and "unused" not in names and names[-1] == "loss"
+        assert md.step_stats.dev_stats[0].node_stats[0].timeline_label == "Square = Square(h)"
