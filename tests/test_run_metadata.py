@@ -222,3 +222,15 @@ def test_step_stats_of_a_run_fed_in_the_middle():
         assert names == [st.op.name for st in s._plans[("traced", (loss,), frozenset([h]))].steps]
         assert "mm" not in names and "h" not in names and "unused" not in names and names[-1] == "loss"
         assert md.step_stats.dev_stats[0].node_stats[0].timeline_label == "Square = Square(h)"
+
+
+def test_bad_options_or_metadata_fail_before_running():
+    v = tf.Variable(1.0)
+    inc = tf.assign_add(v, 1.0)
+    with tf.Session() as s:
+        s.run(v.initializer)
+        with pytest.raises(TypeError, match="run_metadata must be a tf.RunMetadata, got dict"):
+            s.run(inc, options=tf.RunOptions(trace_level=FULL), run_metadata={})
+        with pytest.raises(TypeError, match="options must be a tf.RunOptions, got int"):
+            s.run(inc, options=3, run_metadata=tf.RunMetadata())
+        assert s.run(v) == 1.0

@@ -231,7 +231,11 @@ def trace_run(session, fetches, feed_dict=None, keep_values: bool = False) -> Ru
 def run_with_metadata(session, fetches, feed_dict, options, run_metadata) -> Any:
     """`session.run(fetches, feed_dict, options, run_metadata)`: a traced run when `options` asks for one,
     filling `run_metadata` as TF does (step_stats with a trace level, partition_graphs when asked)."""
-    trace_level = getattr(options, "trace_level", 0) or 0
+    if not hasattr(options, "trace_level"):
+        raise TypeError("options must be a tf.RunOptions, got %s" % type(options).__name__)
+    if not hasattr(run_metadata, "step_stats") or not hasattr(run_metadata, "partition_graphs"):
+        raise TypeError("run_metadata must be a tf.RunMetadata, got %s" % type(run_metadata).__name__)
+    trace_level = options.trace_level or 0
     want_graphs = bool(getattr(options, "output_partition_graphs", False))
     if not trace_level and not want_graphs:
         return session.run(fetches, feed_dict)
