@@ -998,6 +998,7 @@ def tile(input, multiples, name=None) -> Tensor:  # noqa: A002
 
 class Pad(OpDef):
     type_name = "PadV2"
+    numpy_kernel = True
     kernel_attrs = ("mode",)
 
     @staticmethod
@@ -1034,6 +1035,7 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0) -> Tens
 
 class ReverseV2(OpDef):
     type_name = "ReverseV2"
+    numpy_kernel = True
 
     @staticmethod
     def shape(op, d, a_d):

@@ -988,6 +988,7 @@ class Reciprocal(_Unary):
 
 class Erf(_Unary):
     type_name = "Erf"
+    numpy_kernel = True
     allowed = "real_float"
 
     @staticmethod
@@ -1321,6 +1322,12 @@ class BatchMatMulV2(OpDef):
             return InvalidArgumentError(None, op, "Matrix size-incompatible: In[0]: %s, In[1]: %s"
                                         % (fmt_dims(a), fmt_dims(b)))
         return None
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        a, b = args
+        return "np.matmul(%s, %s)" % ("np.swapaxes(%s, -1, -2)" % a if op.get_attr("adj_x") else a,
+                                      "np.swapaxes(%s, -1, -2)" % b if op.get_attr("adj_y") else b)
 
     @staticmethod
     def grad(op, g):
@@ -1780,6 +1787,7 @@ def argmin(input, axis=None, name=None, dimension=None, output_type=_dtypes.int6
 
 class Cumsum(OpDef):
     type_name = "Cumsum"
+    numpy_kernel = True
     kernel_attrs = ("exclusive", "reverse")
 
     @staticmethod
@@ -1878,6 +1886,7 @@ def range(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:  # no
 
 class LinSpace(OpDef):
     type_name = "LinSpace"
+    numpy_kernel = True
     grad = None
 
     @staticmethod

@@ -159,6 +159,16 @@ class Selu(_Activation):
             return (sc * np.where(x > 0, x, a * np.expm1(np.minimum(x, 0)))).astype(x.dtype)
         return k
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_selu(%s)" % args[0], {"_selu": '''
+def _selu(x):
+    """scale * (x if x > 0 else alpha * (exp(x) - 1))."""
+    x = np.asarray(x)
+    a, sc = %r, %r
+    return (sc * np.where(x > 0, x, a * np.expm1(np.minimum(x, 0)))).astype(x.dtype)
+''' % (cls._alpha, cls._scale)}
+
     @staticmethod
     def grad(op, g):
         x = op.inputs[0]
