@@ -72,14 +72,17 @@ def test_op_table_exported(case, tmp_path):
             want = sess.run(fetches, feed)
             try:
                 path = tf.export_numpy(fetches, phs, str(tmp_path / "m.py"), session=sess)
-            except NumpyExportError as e:
-                pytest.skip(str(e))
+            except NumpyExportError as e:   # an op of the case has no NumPy form: the error names it
+                missing = [op for op in g.get_operations() if "%s (%s)" % (op.name, op.type) in str(e)]
+                assert missing and all(op.op_def.numpy_source(op, ["a"] * len(op.inputs)) is None
+                                       for op in missing), str(e)
+                return
     got = _load(path).run(*case.args)
     for a, b in zip(got, want):
         _same(a, b)
 
 
-def _mlp_graph():
+def _mlp_graph(optimizer=None):
     tf.reset_default_graph()
     tf.set_random_seed(3)
     x = tf.placeholder(tf.float32, [None, 4], name="x")
@@ -91,7 +94,7 @@ def _mlp_graph():
     loss = tf.reduce_mean(xent, name="loss") + 0.01 * tf.nn.l2_loss(logits)
     probs = tf.nn.softmax(logits, name="probs")
     acc = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(logits, 1), y), tf.float32), name="accuracy")
-    train = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
+    train = (optimizer or tf.train.GradientDescentOptimizer(0.5)).minimize(loss)
     return x, y, loss, probs, acc, train
 
 
@@ -128,8 +131,17 @@ def test_exported_mlp_runs_without_tfsess(tmp_path):
     np.testing.assert_allclose(np.load(tmp_path / "probs_out.npy"), want["probs"], rtol=1e-6, atol=1e-7)
 
 
-def test_exported_training_step_updates_like_the_session(tmp_path):
-    x, y, loss, probs, acc, train = _mlp_graph()
+OPTIMIZERS = {"sgd": lambda: tf.train.GradientDescentOptimizer(0.5),
+              "adam": lambda: tf.train.AdamOptimizer(0.05),
+              "momentum": lambda: tf.train.MomentumOptimizer(0.1, 0.9, use_nesterov=True),
+              "adagrad": lambda: tf.train.AdagradOptimizer(0.1),
+              "rmsprop": lambda: tf.train.RMSPropOptimizer(0.01)}
+
+
+@pytest.mark.parametrize("opt", sorted(OPTIMIZERS))
+def test_exported_training_step_updates_like_the_session(tmp_path, opt):
+    tf.reset_default_graph()
+    x, y, loss, probs, acc, train = _mlp_graph(OPTIMIZERS[opt]())
     xv, yv = _data()
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
@@ -207,3 +219,17 @@ def test_large_constants_and_structures(tmp_path):
 def test_export_numpy_is_not_the_unimplemented_hook():
     from tfsess.client.numpy_export import export_numpy
     assert tf.export_numpy is export_numpy and tf.compat.v1.export_numpy is export_numpy
+
+
+def test_op_names_never_shadow_builtins_or_numpy(tmp_path):
+    x = tf.placeholder(tf.float32, [3, 2], name="np")
+    r = tf.cast(tf.range(0, 3, name="range"), tf.float32, name="float")
+    parts = tf.unstack(x, axis=1, name="tuple")
+    out = tf.add(tf.reduce_max(parts[0] * r, name="max"), tf.reduce_sum(tf.identity(parts[1], name="2d")),
+                 name="int")
+    with tf.Session() as sess:
+        src = numpy_source(out, [x], sess)
+        assert "    range = " not in src and "    np = " not in src and "    int = " not in src
+        mod = _load(tf.export_numpy(out, [x], tmp_path / "b.py", sess))
+        xv = np.arange(6, dtype=np.float32).reshape(3, 2)
+        _same(mod.run(xv), sess.run(out, {x: xv}))

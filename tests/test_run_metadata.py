@@ -40,7 +40,8 @@ def test_records_follow_the_traced_plan_and_match_run():
         want = s.run({"loss": loss, "h": h}, {x: XV})
         np.testing.assert_array_equal(t.results["h"], want["h"])
         assert t.results["loss"] == want["loss"]
-        assert t.fed == [x]
+        assert t.fed == [x] and t.fetches == [loss, h]
+        assert {op.name for op in t.ops} == set(names) | {"w", "w/read", "b", "b/read"}
         mm = t.records[names.index("mm")]
         assert mm.fed_inputs == [0] and [(r.input_index, r.variable) for r in mm.reads] == [(1, "w")]
         assert mm.outputs == [((2, 2), "float32", 16)]
@@ -209,3 +210,27 @@ def test_file_writer_writes_the_run_metadata(tmp_path):
 def test_import_stays_free_of_protobuf():
     code = "import sys, tfsess; assert 'google.protobuf' not in sys.modules, 'protobuf imported'"
     subprocess.run([sys.executable, "-c", code], check=True, env=dict(os.environ))
+
+
+def test_step_stats_of_a_run_fed_in_the_middle():
+    """Feeding h cuts the graph: mm, the BiasAdd and the variables' consumers are absent from step_stats."""
+    x, w, b, h, loss, unused = _mlp()
+    with tf.Session() as s:
+        md = tf.RunMetadata()
+        s.run(loss, {h: np.ones((2, 2), np.float32)}, options=tf.RunOptions(trace_level=FULL), run_metadata=md)
+        names = [n.node_name for n in md.step_stats.dev_stats[0].node_stats]
+        assert names == [st.op.name for st in s._plans[("traced", (loss,), frozenset([h]))].steps]
+        assert "mm" not in names and "h" not in names and "unused" not in names and names[-1] == "loss"
+        assert md.step_stats.dev_stats[0].node_stats[0].timeline_label == "Square = Square(h)"
+
+
+def test_bad_options_or_metadata_fail_before_running():
+    v = tf.Variable(1.0)
+    inc = tf.assign_add(v, 1.0)
+    with tf.Session() as s:
+        s.run(v.initializer)
+        with pytest.raises(TypeError, match="run_metadata must be a tf.RunMetadata, got dict"):
+            s.run(inc, options=tf.RunOptions(trace_level=FULL), run_metadata={})
+        with pytest.raises(TypeError, match="options must be a tf.RunOptions, got int"):
+            s.run(inc, options=3, run_metadata=tf.RunMetadata())
+        assert s.run(v) == 1.0

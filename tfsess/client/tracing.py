@@ -77,24 +77,32 @@ class RunTrace:
 
     Fields:
       results         what `session.run(fetches, feed_dict)` returns, in the structure of `fetches`
+      fetches         the fetched Tensors and Operations (flattened, without repeats)
       records         OpRecord per executed op, in execution order
       fed             the fed tensors (cut points), in feed order
       skipped         ops of untaken tf.cond branches (planned but dead: their kernels did not run)
       control_edges   (from op name, to op name) for each control dependency between planned ops
       start_us/end_us wall-clock bounds of the run, microseconds since the epoch
       plan            the traced Plan that ran (its `steps` are the records' ops, in order)
+    `ops` is the subgraph the run needed (records' ops plus the variables they read), in graph order.
     """
 
-    __slots__ = ("results", "records", "fed", "skipped", "control_edges", "start_us", "end_us", "plan")
+    __slots__ = ("results", "fetches", "records", "fed", "skipped", "control_edges", "start_us", "end_us", "plan")
 
     def __init__(self):
         self.results = None
+        self.fetches = []
         self.records = []
         self.fed = []
         self.skipped = []
         self.control_edges = []
         self.start_us = self.end_us = 0.0
         self.plan = None
+
+    @property
+    def ops(self) -> list:
+        """Every op the run needed (pruned ops and producers of fed tensors excluded), in graph order."""
+        return list(self.plan.ops) if self.plan is not None else []
 
     @property
     def variables_read(self) -> list:
@@ -210,6 +218,7 @@ def trace_run(session, fetches, feed_dict=None, keep_values: bool = False) -> Ru
     feeds = session._process_feeds(feed_dict) if feed_dict else {}
     leaves = []
     template = _flatten_fetch(graph, fetches, leaves)
+    rec.trace.fetches = list(dict.fromkeys(leaves))
     rec.trace.fed = list(feeds)
     rec.trace.start_us = rec._us(time.perf_counter_ns())
     out = session._run_leaves(leaves, feeds, trace=rec)
@@ -222,7 +231,11 @@ def trace_run(session, fetches, feed_dict=None, keep_values: bool = False) -> Ru
 def run_with_metadata(session, fetches, feed_dict, options, run_metadata) -> Any:
     """`session.run(fetches, feed_dict, options, run_metadata)`: a traced run when `options` asks for one,
     filling `run_metadata` as TF does (step_stats with a trace level, partition_graphs when asked)."""
-    trace_level = getattr(options, "trace_level", 0) or 0
+    if not hasattr(options, "trace_level"):
+        raise TypeError("options must be a tf.RunOptions, got %s" % type(options).__name__)
+    if not hasattr(run_metadata, "step_stats") or not hasattr(run_metadata, "partition_graphs"):
+        raise TypeError("run_metadata must be a tf.RunMetadata, got %s" % type(run_metadata).__name__)
+    trace_level = options.trace_level or 0
     want_graphs = bool(getattr(options, "output_partition_graphs", False))
     if not trace_level and not want_graphs:
         return session.run(fetches, feed_dict)

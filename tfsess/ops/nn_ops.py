@@ -34,7 +34,7 @@ def _activation(opdef, features, name, attrs=None):
         check_dtype(opdef.type_name, "features", x, opdef.allowed)
         a = {"T": x.dtype.base_dtype}
         a.update(attrs or {})
-        return s.make(opdef, [x], a)._outputs[0]
+        return s.make(opdef, [x], a).outputs[0]
 
 
 class _ActivationGrad(OpDef):
@@ -42,14 +42,14 @@ class _ActivationGrad(OpDef):
 
     @staticmethod
     def shape(op, g, x):
-        return broadcast_dims(g, x, op._name, op._type)
+        return broadcast_dims(g, x, op.name, op.type)
 
 
 def _act_grad(opdef, g, x, attrs=None):
     with op_scope(None, opdef.type_name, [g, x]) as s:
         a = {"T": g.dtype}
         a.update(attrs or {})
-        return s.make(opdef, [g, x], a)._outputs[0]
+        return s.make(opdef, [g, x], a).outputs[0]
 
 
 class Relu(_Activation):
@@ -88,6 +88,7 @@ class ReluGrad(_ActivationGrad):
 
 class Relu6(_Activation):
     type_name = "Relu6"
+    numpy_kernel = True
 
     @staticmethod
     def kernel(x):
@@ -101,6 +102,7 @@ class Relu6(_Activation):
 
 class Relu6Grad(_ActivationGrad):
     type_name = "Relu6Grad"
+    numpy_kernel = True
 
     @staticmethod
     def kernel(g, x):
@@ -113,6 +115,7 @@ class Relu6Grad(_ActivationGrad):
 
 class Elu(_Activation):
     type_name = "Elu"
+    numpy_kernel = True
     allowed = "real_float"
 
     @staticmethod
@@ -128,6 +131,7 @@ class Elu(_Activation):
 
 class EluGrad(_ActivationGrad):
     type_name = "EluGrad"
+    numpy_kernel = True
 
     @staticmethod
     def kernel(g, y):
@@ -155,6 +159,16 @@ class Selu(_Activation):
             return (sc * np.where(x > 0, x, a * np.expm1(np.minimum(x, 0)))).astype(x.dtype)
         return k
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_selu(%s)" % args[0], {"_selu": '''
+def _selu(x):
+    """scale * (x if x > 0 else alpha * (exp(x) - 1))."""
+    x = np.asarray(x)
+    a, sc = %r, %r
+    return (sc * np.where(x > 0, x, a * np.expm1(np.minimum(x, 0)))).astype(x.dtype)
+''' % (cls._alpha, cls._scale)}
+
     @staticmethod
     def grad(op, g):
         x = op.inputs[0]
@@ -166,6 +180,7 @@ class Selu(_Activation):
 
 class Softplus(_Activation):
     type_name = "Softplus"
+    numpy_kernel = True
     allowed = "real_float"
 
     @staticmethod
@@ -180,6 +195,7 @@ class Softplus(_Activation):
 
 class SoftplusGrad(_ActivationGrad):
     type_name = "SoftplusGrad"
+    numpy_kernel = True
 
     @staticmethod
     def kernel(g, x):
@@ -197,6 +213,7 @@ class SoftplusGrad(_ActivationGrad):
 
 class Softsign(_Activation):
     type_name = "Softsign"
+    numpy_kernel = True
     allowed = "real_float"
 
     @staticmethod
@@ -213,6 +230,7 @@ class Softsign(_Activation):
 
 class LeakyRelu(_Activation):
     type_name = "LeakyRelu"
+    numpy_kernel = True
     allowed = "real_float"
     kernel_attrs = ("alpha",)
 
@@ -228,6 +246,7 @@ class LeakyRelu(_Activation):
 
 class LeakyReluGrad(_ActivationGrad):
     type_name = "LeakyReluGrad"
+    numpy_kernel = True
     kernel_attrs = ("alpha",)
 
     @staticmethod
@@ -350,7 +369,7 @@ def _softmax_along(opdef, logits, axis, name):
         check_dtype(opdef.type_name, "logits", x, "real_float")
         r = x.shape.ndims
         if axis is None or axis == -1 or (r is not None and axis == r - 1):
-            return s.make(opdef, [x], {"T": x.dtype})._outputs[0]
+            return s.make(opdef, [x], {"T": x.dtype}).outputs[0]
     # other axes: swap the axis to the end, apply, swap back
     with op_scope(name, opdef.type_name, [logits]) as s:
         r = x.shape.ndims
@@ -358,7 +377,7 @@ def _softmax_along(opdef, logits, axis, name):
         perm[axis], perm[-1] = perm[-1], perm[axis]
         xt = _a.transpose(x, perm)
         with op_scope(None, opdef.type_name, [xt]) as s2:
-            y = s2.make(opdef, [xt], {"T": x.dtype})._outputs[0]
+            y = s2.make(opdef, [xt], {"T": x.dtype}).outputs[0]
         return _a.transpose(y, perm, name=s.scope)
 
 
@@ -378,12 +397,12 @@ class SoftmaxCrossEntropyWithLogits(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        f, l = (t._shape._dims for t in op._inputs)
-        dt = op._inputs[0]._dtype.base_dtype
+        f, l = (t.shape.dim_sizes for t in op.inputs)
+        dt = op.inputs[0].dtype.base_dtype
         for d in (f, l):
             if d is not None and len(d) != 2:
                 raise shape_error(op, "Shape must be rank 2 but is rank %d" % len(d), f, l)
-        both = broadcast_dims(f, l, op._name, op._type)
+        both = broadcast_dims(f, l, op.name, op.type)
         return [(dt, None if both is None else (both[0],)), (dt, both)]
 
     @staticmethod
@@ -439,8 +458,8 @@ class SparseSoftmaxCrossEntropyWithLogits(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        f, l = (t._shape._dims for t in op._inputs)
-        dt = op._inputs[0]._dtype.base_dtype
+        f, l = (t.shape.dim_sizes for t in op.inputs)
+        dt = op.inputs[0].dtype.base_dtype
         if f is not None and len(f) != 2:
             raise shape_error(op, "Shape must be rank 2 but is rank %d" % len(f), f, l)
         if l is not None and len(l) != 1:
@@ -525,11 +544,11 @@ def softmax_cross_entropy_with_logits_v2(labels, logits, axis=-1, name=None, dim
             perm[axis], perm[-1] = perm[-1], perm[axis]
             lg, lb = _a.transpose(lg, perm), _a.transpose(lb, perm)
         if r == 2:
-            return s.make(SoftmaxCrossEntropyWithLogits, [lg, lb], {"T": lg.dtype})._outputs[0]
+            return s.make(SoftmaxCrossEntropyWithLogits, [lg, lb], {"T": lg.dtype}).outputs[0]
         in_shape = _a.shape(lg)
         lg2, lb2 = _flatten_outer(lg), _flatten_outer(lb)
         with op_scope(None, "SoftmaxCrossEntropyWithLogits", [lg2]) as s2:
-            loss = s2.make(SoftmaxCrossEntropyWithLogits, [lg2, lb2], {"T": lg.dtype})._outputs[0]
+            loss = s2.make(SoftmaxCrossEntropyWithLogits, [lg2, lb2], {"T": lg.dtype}).outputs[0]
         out_shape = _a.slice(in_shape, [0], [_a.rank(lg) - 1])
         return _a.reshape(loss, out_shape, name=s.scope)
 
@@ -563,12 +582,12 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits
             raise ValueError("Rank mismatch: Rank of labels (received %d) should equal rank of logits minus 1 "
                              "(received %d)." % (lr, gr))
         if gr == 2 or gr is None:
-            return s.make(SparseSoftmaxCrossEntropyWithLogits, [lg, lb], {"T": lg.dtype, "Tlabels": lb.dtype})._outputs[0]
+            return s.make(SparseSoftmaxCrossEntropyWithLogits, [lg, lb], {"T": lg.dtype, "Tlabels": lb.dtype}).outputs[0]
         lb_shape = _a.shape(lb)
         lg2 = _flatten_outer(lg)
         lb2 = _a.reshape(lb, [-1])
         with op_scope(None, "SparseSoftmaxCrossEntropyWithLogits", [lg2]) as s2:
-            loss = s2.make(SparseSoftmaxCrossEntropyWithLogits, [lg2, lb2], {"T": lg.dtype, "Tlabels": lb.dtype})._outputs[0]
+            loss = s2.make(SparseSoftmaxCrossEntropyWithLogits, [lg2, lb2], {"T": lg.dtype, "Tlabels": lb.dtype}).outputs[0]
         return _a.reshape(loss, lb_shape, name=s.scope)
 
 
@@ -618,7 +637,7 @@ class BiasAdd(OpDef):
             raise shape_error(op, "Shape must be rank 1 but is rank %d" % len(b), v, b)
         if v is None:
             return None
-        c = 1 if op._attrs["data_format"] == "NCHW" else -1
+        c = 1 if op.attrs["data_format"] == "NCHW" else -1
         if b is not None and v[c] is not None and b[0] is not None and v[c] != b[0]:
             raise shape_error(op, "Dimensions must be equal, but are %d and %d" % (v[c], b[0]), v, b)
         out = list(v)
@@ -645,7 +664,7 @@ class BiasAdd(OpDef):
     @staticmethod
     def grad(op, g):
         with op_scope(None, "BiasAddGrad", [g]) as s:
-            gb = s.make(BiasAddGrad, [g], {"T": g.dtype, "data_format": op.get_attr("data_format")})._outputs[0]
+            gb = s.make(BiasAddGrad, [g], {"T": g.dtype, "data_format": op.get_attr("data_format")}).outputs[0]
         return [g, gb]
 
 
@@ -657,7 +676,7 @@ class BiasAddGrad(OpDef):
     def shape(op, d):
         if d is None:
             return (None,)
-        return (d[1] if op._attrs["data_format"] == "NCHW" else d[-1],)
+        return (d[1] if op.attrs["data_format"] == "NCHW" else d[-1],)
 
     @staticmethod
     def kernel(g, data_format):
@@ -690,7 +709,7 @@ def bias_add(value, bias, data_format=None, name=None) -> Tensor:
         b = s.convert(bias, "bias", dtype_hint=v.dtype.base_dtype)
         same_dtype("BiasAdd", [("value", v), ("bias", b)])
         fmt = "NCHW" if data_format in ("NCHW", "NCDHW", "NCW") else "NHWC"
-        return s.make(BiasAdd, [v, b], {"T": v.dtype, "data_format": fmt})._outputs[0]
+        return s.make(BiasAdd, [v, b], {"T": v.dtype, "data_format": fmt}).outputs[0]
 
 
 class L2Loss(OpDef):
@@ -721,7 +740,7 @@ def l2_loss(t, name=None) -> Tensor:
     with op_scope(name, "L2Loss", [t]) as s:
         x = s.convert(t, "t")
         check_dtype("L2Loss", "t", x, "real_float")
-        return s.make(L2Loss, [x], {"T": x.dtype})._outputs[0]
+        return s.make(L2Loss, [x], {"T": x.dtype}).outputs[0]
 
 
 def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None) -> Tensor:
