@@ -29,7 +29,7 @@ _DATATYPE = {"float": 1, "double": 2, "int32": 3, "uint8": 4, "int16": 5, "int8"
 
 def datatype_enum(dtype) -> int:
     """TF's DataType enum value of a tfsess DType (DT_FLOAT = 1, ...; +100 for a reference type)."""
-    return _DATATYPE.get(dtype.base_dtype._cname, 0) + (100 if dtype._is_ref_dtype else 0)
+    return _DATATYPE.get(dtype.base_dtype.c_name, 0) + (100 if dtype.is_ref else 0)
 
 
 # ======================================================================================
