@@ -456,7 +456,9 @@ def _move_axis_to_end(x, axis, rank):
     if isinstance(rank, int):
         perm = [i for i in range(rank) if i != axis] + [axis]
         return _a.transpose(x, perm)
-    perm = _a.concat([_m.range(axis), _m.range(axis + 1, rank), [axis]], 0)
+    if axis < 0:
+        axis = _m.add(rank, axis)
+    perm = _a.concat([_m.range(axis), _m.range(axis + 1, rank), _a.reshape(axis, [1])], 0)
     return _a.transpose(x, perm)
 
 
