@@ -55,7 +55,8 @@ from .ops.init_ops import (zeros_initializer, ones_initializer, constant_initial
                        orthogonal_initializer, identity_initializer, he_normal, he_uniform, lecun_normal,
                        lecun_uniform)
 from .client.session import Session, InteractiveSession, get_default_session  # noqa: E402
-from .client.config import ConfigProto, GPUOptions, GraphOptions, OptimizerOptions, RunOptions, RunMetadata  # noqa: E402
+from .client.config import ConfigProto, GPUOptions, GraphOptions, OptimizerOptions  # noqa: E402
+from .client.numpy_export import export_numpy  # noqa: E402
 from .ops.gradients import gradients, hessians, UnconnectedGradients, AggregationMethod  # noqa: E402
 from . import nn, math, random, strings, initializers, debugging, train  # noqa: E402
 from . import layers, summary, contrib, data  # noqa: E402
@@ -68,10 +69,14 @@ _LAZY_MODULES = ("app", "flags", "test", "logging", "gfile", "contrib")
 
 
 def __getattr__(name):
-    """tf.Summary / tf.Event (TensorBoard's protobuf classes) and tf.app, tf.flags, tf.test, tf.logging, tf.gfile,
-    tf.contrib, loaded on first use; any other TF1 name is a clear "tfsess does not implement tf.X"."""
+    """tf.Summary / tf.Event / tf.RunOptions / tf.RunMetadata (TF's protobuf classes when tensorboard is installed)
+    and tf.app, tf.flags, tf.test, tf.logging, tf.gfile, tf.contrib, loaded on first use; any other TF1 name is a
+    clear "tfsess does not implement tf.X"."""
     if name in ("Summary", "Event"):
         return getattr(summary, name)
+    if name in ("RunOptions", "RunMetadata"):
+        from .client.run_metadata import message_class
+        return message_class(name)
     if name in _LAZY_MODULES:
         import importlib
         return importlib.import_module(__name__ + "." + name)

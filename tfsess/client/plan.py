@@ -10,12 +10,19 @@ it may update until it commits or rolls back (per-run isolation between threads)
 Generated code keeps its source: each plan registers it with `linecache` under its own file name
 (`<tfsess plan 7>`), every line commented with the op it runs, so tracebacks and `inspect.getsource`
 show it. Set `INTERPRET_ONLY = True` to keep every plan interpreted while debugging.
+
+A traced plan (`traced=True`, used by tfsess/client/tracing.py) runs every needed op as a step, Consts and
+NoOps included, without constant folding, always interpreted; `execute(values, trace=fn)` calls
+`fn(step index, input values, result, start ns, end ns)` after each step (input values None: a step
+skipped as dead in an untaken tf.cond branch).
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import linecache
 import threading
+import time
 import weakref
 
 import numpy as np
@@ -36,6 +43,7 @@ _CODEGEN_MAX_STEPS = 20000      # larger plans stay interpreted (compiling huge 
 _FOLD_MAX_ELEMENTS = 1 << 16    # constant folding keeps results up to this size
 _CODE_CACHE: dict = {}          # generated source -> code object (names in the source are positional)
 _PLAN_NUMBERS = itertools.count(1)
+_now = time.perf_counter_ns
 
 
 try:  # NumPy 2: set the ufunc error state directly (np.errstate costs ~1 us per run)
@@ -84,13 +92,15 @@ class Plan:
     control dependencies) sees the updated value, as TF's reference variables behave.
     """
 
-    def __init__(self, session, fetch_tensors, target_ops, fed):
+    def __init__(self, session, fetch_tensors, target_ops, fed, traced=False):
         self.session = session
+        self.traced = traced
         self.fed = list(fed)
         self.fetch_tensors = list(fetch_tensors)
         self.fetched = [t for t in self.fetch_tensors if t not in fed]
         ops = ops_needed(self.fetch_tensors, target_ops, fed)
         self.uses_dead = any(op.op_def.is_switch for op in ops)
+        self.ops = ops if traced else None   # every planned op, in order (run metadata's partition graph)
         needed = set(ops)
         store = session.variable_store
         readers = {}
@@ -113,14 +123,15 @@ class Plan:
         steps = []
         for op in ops:
             opdef = op.op_def
-            if not op.inputs and not self.uses_dead and op.outputs[:1] and op.outputs[0] not in fed:
+            if (not op.inputs and not self.uses_dead and not traced and op.outputs[:1]
+                    and op.outputs[0] not in fed):
                 value = opdef.static_value(op)
                 if value is not None:   # a Const
                     consts[op.outputs[0]] = value
                     continue
             if op.outputs and all(t in readers for t in op.outputs):
                 continue
-            if opdef.is_variable or (opdef.orders_only and not self.uses_dead):
+            if opdef.is_variable or (opdef.orders_only and not self.uses_dead and not traced):
                 continue  # a NoOp only orders its control inputs, which the plan runs anyway
             st = _Step()
             st.op = op
@@ -132,7 +143,7 @@ class Plan:
             st.ctrl = [c for c in op.control_inputs if c in needed]
             st.fn = opdef.bind(op, session)
             steps.append(st)
-        if not self.uses_dead:
+        if not self.uses_dead and not traced:
             steps = _fold_constants(steps, consts, fed)
         self.steps = steps
         self.consts = consts
@@ -143,7 +154,8 @@ class Plan:
         self.locks = _write_locks(session, steps)
         self.code = None
         self._runs = 0
-        self._final = self.uses_dead or len(steps) > _CODEGEN_MAX_STEPS or not steps or INTERPRET_ONLY
+        self._final = (self.uses_dead or len(steps) > _CODEGEN_MAX_STEPS or not steps or INTERPRET_ONLY
+                       or traced)
         if not self._final and (TIER_UP_AFTER <= 1 or self._build_codegen(only_if_cached=True)):
             if self.code is None:
                 self._build_codegen()
@@ -152,14 +164,21 @@ class Plan:
             self._build_interpreter()
 
     # -- running -------------------------------------------------------------------------------
-    def execute(self, feed_values):
-        """Run once; returns the values of the fetched (non-fed) tensors, in order."""
+    def execute(self, feed_values, trace=None):
+        """Run once; returns the values of the fetched (non-fed) tensors, in order.
+
+        `trace` (traced plans only): called after each step as trace(i, inputs, result, t0_ns, t1_ns)."""
         if not self._final:
             self._runs += 1
             if self._runs >= TIER_UP_AFTER:  # reused: worth compiling to straight-line code
                 self._build_codegen()
                 self._final = True
         undo = {} if self.has_state else None
+        run_fn = self.run_fn
+        if trace is not None:
+            if not self.traced:
+                raise ValueError("execute(trace=...) needs a plan built with traced=True")
+            run_fn = functools.partial(run_fn, trace=trace)
         locks = self.locks
         for lock in locks:
             lock.acquire()
@@ -168,11 +187,11 @@ class Plan:
             if _extobj_contextvar is not None:
                 token = _extobj_contextvar.set(_QUIET_EXTOBJ)
                 try:
-                    return self.run_fn(feed_values, undo)
+                    return run_fn(feed_values, undo)
                 finally:
                     _extobj_contextvar.reset(token)
             with np.errstate(all="ignore"):
-                return self.run_fn(feed_values, undo)
+                return run_fn(feed_values, undo)
         except BaseException as exc:
             if undo:
                 rollback(self.session.variable_store, undo)
@@ -300,7 +319,7 @@ class Plan:
         check = CHECK_OUTPUTS
         steps = self.steps
 
-        def run(feeds, undo):
+        def run(feeds, undo, trace=None):
             vals = [None] * nslots
             for s, v in zip(feed_slots, feeds):
                 vals[s] = v
@@ -316,9 +335,17 @@ class Plan:
                                 vals[s] = DEAD
                         if done is not None:
                             vals[done] = DEAD
+                        if trace is not None:
+                            t = _now()
+                            trace(i, None, DEAD, t, t)
                         continue
                     args = [vals[s] if type(s) is int else s() for s in ins]
-                    r = fn(undo, *args) if ctx else fn(*args)
+                    if trace is None:
+                        r = fn(undo, *args) if ctx else fn(*args)
+                    else:
+                        t0 = _now()
+                        r = fn(undo, *args) if ctx else fn(*args)
+                        trace(i, args, r, t0, _now())
                     if len(outs) == 1:
                         vals[outs[0]] = r
                         if check:

@@ -227,7 +227,11 @@ class BaseSession:
         """Run the ops and evaluate the tensors in `fetches`, substituting `feed_dict` values.
 
         Returns values in the structure of `fetches`: Tensor -> NumPy value, Operation -> None.
+        With `options` asking for a trace and a `run_metadata`, fills it as TF does (tfsess/client/tracing.py).
         """
+        if run_metadata is not None and options is not None:
+            from .tracing import run_with_metadata
+            return run_with_metadata(self, fetches, feed_dict, options, run_metadata)
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
         graph = self._graph
@@ -290,10 +294,10 @@ class BaseSession:
             return v
         return self._process_feeds({t: v})[t]
 
-    def _cached_plan(self, key, tensors, targets, feeds):
+    def _cached_plan(self, key, tensors, targets, feeds, traced=False):
         plan = self._plans.get(key)
         if plan is None:
-            plan = self._plan_for(tensors, targets, feeds)
+            plan = self._plan_for(tensors, targets, feeds, traced)
             with self._lock:  # threads may build plans at once: evict and insert as one step
                 plans = self._plans
                 while len(plans) >= _PLAN_CACHE_SIZE:
@@ -301,14 +305,20 @@ class BaseSession:
                 plan = plans.setdefault(key, plan)
         return plan
 
-    def _run_leaves(self, leaves, feeds):
+    def _run_leaves(self, leaves, feeds, trace=None):
+        """Values of `leaves`; `trace` (a tracing recorder) runs them through a traced plan instead."""
         unique = list(dict.fromkeys(leaves))
         tensors = [x for x in unique if type(x) is Tensor]
         targets = [x for x in unique if type(x) is Operation]
         if not tensors and not targets:
             return []
-        plan = self._cached_plan((tuple(unique), frozenset(feeds)), tensors, targets, feeds)
-        computed = plan.execute([feeds[t] for t in plan.fed])
+        if trace is None:
+            plan = self._cached_plan((tuple(unique), frozenset(feeds)), tensors, targets, feeds)
+            computed = plan.execute([feeds[t] for t in plan.fed])
+        else:
+            plan = self._cached_plan(("traced", tuple(unique), frozenset(feeds)), tensors, targets, feeds, True)
+            trace.begin(plan)
+            computed = plan.execute([feeds[t] for t in plan.fed], trace=trace)
         values = {}
         it = iter(computed)
         fed = plan.fed and [feeds[t] for t in plan.fed]
@@ -328,10 +338,10 @@ class BaseSession:
                 result.append(values[x])
         return result
 
-    def _plan_for(self, tensors, targets, feeds):
+    def _plan_for(self, tensors, targets, feeds, traced=False):
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
-        return Plan(self, tensors, targets, feeds)
+        return Plan(self, tensors, targets, feeds, traced=traced)
 
     def _notify(self):
         if self._run_listeners:
@@ -395,6 +405,10 @@ class BaseSession:
                 raise TypeError("Expected %d positional feed values, got %d." % (n, len(args)))
             if self._closed:
                 raise RuntimeError("Attempted to use a closed Session.")
+            if accept_options and kwargs.get("options") is not None and kwargs.get("run_metadata") is not None:
+                from .tracing import run_with_metadata
+                return run_with_metadata(self, fetches, dict(zip(feed_tensors, args)), kwargs["options"],
+                                         kwargs["run_metadata"])
             feeds = self._process_feeds(dict(zip(feed_tensors, args))) if n else {}
             out = self._run_leaves(leaves, feeds)
             self._notify()

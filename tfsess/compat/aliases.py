@@ -71,6 +71,7 @@ ALIASES: dict = {
     "tensorflow.python.ops.tensor_array_ops": (_T + ".ops.tensor_array_ops",),
     "tensorflow.python.client": (),
     "tensorflow.python.client.session": (_T + ".client.session",),
+    "tensorflow.python.client.timeline": (_T + ".client.timeline",),
     "tensorflow.python.training": (),
     "tensorflow.python.training.training": (_T + ".train",),
     "tensorflow.python.training.optimizer": (_T + ".train.optimizer",),

@@ -53,6 +53,7 @@ class OpDef:
     is_variable: ClassVar[bool] = False  # output 0 is a variable: consumers read the session's current value
     forwards_input: ClassVar[bool] = False  # output 0 is input 0 unchanged (Identity): a variable read stays one
     orders_only: ClassVar[bool] = False  # does nothing but order its control inputs (NoOp)
+    numpy_kernel: ClassVar[bool] = False  # `kernel` uses only NumPy and its arguments: export_numpy copies it
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -104,9 +105,41 @@ class OpDef:
         raise NotImplementedError
 
     @classmethod
+    def numpy_source(cls, op: Operation, args: list):
+        """This op as NumPy source, for tfsess.export_numpy: an expression computing its output from `args`
+        (the Python expressions of its inputs; a tuple expression for several outputs; for an op that
+        updates a variable, the new value, its reference inputs given as the variable's current value).
+        None: the op has no NumPy form. An expression that needs helper functions returns
+        (expression, {helper name: its `def` source}). Default: a kernel that is a NumPy ufunc, or with
+        `numpy_kernel`, a call of a copy of the kernel's own source."""
+        kernel = getattr(cls, "kernel", None)
+        if cls.bind.__func__ is not OpDef.bind.__func__:
+            return None
+        if isinstance(kernel, np.ufunc) and not cls.kernel_attrs:
+            return "np.%s(%s)" % (kernel.__name__, ", ".join(args))
+        if cls.numpy_kernel:
+            return _copied_kernel_call(cls, op, args)
+        return None
+
+    @classmethod
     def runtime_error(cls, op, exc, inputs):
         """Translate a NumPy failure inside the kernel to a tf.errors class (None: re-raise as is)."""
         return None
+
+
+def _copied_kernel_call(cls, op, args):
+    """(call, {helper: source}) running a copy of `cls.kernel`'s source (None without source files)."""
+    import inspect
+    import re
+    import textwrap
+    try:
+        src = textwrap.dedent(inspect.getsource(cls.kernel))
+    except (OSError, TypeError):
+        return None
+    name = "_" + re.sub(r"(?<!^)(?=[A-Z])", "_", cls.type_name).lower()
+    src = re.sub(r"^@staticmethod\n", "", src).replace("def kernel(", "def %s(" % name, 1)
+    kw = ["%s=%r" % (a, op.get_attr(a)) for a in cls.kernel_attrs]
+    return "%s(%s)" % (name, ", ".join(list(args) + kw)), {name: src}
 
 
 # ======================================================================================

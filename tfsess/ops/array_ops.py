@@ -28,6 +28,10 @@ class Placeholder(OpDef):
     grad = None
 
     @classmethod
+    def numpy_source(cls, op, args):
+        cls.bind(op, None)()   # an unfed placeholder: the error Session.run gives
+
+    @classmethod
     def outputs(cls, op):
         return [(op.attrs["dtype"], op.attrs["shape"].dim_sizes)]
 
@@ -68,6 +72,10 @@ class PlaceholderWithDefault(OpDef):
     def constant_fold(cls, op, values):
         return None  # it can be fed, so its value is never known while building (TF's constant_value agrees)
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return args[0]
+
     @staticmethod
     def grad(op, g):
         return [g]
@@ -95,6 +103,10 @@ class Identity(OpDef):
     @staticmethod
     def kernel(x):
         return x
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return args[0]
 
     @staticmethod
     def grad(op, g):
@@ -128,6 +140,10 @@ class Shape(OpDef):
 
     type_name = "Shape"
     grad = None
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.array(np.shape(%s), dtype=%r)" % (args[0], op.get_attr("out_type").name)
 
     @classmethod
     def static_value(cls, op):
@@ -167,6 +183,10 @@ class Size(OpDef):
     grad = None
 
     @classmethod
+    def numpy_source(cls, op, args):
+        return "np.array(np.size(%s), dtype=%r)" % (args[0], op.get_attr("out_type").name)
+
+    @classmethod
     def static_value(cls, op):
         d = op.inputs[0].shape.dim_sizes
         if d is None or None in d:
@@ -189,6 +209,10 @@ class Size(OpDef):
 class Rank(OpDef):
     type_name = "Rank"
     grad = None
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.array(np.ndim(%s), dtype=np.int32)" % args[0]
 
     @classmethod
     def static_value(cls, op):
@@ -281,6 +305,11 @@ class Fill(OpDef):
     def kernel(dims, value):
         return np.full(dims, value, dtype=np.asarray(value).dtype)
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        dims, value = args
+        return "np.full(%s, %s, dtype=np.asarray(%s).dtype)" % (dims, value, value)
+
     @staticmethod
     def grad(op, g):
         from .math_ops import reduce_sum
@@ -328,6 +357,10 @@ class ZerosLike(OpDef):
     type_name = "ZerosLike"
     grad = None
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.zeros_like(%s)" % args[0]
+
     @staticmethod
     def shape(op, d):
         return d
@@ -340,6 +373,10 @@ class ZerosLike(OpDef):
 class OnesLike(OpDef):
     type_name = "OnesLike"
     grad = None
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.ones_like(%s)" % args[0]
 
     @staticmethod
     def shape(op, d):
@@ -435,6 +472,10 @@ class Reshape(OpDef):
                        % (n, int(np.prod(shp))))
             raise InvalidArgumentError(None, None, msg) from None
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.reshape(%s, %s)" % tuple(args)
+
     @staticmethod
     def grad(op, g):
         return [reshape(g, shape(op.inputs[0])), None]
@@ -477,6 +518,10 @@ class Transpose(OpDef):
     @staticmethod
     def kernel(x, perm):
         return np.transpose(x, perm)
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.transpose(%s, %s)" % tuple(args)
 
     @staticmethod
     def grad(op, g):
@@ -535,6 +580,10 @@ class ExpandDims(OpDef):
             return np.reshape(x, s[:a] + (1,) + s[a:])
         return expand
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.expand_dims(%s, int(np.reshape(%s, [-1])[0]))" % tuple(args)
+
     @staticmethod
     def grad(op, g):
         return [reshape(g, shape(op.inputs[0])), None]
@@ -580,6 +629,11 @@ class Squeeze(OpDef):
         except ValueError:
             raise InvalidArgumentError(None, None, "Can not squeeze dim[%s], expected a dimension of 1, got %s"
                                        % (squeeze_dims, np.shape(x))) from None
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        dims = op.get_attr("squeeze_dims")
+        return "np.squeeze(%s, axis=%r)" % (args[0], tuple(dims) if dims else None)
 
     @staticmethod
     def grad(op, g):
@@ -660,6 +714,10 @@ class ConcatV2(OpDef):
             raise InvalidArgumentError(None, None, "ConcatOp : Ranks of all input tensors should match: shape[0] = "
                                        "%s vs. shape[1] = %s" % (fmt_dims(shapes[0]), fmt_dims(shapes[-1]))) from None
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.concatenate([%s], axis=int(%s))" % (", ".join(args[:-1]), args[-1])
+
     @staticmethod
     def grad(op, g):
         from .math_ops import _concat_grad
@@ -720,6 +778,10 @@ class Pack(OpDef):
     def kernel(*args, axis):
         return np.stack(args, axis=axis)
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.stack([%s], axis=%d)" % (", ".join(args), op.get_attr("axis"))
+
     @staticmethod
     def grad(op, g):
         return unstack(g, num=len(op.inputs), axis=op.get_attr("axis"))
@@ -768,6 +830,11 @@ class Unpack(OpDef):
             raise InvalidArgumentError(None, None, "Input shape axis %d must equal %d, got shape %s"
                                        % (axis, num, fmt_dims(x.shape)))
         return tuple(np.take(x, i, axis=axis) for i in range(num))
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "tuple(np.take(np.asarray(%s), i, axis=%d) for i in range(%d))" % (
+            args[0], op.get_attr("axis"), op.get_attr("num"))
 
     @staticmethod
     def grad(op, *grads):
@@ -823,6 +890,10 @@ class Split(OpDef):
                                        "dimension, but got split_dim %d (size = %d) and num_split %d"
                                        % (int(axis), np.shape(x)[int(axis)], num_split)) from None
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "tuple(np.split(%s, %d, axis=int(%s)))" % (args[1], op.get_attr("num_split"), args[0])
+
     @staticmethod
     def grad(op, *grads):
         outs = [g if g is not None else zeros_like(o) for g, o in zip(grads, op.outputs)]
@@ -862,6 +933,18 @@ class SplitV(OpDef):
                                        "split_dim exactly if fully specified, or be less than the size of the "
                                        "input along split_dim if not fully specified.  Got: %d" % sum(sizes))
         return tuple(np.split(x, np.cumsum(sizes)[:-1], axis=ax))
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_split_v(%s, %s, %s)" % tuple(args), {"_split_v": '''
+def _split_v(x, sizes, axis):
+    """x split along axis into pieces of the given sizes (one size may be -1: the rest)."""
+    sizes = [int(v) for v in sizes]
+    ax = int(axis)
+    if -1 in sizes:
+        sizes[sizes.index(-1)] = np.shape(x)[ax] - (sum(sizes) + 1)
+    return tuple(np.split(x, np.cumsum(sizes)[:-1], axis=ax))
+'''}
 
     @staticmethod
     def grad(op, *grads):
@@ -907,6 +990,10 @@ class Tile(OpDef):
                                        "got length %d" % (np.ndim(x), len(multiples)))
         return np.tile(x, multiples)
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.tile(%s, %s)" % tuple(args)
+
     @staticmethod
     def grad(op, g):
         from .math_ops import reduce_sum
@@ -931,6 +1018,7 @@ def tile(input, multiples, name=None) -> Tensor:  # noqa: A002
 
 class Pad(OpDef):
     type_name = "PadV2"
+    numpy_kernel = True
     kernel_attrs = ("mode",)
 
     @staticmethod
@@ -969,6 +1057,7 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0) -> Tens
 
 class ReverseV2(OpDef):
     type_name = "ReverseV2"
+    numpy_kernel = True
 
     @staticmethod
     def shape(op, d, a_d):
@@ -1007,6 +1096,10 @@ class BroadcastTo(OpDef):
         except ValueError:
             raise InvalidArgumentError(None, None, "Incompatible shapes: %s vs. %s"
                                        % (fmt_dims(np.shape(x)), fmt_dims(tuple(shape)))) from None
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.broadcast_to(%s, tuple(int(v) for v in %s)).copy()" % tuple(args)
 
     @staticmethod
     def grad(op, g):
@@ -1053,6 +1146,10 @@ class GatherV2(OpDef):
             bad = idx.reshape(-1)[np.argmax((idx.reshape(-1) < 0) | (idx.reshape(-1) >= n))]
             raise InvalidArgumentError(None, None, "indices = %d is not in [0, %d)" % (bad, n))
         return np.take(params, idx, axis=ax)
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.take(%s, np.asarray(%s), axis=int(%s))" % tuple(args)
 
     @staticmethod
     def grad(op, g):
@@ -1116,6 +1213,16 @@ class Slice(OpDef):
                                            % (i, x.shape[i] - b, s))
             idx.append(builtins.slice(b, end))
         return x[tuple(idx)]
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_slice(%s, %s, %s)" % tuple(args), {"_slice": '''
+def _slice(x, begin, size):
+    """x[begin : begin + size] on every axis (size -1: to the end)."""
+    x = np.asarray(x)
+    return x[tuple(slice(int(b), x.shape[i] if int(s) == -1 else int(b) + int(s))
+                   for i, (b, s) in enumerate(zip(begin, size)))]
+'''}
 
     @staticmethod
     def grad(op, g):
@@ -1203,11 +1310,40 @@ class StridedSlice(OpDef):
         except IndexError as exc:
             raise InvalidArgumentError(None, None, str(exc)) from None
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        """NumPy indexing written out (`x[:, 0]`); needs constant begin, end and strides."""
+        index = _index_source(op, 1)
+        return None if index is None else "np.asarray(%s)[%s]" % (args[0], index)
+
     @staticmethod
     def grad(op, g):
         x = op.inputs[0]
         return [StridedSliceGrad_apply(shape(x), op.inputs[1], op.inputs[2], op.inputs[3], g,
                                        op.get_attr("spec")), None, None, None]
+
+
+def _index_source(op, first):
+    """A StridedSlice(Grad) op's index as NumPy source (`:, 0`), from its constant begin, end and strides
+    (inputs first..first+2); None if they are not constants."""
+    b, e, st = (constant_value(t) for t in op.inputs[first:first + 3])
+    if b is None or e is None or st is None:
+        return None
+    parts = []
+    for j, (kind, has_b, has_e) in enumerate(op.get_attr("spec")):
+        if kind == "newaxis":
+            parts.append("None")
+        elif kind == "ellipsis":
+            parts.append("...")
+        elif kind == "index":
+            parts.append(str(int(b[j])))
+        else:
+            step = int(st[j])
+            parts.append("%s:%s%s" % (int(b[j]) if has_b else "", int(e[j]) if has_e else "",
+                                      "" if step == 1 else ":%d" % step))
+    if not parts:
+        return "()"
+    return ", ".join(parts) + ("," if len(parts) == 1 else "")
 
 
 def _build_index(spec, begin, end, strides, ndim, dims, op):
@@ -1246,6 +1382,20 @@ class StridedSliceGrad(OpDef):
 
     type_name = "StridedSliceGrad"
     kernel_attrs = ("spec",)
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        index = _index_source(op, 1)
+        if index is None:
+            return None
+        return "_strided_slice_grad(%s, %s, np.index_exp[%s])" % (args[0], args[4], index), {
+            "_strided_slice_grad": '''
+def _strided_slice_grad(shape, dy, index):
+    """dy scattered into zeros of `shape` at `index` (the gradient of a slice)."""
+    out = np.zeros(tuple(int(v) for v in shape), dtype=np.asarray(dy).dtype)
+    out[index] = dy
+    return out
+'''}
 
     @staticmethod
     def grad(op, gg):
@@ -1375,6 +1525,22 @@ class OneHot(OpDef):
     kernel_attrs = ("axis",)
     grad = None
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_one_hot(%s, %s, %s, %s, %d)" % (*args, op.get_attr("axis")), {"_one_hot": '''
+def _one_hot(indices, depth, on_value, off_value, axis):
+    """on_value at each index along a new axis of size depth, off_value elsewhere."""
+    idx = np.asarray(indices)
+    depth = int(depth)
+    out = np.full(idx.shape + (depth,), off_value, dtype=np.asarray(on_value).dtype)
+    valid = (idx >= 0) & (idx < depth)
+    pos = np.nonzero(valid)
+    out[pos + (idx[pos],)] = on_value
+    if axis != -1:
+        out = np.moveaxis(out, -1, axis)
+    return out
+'''}
+
     @staticmethod
     def dtype(op):
         return op.inputs[2].dtype.base_dtype
@@ -1449,6 +1615,20 @@ class Select(OpDef):
             raise InvalidArgumentError(None, None, "'then' and 'else' must have the same size.  but received: %s vs. %s"
                                        % (fmt_dims(np.shape(x)), fmt_dims(np.shape(y)))) from None
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        if cls.type_name == "SelectV2":
+            return "np.where(%s, %s, %s)" % tuple(args)
+        return "_select(%s, %s, %s)" % tuple(args), {"_select": '''
+def _select(c, x, y):
+    """TF1's Select: x where c else y; a vector condition picks rows."""
+    c = np.asarray(c)
+    x = np.asarray(x)
+    if c.ndim == 1 and x.ndim > 1 and c.shape[0] == x.shape[0]:
+        c = c.reshape((-1,) + (1,) * (x.ndim - 1))
+    return np.where(c, x, y)
+'''}
+
     @staticmethod
     def grad(op, g):
         from .math_ops import sum_to_shape_of
@@ -1488,6 +1668,7 @@ class Where(OpDef):
     """Coordinates of true elements (tf.where with one argument)."""
 
     type_name = "Where"
+    numpy_kernel = True
     grad = None
 
     @staticmethod
@@ -1561,6 +1742,13 @@ class Cast(OpDef):
         if x.dtype == object:
             raise InvalidArgumentError(None, None, "Cast string to %s is not supported" % DstT.name)
         return x.astype(DstT.as_numpy_dtype)
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        dst = op.get_attr("DstT")
+        if dst.name == "string":
+            return None
+        return "np.asarray(%s).astype(%r)" % (args[0], dst.name)
 
     @staticmethod
     def grad(op, g):

@@ -45,6 +45,19 @@ def _unbroadcast(g, shape):
     return np.add.reduce(g, axis=axes, dtype=g.dtype).reshape(shape)
 
 
+_SUM_TO_SHAPE_SRC = """
+def _sum_to_shape(g, shape):
+    \"\"\"g summed down to `shape` (undoing NumPy broadcasting).\"\"\"
+    gs = np.shape(g)
+    if gs == shape:
+        return g
+    extra = len(gs) - len(shape)
+    axes = tuple(range(extra)) + tuple(i + extra for i, s in enumerate(shape) if s == 1 and gs[i + extra] != 1)
+    g = np.asarray(g)
+    return np.add.reduce(g, axis=axes, dtype=g.dtype).reshape(shape)
+"""   # export_numpy's form of _unbroadcast
+
+
 class SumToShape(OpDef):
     """Gradient helper: sum a broadcast gradient back to the shape of the input it came from.
 
@@ -89,6 +102,12 @@ class SumToShape(OpDef):
             return add_reduce(g, axis=axes, dtype=g.dtype).reshape(target)
         return to_known_shape
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        g, s = args
+        target = "tuple(int(v) for v in np.reshape(%s, [-1]))" % s if op.get_attr("shape_input") else "np.shape(%s)" % s
+        return "_sum_to_shape(%s, %s)" % (g, target), {"_sum_to_shape": _SUM_TO_SHAPE_SRC}
+
     @staticmethod
     def grad(op, gg):
         return [_aops.broadcast_to(gg, _shape(op.inputs[0])), None]
@@ -129,6 +148,26 @@ def sum_to_shape_of(g: Tensor, x: Tensor, others=()) -> Tensor:
             target = constant(np.array(xd, dtype=np.int32), name="shape")
             return s.make(SumToShape, [g, target], {"T": g.dtype, "shape_input": True}).outputs[0]
         return s.make(SumToShape, [g, x], {"T": g.dtype, "shape_input": False}).outputs[0]
+
+
+_REDUCE_GRAD_SRC = """
+def _reduce_grad(g, target, axes, keep_dims, mean, shape_input):
+    \"\"\"The gradient of a reduction, broadcast back to the reduced input's shape (/ count for a mean).\"\"\"
+    shape = tuple(int(v) for v in np.reshape(target, [-1])) if shape_input else np.shape(target)
+    g = np.asarray(g)
+    nd = len(shape)
+    ax = tuple(int(i) + nd if int(i) < 0 else int(i) for i in np.reshape(axes, [-1])) if nd else ()
+    if mean:
+        n = 1
+        for i in ax:
+            n *= shape[i]
+        g = g / g.dtype.type(n)
+    if g.ndim == 0:
+        return np.full(shape, g, dtype=g.dtype)
+    if not keep_dims:
+        g = g.reshape([1 if i in ax else shape[i] for i in range(nd)])
+    return np.broadcast_to(g, shape)
+"""   # export_numpy's form of ReduceGrad.kernel
 
 
 class ReduceGrad(OpDef):
@@ -202,6 +241,12 @@ class ReduceGrad(OpDef):
                 return out
             return kernel(g, target, axes_value, keep, mean, shape_input)
         return reduce_grad
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return ("_reduce_grad(%s, %s, %s, %r, %r, %r)" % (*args, op.get_attr("keep_dims"), op.get_attr("mean"),
+                                                          op.get_attr("shape_input")),
+                {"_reduce_grad": _REDUCE_GRAD_SRC})
 
     @staticmethod
     def grad(op, gg):
@@ -342,6 +387,16 @@ class FloorDiv(_Binary):
     float_kernel = staticmethod(_float_floor_div)
 
     @classmethod
+    def numpy_source(cls, op, args):
+        if op.inputs[0].dtype.is_floating:
+            return cls.float_source(*args)
+        return "np.%s(%s)" % (cls.kernel.__name__, ", ".join(args))
+
+    @staticmethod
+    def float_source(x, y):
+        return "np.floor(np.true_divide(%s, %s))" % (x, y)
+
+    @classmethod
     def bind(cls, op, session):
         dt = op.inputs[0].dtype
         if dt.is_integer:
@@ -353,6 +408,11 @@ class FloorMod(FloorDiv):
     type_name = "FloorMod"
     kernel = staticmethod(np.mod)
     float_kernel = staticmethod(_float_floor_mod)
+
+    @staticmethod
+    def float_source(x, y):
+        r = "np.fmod(%s, %s)" % (x, y)
+        return "np.where((%s != 0) & ((%s < 0) != (%s < 0)), %s + %s, %s)" % (r, y, r, r, y, r)
 
     @staticmethod
     def grad(op, g):
@@ -387,6 +447,10 @@ class Pow(_Binary):
                 raise InvalidArgumentError(None, None, "Integers to negative integer powers are not allowed")
             return np.power(x, y)
         return int_pow
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.power(%s)" % ", ".join(args)
 
     @staticmethod
     def grad(op, g):
@@ -432,6 +496,11 @@ class SquaredDifference(_Binary):
     def kernel(x, y):
         d = np.subtract(x, y)
         return d * d
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_squared_difference(%s, %s)" % tuple(args), {"_squared_difference": (
+            "def _squared_difference(x, y):\n    d = np.subtract(x, y)\n    return d * d\n")}
 
     @staticmethod
     def grad(op, g):
@@ -739,6 +808,10 @@ class Rsqrt(_Unary):
     def kernel(x):
         return np.reciprocal(np.sqrt(x))
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.reciprocal(np.sqrt(%s))" % args[0]
+
     @staticmethod
     def grad(op, g):
         y = op.outputs[0]
@@ -840,6 +913,11 @@ class TanhGrad(OpDef):
     def kernel(y, dy):
         return dy * (1 - y * y)
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        y, dy = args
+        return "%s * (1 - %s * %s)" % (dy, y, y)
+
     @staticmethod
     def grad(op, g):
         y, dy = op.inputs
@@ -861,6 +939,11 @@ class Sigmoid(_Unary):
         one = x.dtype.type(1)
         return one / (one + np.exp(-x))
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_sigmoid(%s)" % args[0], {"_sigmoid": (
+            "def _sigmoid(x):\n    x = np.asarray(x)\n    one = x.dtype.type(1)\n    return one / (one + np.exp(-x))\n")}
+
     @staticmethod
     def grad(op, g):
         return [_sigmoid_grad(op.outputs[0], g)]
@@ -878,6 +961,11 @@ class SigmoidGrad(OpDef):
     @staticmethod
     def kernel(y, dy):
         return (dy * y) * (1 - y)
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        y, dy = args
+        return "(%s * %s) * (1 - %s)" % (dy, y, y)
 
     @staticmethod
     def grad(op, g):
@@ -905,6 +993,10 @@ class Round(_Unary):
     type_name = "Round"
     kernel = staticmethod(np.round)   # half to even, as TF
     grad = None
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.round(%s)" % args[0]
 
 
 class Floor(_Unary):
@@ -934,6 +1026,7 @@ class Reciprocal(_Unary):
 
 class Erf(_Unary):
     type_name = "Erf"
+    numpy_kernel = True
     allowed = "real_float"
 
     @staticmethod
@@ -1146,6 +1239,12 @@ class AddN(OpDef):
             out += x
         return out
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        if len(args) == 1:
+            return "np.array(%s, copy=True)" % args[0]
+        return " + ".join(args)
+
     @staticmethod
     def grad(op, g):
         return [g] * len(op.inputs)
@@ -1207,6 +1306,12 @@ class MatMul(OpDef):
                                         % (fmt_dims(a), fmt_dims(b)))
         return None
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        a, b = args
+        return "np.matmul(%s, %s)" % (a + ".T" if op.get_attr("transpose_a") else a,
+                                      b + ".T" if op.get_attr("transpose_b") else b)
+
     @staticmethod
     def grad(op, g):
         a, b = op.inputs
@@ -1255,6 +1360,12 @@ class BatchMatMulV2(OpDef):
             return InvalidArgumentError(None, op, "Matrix size-incompatible: In[0]: %s, In[1]: %s"
                                         % (fmt_dims(a), fmt_dims(b)))
         return None
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        a, b = args
+        return "np.matmul(%s, %s)" % ("np.swapaxes(%s, -1, -2)" % a if op.get_attr("adj_x") else a,
+                                      "np.swapaxes(%s, -1, -2)" % b if op.get_attr("adj_y") else b)
 
     @staticmethod
     def grad(op, g):
@@ -1340,6 +1451,25 @@ class _Reduce(OpDef):
             return fn(x, ax, keep)
         return k
 
+    numpy_reduce: tuple = ()   # (helper name, helper source): reduce(x, axis, keepdims) as NumPy
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        if not cls.numpy_reduce:
+            return None
+        x, axes = args
+        const_axes = constant_value(op.inputs[1])
+        rank = op.inputs[0].shape.ndims
+        name, src = cls.numpy_reduce
+        helpers = {name: src}
+        if const_axes is not None and rank is not None:
+            ax = repr(() if rank == 0 else tuple(sorted({int(a) % rank for a in np.reshape(const_axes, [-1])})))
+        else:
+            ax = "_reduction_axes(%s, %s)" % (x, axes)
+            helpers["_reduction_axes"] = ("def _reduction_axes(x, axes):\n"
+                                          "    return () if np.ndim(x) == 0 else tuple(int(a) for a in np.reshape(axes, [-1]))\n")
+        return "%s(%s, %s, %r)" % (name, x, ax, op.get_attr("keep_dims")), helpers
+
 
 _pymax, _pymin = builtins.max, builtins.min
 
@@ -1350,6 +1480,9 @@ class Sum(_Reduce):
     @staticmethod
     def reduce(x, ax, keep):
         return np.sum(x, axis=ax, keepdims=keep, dtype=x.dtype)
+
+    numpy_reduce = ("_sum", "def _sum(x, axis, keepdims):\n    x = np.asarray(x)\n"
+                            "    return np.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype)\n")
 
     @staticmethod
     def grad(op, g):
@@ -1376,6 +1509,20 @@ class Mean(_Reduce):
         n = x.size // np.size(s) if np.size(s) else 1
         return s / x.dtype.type(n)
 
+    numpy_reduce = ("_mean", '''
+def _mean(x, axis, keepdims):
+    x = np.asarray(x)
+    if x.dtype.kind in "iu":
+        n = int(np.prod([x.shape[a] for a in axis])) if axis != () or x.ndim == 0 else 1
+        s = np.sum(x, axis=axis, keepdims=keepdims, dtype=np.int64)
+        if n == 0:
+            return np.zeros(np.shape(s), dtype=x.dtype)
+        return (np.trunc(s / n)).astype(x.dtype)
+    s = np.add.reduce(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+    n = x.size // np.size(s) if np.size(s) else 1
+    return s / x.dtype.type(n)
+''')
+
     @staticmethod
     def grad(op, g):
         x, axes = op.inputs
@@ -1395,6 +1542,17 @@ class Max(_Reduce):
             return np.full(shape, np.iinfo(x.dtype).min if x.dtype.kind in "iu" else False, x.dtype)
         return np.max(x, axis=ax, keepdims=keep)
 
+    numpy_reduce = ("_max", """
+def _max(x, axis, keepdims):
+    x = np.asarray(x)
+    if x.size == 0:
+        shape = np.sum(np.zeros(x.shape, np.int8), axis=axis, keepdims=keepdims).shape
+        if x.dtype.kind == "f":
+            return np.full(shape, -np.inf, x.dtype)
+        return np.full(shape, np.iinfo(x.dtype).min if x.dtype.kind in "iu" else False, x.dtype)
+    return np.max(x, axis=axis, keepdims=keepdims)
+""")
+
     @staticmethod
     def grad(op, g):
         return _minmax_grad(op, g)
@@ -1412,6 +1570,17 @@ class Min(_Reduce):
                 return np.full(shape, np.inf, x.dtype)
             return np.full(shape, np.iinfo(x.dtype).max if x.dtype.kind in "iu" else True, x.dtype)
         return np.min(x, axis=ax, keepdims=keep)
+
+    numpy_reduce = ("_min", """
+def _min(x, axis, keepdims):
+    x = np.asarray(x)
+    if x.size == 0:
+        shape = np.sum(np.zeros(x.shape, np.int8), axis=axis, keepdims=keepdims).shape
+        if x.dtype.kind == "f":
+            return np.full(shape, np.inf, x.dtype)
+        return np.full(shape, np.iinfo(x.dtype).max if x.dtype.kind in "iu" else True, x.dtype)
+    return np.min(x, axis=axis, keepdims=keepdims)
+""")
 
     @staticmethod
     def grad(op, g):
@@ -1434,6 +1603,9 @@ class Prod(_Reduce):
     @staticmethod
     def reduce(x, ax, keep):
         return np.prod(x, axis=ax, keepdims=keep, dtype=x.dtype)
+
+    numpy_reduce = ("_prod", "def _prod(x, axis, keepdims):\n    x = np.asarray(x)\n"
+                             "    return np.prod(x, axis=axis, keepdims=keepdims, dtype=x.dtype)\n")
 
     @staticmethod
     def grad(op, g):
@@ -1500,6 +1672,7 @@ class Any(_Reduce):
     type_name = "Any"
     allowed = "bool"
     grad = None
+    numpy_reduce = ("_any", "def _any(x, axis, keepdims):\n    return np.any(x, axis=axis, keepdims=keepdims)\n")
 
     @staticmethod
     def reduce(x, ax, keep):
@@ -1510,6 +1683,7 @@ class All(_Reduce):
     type_name = "All"
     allowed = "bool"
     grad = None
+    numpy_reduce = ("_all", "def _all(x, axis, keepdims):\n    return np.all(x, axis=axis, keepdims=keepdims)\n")
 
     @staticmethod
     def reduce(x, ax, keep):
@@ -1601,6 +1775,11 @@ class ArgMax(OpDef):
     kernel_attrs = ("output_type",)
     grad = None
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        fn = "argmin" if cls.type_name == "ArgMin" else "argmax"
+        return "np.%s(%s, axis=int(%s)).astype(%r)" % (fn, args[0], args[1], op.get_attr("output_type").name)
+
     @staticmethod
     def dtype(op):
         return op.attrs["output_type"]
@@ -1650,6 +1829,7 @@ def argmin(input, axis=None, name=None, dimension=None, output_type=_dtypes.int6
 
 class Cumsum(OpDef):
     type_name = "Cumsum"
+    numpy_kernel = True
     kernel_attrs = ("exclusive", "reverse")
 
     @staticmethod
@@ -1716,6 +1896,16 @@ class Range(OpDef):
         n = int(np.ceil((float(limit) - float(start)) / float(delta)))
         return (start + np.arange(_pymax(n, 0), dtype=dt) * np.asarray(delta, dt)).astype(dt)
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_range(%s, %s, %s)" % tuple(args), {"_range": '''
+def _range(start, limit, delta):
+    """start, start + delta, ... up to (not including) limit, in start's dtype."""
+    dt = np.asarray(start).dtype
+    n = int(np.ceil((float(limit) - float(start)) / float(delta)))
+    return (start + np.arange(max(n, 0), dtype=dt) * np.asarray(delta, dt)).astype(dt)
+'''}
+
 
 def range(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:  # noqa: A001
     """A sequence from `start` to `limit` by `delta` (tf.range); int32 unless a float is involved."""
@@ -1738,6 +1928,7 @@ def range(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:  # no
 
 class LinSpace(OpDef):
     type_name = "LinSpace"
+    numpy_kernel = True
     grad = None
 
     @staticmethod
@@ -1787,6 +1978,19 @@ class UnsortedSegmentSum(OpDef):
         np.add.at(out, ids, data.reshape((-1,) + rest))
         return out
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_unsorted_segment_sum(%s, %s, %s)" % tuple(args), {"_unsorted_segment_sum": '''
+def _unsorted_segment_sum(data, segment_ids, num_segments):
+    """out[i] = sum of the rows of data whose segment id is i."""
+    data = np.asarray(data)
+    ids = np.asarray(segment_ids).reshape(-1)
+    rest = data.shape[np.ndim(segment_ids):]
+    out = np.zeros((int(num_segments),) + rest, dtype=data.dtype)
+    np.add.at(out, ids, data.reshape((-1,) + rest))
+    return out
+'''}
+
     @staticmethod
     def grad(op, g):
         return [_aops.gather(g, op.inputs[1]), None, None]
@@ -1803,6 +2007,7 @@ def unsorted_segment_sum(data, segment_ids, num_segments, name=None) -> Tensor:
 
 class InvertPermutation(OpDef):
     type_name = "InvertPermutation"
+    numpy_kernel = True
     grad = None
 
     @staticmethod

@@ -59,6 +59,11 @@ class Relu(_Activation):
     def kernel(x):
         return np.maximum(x, np.zeros((), np.asarray(x).dtype))
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_relu(%s)" % args[0], {"_relu": (
+            "def _relu(x):\n    return np.maximum(x, np.zeros((), np.asarray(x).dtype))\n")}
+
     @staticmethod
     def grad(op, g):
         return [_act_grad(ReluGrad, g, op.outputs[0])]
@@ -71,6 +76,11 @@ class ReluGrad(_ActivationGrad):
     def kernel(g, y):
         return g * (y > 0)
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        g, y = args
+        return "%s * (%s > 0)" % (g, y)
+
     @staticmethod
     def grad(op, gg):
         return [_act_grad(ReluGrad, gg, op.inputs[1]), _a.zeros_like(op.inputs[1])]
@@ -78,6 +88,7 @@ class ReluGrad(_ActivationGrad):
 
 class Relu6(_Activation):
     type_name = "Relu6"
+    numpy_kernel = True
 
     @staticmethod
     def kernel(x):
@@ -91,6 +102,7 @@ class Relu6(_Activation):
 
 class Relu6Grad(_ActivationGrad):
     type_name = "Relu6Grad"
+    numpy_kernel = True
 
     @staticmethod
     def kernel(g, x):
@@ -103,6 +115,7 @@ class Relu6Grad(_ActivationGrad):
 
 class Elu(_Activation):
     type_name = "Elu"
+    numpy_kernel = True
     allowed = "real_float"
 
     @staticmethod
@@ -118,6 +131,7 @@ class Elu(_Activation):
 
 class EluGrad(_ActivationGrad):
     type_name = "EluGrad"
+    numpy_kernel = True
 
     @staticmethod
     def kernel(g, y):
@@ -145,6 +159,16 @@ class Selu(_Activation):
             return (sc * np.where(x > 0, x, a * np.expm1(np.minimum(x, 0)))).astype(x.dtype)
         return k
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_selu(%s)" % args[0], {"_selu": '''
+def _selu(x):
+    """scale * (x if x > 0 else alpha * (exp(x) - 1))."""
+    x = np.asarray(x)
+    a, sc = %r, %r
+    return (sc * np.where(x > 0, x, a * np.expm1(np.minimum(x, 0)))).astype(x.dtype)
+''' % (cls._alpha, cls._scale)}
+
     @staticmethod
     def grad(op, g):
         x = op.inputs[0]
@@ -156,6 +180,7 @@ class Selu(_Activation):
 
 class Softplus(_Activation):
     type_name = "Softplus"
+    numpy_kernel = True
     allowed = "real_float"
 
     @staticmethod
@@ -170,6 +195,7 @@ class Softplus(_Activation):
 
 class SoftplusGrad(_ActivationGrad):
     type_name = "SoftplusGrad"
+    numpy_kernel = True
 
     @staticmethod
     def kernel(g, x):
@@ -187,6 +213,7 @@ class SoftplusGrad(_ActivationGrad):
 
 class Softsign(_Activation):
     type_name = "Softsign"
+    numpy_kernel = True
     allowed = "real_float"
 
     @staticmethod
@@ -203,6 +230,7 @@ class Softsign(_Activation):
 
 class LeakyRelu(_Activation):
     type_name = "LeakyRelu"
+    numpy_kernel = True
     allowed = "real_float"
     kernel_attrs = ("alpha",)
 
@@ -218,6 +246,7 @@ class LeakyRelu(_Activation):
 
 class LeakyReluGrad(_ActivationGrad):
     type_name = "LeakyReluGrad"
+    numpy_kernel = True
     kernel_attrs = ("alpha",)
 
     @staticmethod
@@ -280,6 +309,20 @@ def _np_log_softmax(x, axis=-1):
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
+_SOFTMAX_SRC = """
+def _softmax(x, axis=-1):
+    x = np.asarray(x)
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+"""   # export_numpy's form of _np_softmax
+_LOG_SOFTMAX_SRC = """
+def _log_softmax(x, axis=-1):
+    x = np.asarray(x)
+    shifted = x - np.max(x, axis=axis, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+"""   # export_numpy's form of _np_log_softmax
+
+
 class Softmax(OpDef):
     type_name = "Softmax"
     allowed = "real_float"
@@ -296,6 +339,10 @@ class Softmax(OpDef):
             raise InvalidArgumentError(None, None, "logits must have >= 1 dimension, got %s" % fmt_dims(np.shape(x)))
         return _np_softmax(x)
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_softmax(%s)" % args[0], {"_softmax": _SOFTMAX_SRC}
+
     @staticmethod
     def grad(op, g):
         y = op.outputs[0]
@@ -309,6 +356,10 @@ class LogSoftmax(Softmax):
     @staticmethod
     def kernel(x):
         return _np_log_softmax(x)
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_log_softmax(%s)" % args[0], {"_log_softmax": _LOG_SOFTMAX_SRC}
 
     @staticmethod
     def grad(op, g):
@@ -378,6 +429,23 @@ class SoftmaxCrossEntropyWithLogits(OpDef):
         backprop = e / s - labels
         return loss.astype(features.dtype, copy=False), backprop.astype(features.dtype, copy=False)
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_softmax_cross_entropy(%s, %s)" % tuple(args), {"_softmax_cross_entropy": '''
+def _softmax_cross_entropy(features, labels):
+    """(loss per row, backprop = softmax(features) - labels) of softmax cross-entropy."""
+    if np.shape(features) != np.shape(labels):
+        features, labels = np.broadcast_arrays(features, labels)
+    features = np.asarray(features)
+    shifted = features - np.max(features, axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    s = np.sum(e, axis=-1, keepdims=True)
+    logp = shifted - np.log(s)
+    loss = -np.sum(labels * logp, axis=-1)
+    backprop = e / s - labels
+    return loss.astype(features.dtype, copy=False), backprop.astype(features.dtype, copy=False)
+'''}
+
     @staticmethod
     def grad(op, g_loss, g_backprop):
         bp = op.outputs[1]
@@ -427,6 +495,22 @@ class SparseSoftmaxCrossEntropyWithLogits(OpDef):
         backprop = np.exp(logp)
         backprop[rows, labels] -= 1
         return loss.astype(features.dtype), backprop.astype(features.dtype)
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_sparse_softmax_cross_entropy(%s, %s)" % tuple(args), {
+            "_log_softmax": _LOG_SOFTMAX_SRC, "_sparse_softmax_cross_entropy": '''
+def _sparse_softmax_cross_entropy(features, labels):
+    """(loss per row, backprop) of softmax cross-entropy against integer class labels."""
+    features = np.asarray(features)
+    labels = np.asarray(labels)
+    logp = _log_softmax(features)
+    rows = np.arange(features.shape[0])
+    loss = -logp[rows, labels]
+    backprop = np.exp(logp)
+    backprop[rows, labels] -= 1
+    return loss.astype(features.dtype), backprop.astype(features.dtype)
+'''}
 
     @staticmethod
     def grad(op, g_loss, g_backprop):
@@ -603,6 +687,13 @@ class BiasAdd(OpDef):
                                        "tensor: %s vs. %s" % (fmt_dims(np.shape(b)), fmt_dims(np.shape(v))))
         return v + b
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        v, b = args
+        if op.get_attr("data_format") == "NCHW":
+            return "%s + np.reshape(%s, (-1,) + (1,) * (np.ndim(%s) - 2))" % (v, b, v)
+        return "%s + %s" % (v, b)
+
     @staticmethod
     def grad(op, g):
         with op_scope(None, "BiasAddGrad", [g]) as s:
@@ -625,6 +716,16 @@ class BiasAddGrad(OpDef):
         g = np.asarray(g)
         c = 1 if data_format == "NCHW" else g.ndim - 1
         return np.sum(g, axis=tuple(i for i in range(g.ndim) if i != c), dtype=g.dtype)
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_bias_add_grad(%s, %r)" % (args[0], op.get_attr("data_format")), {"_bias_add_grad": '''
+def _bias_add_grad(g, data_format):
+    """The bias gradient: g summed over every axis but the channel axis."""
+    g = np.asarray(g)
+    c = 1 if data_format == "NCHW" else g.ndim - 1
+    return np.sum(g, axis=tuple(i for i in range(g.ndim) if i != c), dtype=g.dtype)
+'''}
 
     @staticmethod
     def grad(op, gg):
@@ -657,6 +758,11 @@ class L2Loss(OpDef):
     def kernel(t):
         t = np.asarray(t)
         return (np.sum(t * t, dtype=t.dtype) / 2).astype(t.dtype)
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_l2_loss(%s)" % args[0], {"_l2_loss": (
+            "def _l2_loss(t):\n    t = np.asarray(t)\n    return (np.sum(t * t, dtype=t.dtype) / 2).astype(t.dtype)\n")}
 
     @staticmethod
     def grad(op, g):

@@ -99,6 +99,10 @@ class Assign(_UpdateOp):
             return new
         return assign
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.array(%s, dtype=%r, copy=True)" % (args[1], op.inputs[0].dtype.base_dtype.name)
+
 
 class AssignAdd(_UpdateOp):
     """ref += value."""
@@ -127,6 +131,11 @@ class AssignAdd(_UpdateOp):
             write_variable(store, undo, var, new)
             return new
         return update
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        ref, value = args
+        return "np.asarray(np.%s(%s, %s), dtype=%s.dtype)" % (cls._fn.__name__, ref, value, ref)
 
 
 class AssignSub(AssignAdd):

@@ -5,6 +5,10 @@ session's variable store; the run's undo log restores them if the run fails.
 """
 from __future__ import annotations
 
+import inspect
+import re
+import textwrap
+
 import numpy as np
 
 from ..framework.errors import InvalidArgumentError
@@ -63,6 +67,22 @@ class _ApplyOp(OpDef):
             return store[var_ops[0]]
         return apply
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        """The update as NumPy: this op's own `update` function (its source), on the variables' values; a tuple
+        of the new values of the n_refs variables, each in its variable's dtype (as `_store` keeps them)."""
+        if not hasattr(cls, "update"):
+            return None
+        try:
+            update_src = textwrap.dedent(inspect.getsource(cls.update))
+        except (OSError, TypeError):  # no source files (a frozen install): no NumPy form
+            return None
+        name = "_" + re.sub(r"(?<!^)(?=[A-Z])", "_", cls.type_name).lower()
+        update_src = update_src.replace("@staticmethod\n", "", 1).replace("def update(", "def %s(" % name, 1)
+        kw = ["%s=%r" % (a, op.get_attr(a)) for a in cls.kernel_attrs]
+        return ("_apply_update(%s, %d, %s)" % (name, cls.n_refs, ", ".join(args + kw)),
+                {name: update_src, "_s": _S_SRC, "_apply_update": _APPLY_UPDATE_SRC})
+
 
 def _current(store, var_op, op):
     """The variable's value before the update (FailedPreconditionError if uninitialized)."""
@@ -89,6 +109,17 @@ def _s(x, like):
     return np.asarray(x, dtype=like.dtype)
 
 
+_S_SRC = """
+def _s(x, like):
+    return np.asarray(x, dtype=like.dtype)
+"""   # export_numpy's copy of _s, for the update functions' source
+_APPLY_UPDATE_SRC = """
+def _apply_update(update, n_refs, *args, **attrs):
+    \"\"\"An optimizer step: the new values of the first n_refs arguments (variables), in their dtypes.\"\"\"
+    new = update(*args, **attrs)
+    return tuple(np.asarray(a, dtype=old.dtype) for old, a in zip(args[:n_refs], new))
+"""
+
 class ApplyGradientDescent(_ApplyOp):
     """var -= alpha * delta."""
 
@@ -114,6 +145,11 @@ class ApplyGradientDescent(_ApplyOp):
             write_variable(store, undo, var_op, new)
             return new
         return apply_gd
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        var, alpha, delta = args
+        return "np.asarray(%s - %s * %s, dtype=%r)" % (var, delta, alpha, op.inputs[0].dtype.base_dtype.name)
 
 
 class ApplyMomentum(_ApplyOp):
