@@ -1,8 +1,9 @@
 """GraphWidget's Python side without a browser: the traits of the contract with the DOT builder, the shared
-Graphviz engine model, the shipped static files (also in a built wheel) and the ES module's hooks."""
+Graphviz engine sent on request (never widget state), the shipped static files (also in a built wheel) and the ES module's hooks."""
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import re
 import shutil
@@ -26,7 +27,8 @@ STATIC = ("graph_view.js", "graph_view.css", "viz-standalone.mjs", "LICENSE-viz-
 def test_contract_traits_and_defaults():
     w = gw.GraphWidget()
     synced = set(w.keys)
-    for name in ("dot", "expanded", "node_info", "highlight", "rankdir", "svg", "height", "status", "engine"):
+    for name in ("dot", "expanded", "node_info", "highlight", "rankdir", "svg", "height", "status",
+                 "engine_version"):
         assert name in synced, name
         assert w.trait_metadata(name, "help"), "trait %s has no help text" % name
     assert (w.dot, w.expanded, w.node_info, w.highlight, w.rankdir, w.svg, w.height, w.status) == \
@@ -59,26 +61,26 @@ def test_expand_collapse_toggle_edit_the_expanded_list():
     w.close()
 
 
-def test_engine_is_shared_and_made_again_after_close():
-    a, b = gw.GraphWidget(), gw.GraphWidget()
-    assert a.engine is b.engine
-    engine = a.engine
-    assert engine.version == gw.VIZ_VERSION
-    assert gzip.decompress(engine.source_gz) == gw.static_path("viz-standalone.mjs").read_bytes()
-    state = a.get_state()
-    assert state["engine"] == "IPY_MODEL_" + engine.model_id         # sent as a reference, not 1.2 MB per view
-    assert "source_gz" not in state
-    engine.close()
-    c = gw.GraphWidget()
-    assert c.engine is not engine and c.engine.comm is not None
-    for w in (a, b, c):
-        w.close()
+def test_engine_is_sent_on_request_and_never_part_of_the_state():
+    w = gw.GraphWidget(dot="digraph { a }")
+    state = w.get_state()
+    assert state["engine_version"] == gw.VIZ_VERSION
+    assert len(json.dumps(state, default=str)) < 60_000          # module + CSS + DOT; not the 670 KB engine
+    sent = []
+    w.send = lambda content, buffers=None: sent.append((content, buffers))
+    w._handle_custom_msg({"type": "something else"}, [])
+    assert sent == []
+    w._handle_custom_msg({"type": gw.ENGINE_REQUEST, "version": gw.VIZ_VERSION}, [])
+    (content, buffers), = sent
+    assert content == {"type": gw.ENGINE_REPLY, "version": gw.VIZ_VERSION, "encoding": "gzip"}
+    assert gzip.decompress(buffers[0]) == gw.static_path("viz-standalone.mjs").read_bytes()
+    assert gw.engine_gz() is buffers[0]                            # gzipped once per process
+    w.close()
 
 
 def test_repr_is_stable_and_short():
     w = gw.GraphWidget(dot="digraph { a -> b }", expanded=["s"])
     assert repr(w) == "GraphWidget(18 chars of DOT, rankdir='TB', expanded=['s'])"
-    assert "0x" not in repr(w.engine)
     w.close()
 
 
@@ -97,8 +99,10 @@ def test_static_files_are_in_the_package():
     js = gw.static_path("graph_view.js").read_text()
     assert re.search(r"export default \{\s*render\s*\}", js)
     assert "https://" not in js and "http://" not in js            # nothing loaded from the network
-    for trait in ("dot", "expanded", "node_info", "highlight", "rankdir", "svg", "height", "status", "engine"):
+    for trait in ("dot", "expanded", "node_info", "highlight", "rankdir", "svg", "height", "status",
+                  "engine_version"):
         assert '"%s"' % trait in js, trait
+    assert '"%s"' % gw.ENGINE_REQUEST in js and '"%s"' % gw.ENGINE_REPLY in js
     viz = gw.static_path("viz-standalone.mjs").read_text(encoding="utf-8")
     assert "Viz.js %s" % gw.VIZ_VERSION in viz[:200] and "export { engines, formats, graphvizVersion, instance }" in viz
     assert "Graphviz" in gw.static_path("LICENSE-viz-js.txt").read_text()

@@ -2,7 +2,10 @@
 
 The kernel only sends DOT text and receives what the user did (expanded scopes, direction) and the SVG the page
 drew; it never lays out or renders here, so a drawing never blocks the kernel. The Graphviz engine (the vendored
-@viz-js/viz module, gzipped) is sent to the page once per kernel through one shared `VizEngine` model.
+@viz-js/viz module, gzipped, ~670 KB) is not widget state, so it is never saved into a notebook: the page asks
+for it with a custom widget message once per page and the kernel answers with the bytes as a binary buffer.
+A notebook reopened without a kernel shows the `svg` trait instead (the last picture, as the page or the kernel
+drew it).
 """
 from __future__ import annotations
 
@@ -12,13 +15,14 @@ from importlib import resources
 from pathlib import Path
 
 import anywidget
-import ipywidgets
-from traitlets import Bytes, Dict, Instance, Int, List, TraitError, Unicode, validate
+from traitlets import Dict, Int, List, TraitError, Unicode, validate
 
-__all__ = ["GraphWidget", "VizEngine", "VIZ_VERSION", "shared_engine", "static_path"]
+__all__ = ["GraphWidget", "VIZ_VERSION", "ENGINE_REQUEST", "ENGINE_REPLY", "engine_gz", "static_path"]
 
 VIZ_VERSION = "3.31.0"        # @viz-js/viz, Graphviz 16.1.0 (see static/LICENSE-viz-js.txt)
 RANKDIRS = ("TB", "LR")
+ENGINE_REQUEST = "tfsess:engine?"   # page -> kernel: {"type": ENGINE_REQUEST, "version": ...}
+ENGINE_REPLY = "tfsess:engine"      # kernel -> page: {"type": ENGINE_REPLY, "version": ...}, buffers=[gzip bytes]
 
 
 def static_path(name: str) -> Path:
@@ -28,42 +32,15 @@ def static_path(name: str) -> Path:
 
 _engine_lock = threading.Lock()
 _engine_gz: bytes | None = None
-_shared: "VizEngine | None" = None
 
 
-def _viz_gz() -> bytes:
+def engine_gz() -> bytes:
     """The vendored Graphviz ES module, gzipped once per process (deterministic: mtime 0)."""
     global _engine_gz
     with _engine_lock:
         if _engine_gz is None:
-            _engine_gz = gzip.compress(static_path("viz-standalone.mjs").read_bytes(), compresslevel=3, mtime=0)
+            _engine_gz = gzip.compress(static_path("viz-standalone.mjs").read_bytes(), compresslevel=6, mtime=0)
         return _engine_gz
-
-
-class VizEngine(ipywidgets.Widget):
-    """The Graphviz WebAssembly module for the page, sent once per kernel and shared by every GraphWidget.
-
-    A bare widget model (no view): the page reads `source_gz`, unzips it and imports it once per page.
-    """
-
-    source_gz = Bytes(b"", help="gzipped @viz-js/viz ES module (self-contained: the WebAssembly is inside)"
-                      ).tag(sync=True)
-    version = Unicode(VIZ_VERSION, help="@viz-js/viz version: the page caches one engine per version").tag(sync=True)
-
-    def __repr__(self) -> str:
-        return "VizEngine(version=%r)" % self.version
-
-
-def shared_engine() -> VizEngine:
-    """The kernel's one live VizEngine (made again if it was closed, e.g. by Widget.close_all())."""
-    global _shared
-    with _engine_lock:
-        engine = _shared
-    if engine is None or getattr(engine, "comm", None) is None:
-        engine = VizEngine(source_gz=_viz_gz())
-        with _engine_lock:
-            _shared = engine
-    return engine
 
 
 class GraphWidget(anywidget.AnyWidget):
@@ -94,8 +71,9 @@ class GraphWidget(anywidget.AnyWidget):
     height = Int(480, help="py->js: the most pixels of height the drawing area takes (it shrinks to a "
                            "shorter picture).").tag(sync=True)
     status = Unicode("", help="js->py: 'rendering', 'ok' or 'error: <message>' for the last drawing.").tag(sync=True)
-    engine = Instance(VizEngine, help="the shared Graphviz engine model (sent to the page once per kernel)"
-                      ).tag(sync=True, **ipywidgets.widget_serialization)
+    engine_version = Unicode(VIZ_VERSION, help="py->js: the @viz-js/viz version the kernel serves; the page keeps "
+                                               "one engine per version and asks for it (custom message "
+                                               "%r) only when it has none." % ENGINE_REQUEST).tag(sync=True)
 
     @validate("rankdir")
     def _check_rankdir(self, proposal):
@@ -112,8 +90,13 @@ class GraphWidget(anywidget.AnyWidget):
         return value
 
     def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("engine", shared_engine())    # its model must exist in the page before this one
         super().__init__(**kwargs)
+        self.on_msg(self._on_page_message)
+
+    def _on_page_message(self, _widget, content, _buffers) -> None:
+        """Answer the page's request for the Graphviz engine with the gzipped module as a binary buffer."""
+        if isinstance(content, dict) and content.get("type") == ENGINE_REQUEST:
+            self.send({"type": ENGINE_REPLY, "version": VIZ_VERSION, "encoding": "gzip"}, buffers=[engine_gz()])
 
     def expand(self, *scopes: str) -> None:
         """Open the boxes of these name scopes (as a click on each would)."""
