@@ -200,8 +200,9 @@ def graph_of(page, index: int):
     view.wait_for(state="attached", timeout=UI_TIMEOUT)
     sync_api.expect(view.locator(".tfsess-gv-message.tfsess-gv-error")).to_have_count(0)
     view.locator(".tfsess-gv-stage svg g.node").first.wait_for(state="attached", timeout=UI_TIMEOUT)
-    page.wait_for_function("(v) => !v.classList.contains('tfsess-gv-busy')", arg=view.element_handle(),
-                           timeout=UI_TIMEOUT)
+    # drawn by the page's engine: not busy, and not the saved picture shown until the engine came
+    page.wait_for_function("(v) => !v.classList.contains('tfsess-gv-busy') && !v.classList.contains('tfsess-gv-saved')",
+                           arg=view.element_handle(), timeout=UI_TIMEOUT)
     return view
 
 
@@ -468,7 +469,8 @@ def test_classroom_mlp_adam_and_150_term_chain(context, app, tmp_path):
             assert cell(page, i).locator(".jp-OutputArea-output .tfsess-gv-viewport svg g.node").count() > 0, i
         seconds = cell_seconds(page, 5)
         print(kind, "kernel seconds per cell:", seconds)
-        assert len(seconds) == 4 and max(seconds) < MAX_CELL_SECONDS, seconds
+        assert len(seconds) == 4 and max(seconds[1:]) < MAX_CELL_SECONDS, seconds
+        assert seconds[0] < 2 * MAX_CELL_SECONDS, seconds         # the first import of tfsess and ipywidgets
 
         # the dark theme: the picture is inverted with its hues kept, text stays readable
         _set_theme(page, "JupyterLab Dark")
@@ -492,15 +494,19 @@ def test_classroom_mlp_adam_and_150_term_chain(context, app, tmp_path):
     size = len(json.dumps(saved))
     print(kind, "saved notebook: %d bytes, %d widget models" % (size, len(state)))
     assert not any("source_gz" in json.dumps(s["state"]) for s in state.values())
-    assert size < 400_000, size                                 # the 670 KB engine is not in it
+    assert size < 150_000, size           # neither the 670 KB engine nor a 35 KB module per view is in it
     _kill_kernels(app)
     page = open_notebook(context, app, name)
     try:
         for i in (2, 3, 4):
-            view = cell(page, i).locator(".tfsess-gv").first
-            view.locator(".tfsess-gv-viewport svg g.node").first.wait_for(state="attached", timeout=UI_TIMEOUT)
-            assert "tfsess-gv-saved" in view.get_attribute("class"), i     # the saved `svg` trait, no engine
-            assert view.locator(".tfsess-gv-status").inner_text() == "saved picture"
+            # the loader (the only module a saved view stores) shows the saved `svg` trait: no kernel behind it
+            saved = cell(page, i).locator(".jp-OutputArea-output .tfsess-gv-loader").first
+            saved.locator("svg g.node").first.wait_for(state="attached", timeout=UI_TIMEOUT)
+            px = saved.evaluate("(b) => Math.min(...[...b.querySelectorAll('svg text')].filter(t => t.textContent.trim())"
+                                ".map(t => parseFloat(t.getAttribute('font-size')) * t.getScreenCTM().a))")
+            assert px >= 12 - 0.01, (i, px)
+        page.wait_for_timeout(6000)                  # longer than a view waits before asking again
+        assert cell(page, 2).locator(".tfsess-gv-loader svg").count() == 1
         page.screenshot(path=str(tmp_path / ("%s-reopened.png" % kind)))
     finally:
         page.close()

@@ -21,14 +21,14 @@ from traitlets import TraitError  # noqa: E402
 from tfsess.notebook import graph_widget as gw  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-STATIC = ("graph_view.js", "graph_view.css", "viz-standalone.mjs", "LICENSE-viz-js.txt")
+STATIC = ("graph_loader.js", "graph_view.js", "graph_view.css", "viz-standalone.mjs", "LICENSE-viz-js.txt")
 
 
 def test_contract_traits_and_defaults():
     w = gw.GraphWidget()
     synced = set(w.keys)
     for name in ("dot", "expanded", "node_info", "highlight", "rankdir", "svg", "height", "status",
-                 "engine_version"):
+                 "engine_version", "frontend_version"):
         assert name in synced, name
         assert w.trait_metadata(name, "help"), "trait %s has no help text" % name
     assert (w.dot, w.expanded, w.node_info, w.highlight, w.rankdir, w.svg, w.height, w.status) == \
@@ -61,17 +61,22 @@ def test_expand_collapse_toggle_edit_the_expanded_list():
     w.close()
 
 
-def test_engine_is_sent_on_request_and_never_part_of_the_state():
+def test_front_end_and_engine_are_sent_on_request_and_never_part_of_the_state():
     w = gw.GraphWidget(dot="digraph { a }")
     state = w.get_state()
-    assert state["engine_version"] == gw.VIZ_VERSION
-    assert len(json.dumps(state, default=str)) < 60_000          # module + CSS + DOT; not the 670 KB engine
+    assert state["engine_version"] == gw.VIZ_VERSION and state["frontend_version"] == gw.frontend_version()
+    assert state["_esm"] == gw.static_path("graph_loader.js").read_text()
+    assert len(json.dumps(state, default=str)) < 8_000      # the loader and the DOT: no 30 KB module, no engine
     sent = []
     w.send = lambda content, buffers=None: sent.append((content, buffers))
     w._handle_custom_msg({"type": "something else"}, [])
     assert sent == []
+    w._handle_custom_msg({"type": gw.FRONTEND_REQUEST, "version": "old"}, [])
     w._handle_custom_msg({"type": gw.ENGINE_REQUEST, "version": gw.VIZ_VERSION}, [])
-    (content, buffers), = sent
+    (front, front_buffers), (content, buffers) = sent
+    assert front == {"type": gw.FRONTEND_REPLY, "version": gw.frontend_version(), "encoding": "gzip"}
+    assert [gzip.decompress(b) for b in front_buffers] == [gw.static_path("graph_view.js").read_bytes(),
+                                                           gw.static_path("graph_view.css").read_bytes()]
     assert content == {"type": gw.ENGINE_REPLY, "version": gw.VIZ_VERSION, "encoding": "gzip"}
     assert gzip.decompress(buffers[0]) == gw.static_path("viz-standalone.mjs").read_bytes()
     assert gw.engine_gz() is buffers[0]                            # gzipped once per process
@@ -97,8 +102,12 @@ def test_static_files_are_in_the_package():
     for name in STATIC:
         assert gw.static_path(name).is_file(), name
     js = gw.static_path("graph_view.js").read_text()
-    assert re.search(r"export default \{\s*render\s*\}", js)
-    assert "https://" not in js and "http://" not in js            # nothing loaded from the network
+    loader = gw.static_path("graph_loader.js").read_text()
+    for src in (js, loader):
+        assert re.search(r"export default \{\s*render\s*\}", src)
+        assert "https://" not in src and "http://" not in src      # nothing loaded from the network
+    assert '"%s"' % gw.FRONTEND_REQUEST in loader and '"%s"' % gw.FRONTEND_REPLY in loader
+    assert '"svg"' in loader and '"frontend_version"' in loader
     for trait in ("dot", "expanded", "node_info", "highlight", "rankdir", "svg", "height", "status",
                   "engine_version"):
         assert '"%s"' % trait in js, trait
@@ -106,16 +115,18 @@ def test_static_files_are_in_the_package():
     viz = gw.static_path("viz-standalone.mjs").read_text(encoding="utf-8")
     assert "Viz.js %s" % gw.VIZ_VERSION in viz[:200] and "export { engines, formats, graphvizVersion, instance }" in viz
     assert "Graphviz" in gw.static_path("LICENSE-viz-js.txt").read_text()
-    assert str(gw.GraphWidget._esm).startswith("// tfsess GraphWidget front-end")
+    assert js.startswith("// tfsess GraphWidget front-end")
+    assert str(gw.GraphWidget._esm).startswith("// tfsess GraphWidget loader")
 
 
 def test_node_can_parse_the_module():
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not installed")
-    src = gw.static_path("graph_view.js").read_text()
-    r = subprocess.run([node, "--input-type=module", "--check"], input=src, capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
+    for name in ("graph_loader.js", "graph_view.js"):
+        src = gw.static_path(name).read_text()
+        r = subprocess.run([node, "--input-type=module", "--check"], input=src, capture_output=True, text=True)
+        assert r.returncode == 0, (name, r.stderr)
 
 
 @pytest.mark.network
