@@ -346,7 +346,8 @@ def test_widget_draws_expands_and_reports_back(context, app, tmp_path):
         page.screenshot(path=str(tmp_path / ("%s-direct-page.png" % app["kind"])))
         seconds = cell_seconds(page, 4)
         print("kernel seconds per cell:", seconds, "screenshots in", tmp_path)
-        assert len(seconds) == 3 and max(seconds) < MAX_CELL_SECONDS, seconds
+        assert len(seconds) == 3 and max(seconds[1:]) < MAX_CELL_SECONDS, seconds
+        assert seconds[0] < 2 * MAX_CELL_SECONDS, seconds         # the first import of anywidget
     finally:
         page.close()
 

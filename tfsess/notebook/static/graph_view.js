@@ -283,9 +283,22 @@ function render({model, el, host}) {
   }
 
   function fitK() {
+    // the whole picture when it fits at readable text (width and the most height the view may take),
+    // else the width, never below readable text and never above 100 %
     const {w} = viewSize();
-    const kFit = (w - 2 * PAD) / Math.max(state.width, 1);
-    return Math.max(Math.min(kFit, NATURAL), readableK());
+    const kW = (w - 2 * PAD) / Math.max(state.width, 1);
+    const kH = (model.get("height") - 2 * PAD) / Math.max(state.height, 1);
+    const r = readableK();
+    const k = kH >= r ? Math.min(kW, kH) : kW;
+    return Math.max(Math.min(k, NATURAL), r);
+  }
+
+  function mainBox() {
+    // the main graph without the auxiliary area: where a picture too large for the view opens
+    if (!state.svg) return null;
+    const nodes = [...state.svg.querySelectorAll("g.node")]
+      .filter(g => !g.closest("g.cluster[data-id='cluster_auxiliary']"));
+    return nodes.length ? unionBox(nodes.map(bboxIn)) : null;
   }
 
   function sizeViewport(k) {
@@ -305,9 +318,16 @@ function render({model, el, host}) {
     state.x = drawnW <= w - 2 * PAD ? -(w - drawnW) / 2 / k : -PAD / k;
     state.y = -PAD / k;
     const hl = highlightBox();
-    // too wide even at readable text: show the cell's new ops, unless they are (nearly) the whole graph
-    if (drawnW > w - 2 * PAD && hl && hl.width < 0.8 * state.width) {
+    const {h: hh} = viewSize();
+    const wide = drawnW > w - 2 * PAD, tall = state.height * k > hh - 2 * PAD;
+    if (wide && hl && hl.width < 0.8 * state.width) {
+      // too wide even at readable text: show the cell's new ops, unless they are (nearly) the whole graph
       state.x = (hl.x + hl.width / 2) - w / 2 / k;
+    } else if (wide || tall) {
+      // else the top left of the main graph (the auxiliary area may sit beside or above it)
+      const main = mainBox();
+      if (main && wide) state.x = main.x - PAD / k;
+      if (main && tall) state.y = main.y - PAD / k;
     }
     apply();
   }
