@@ -149,3 +149,20 @@ def test_wheel_ships_the_static_files(tmp_path):
         assert "tfsess/notebook/static/" + name in names, name
     assert "tfsess/notebook/graph_widget.py" in names
     assert re.search(r"^Requires-Dist: anywidget", meta, re.M), meta
+
+
+def test_a_view_keeps_the_kernel_picture_until_the_page_draws_its_own(monkeypatch):
+    """A notebook saved before any page drew it (nbclient, nbval) still has a picture in its widget state."""
+    import tfsess as tf
+    from tfsess.notebook import render, widgets
+    monkeypatch.setattr(render, "render_svg", lambda dot, timeout=None: "<svg>kernel</svg>")
+    g = tf.Graph()
+    with g.as_default():
+        tf.constant(1.0, name="a")
+    v = widgets.GraphView(g, widget_class=gw.GraphWidget)
+    assert v.drawing.svg == ""
+    data = v._repr_mimebundle_()
+    assert data["image/svg+xml"] == "<svg>kernel</svg>" and v.drawing.svg == "<svg>kernel</svg>"
+    v.drawing.svg, v.drawing.status = "<svg>page</svg>", "ok"          # what the page reports back
+    assert v._repr_mimebundle_()["image/svg+xml"] == "<svg>page</svg>" and v.drawing.svg == "<svg>page</svg>"
+    v.close()
