@@ -449,6 +449,18 @@ def test_classroom_mlp_adam_and_150_term_chain(context, app, tmp_path):
         assert opened["minTextPx"] >= 12 - 0.01, opened
         mlp.screenshot(path=str(tmp_path / ("%s-mlp-adam-%s-open.png" % (kind, box.split(":")[1]))))
 
+        # left to right: wider than the output, it opens on the main graph's inputs, not on the auxiliary area
+        mlp.locator(".tfsess-gv-dir").click()
+        page.wait_for_function("(v) => { const g = v.querySelector('svg g.graph'); const b = g && g.getBBox();"
+                               " return b && b.width > 2 * b.height && !v.classList.contains('tfsess-gv-busy'); }",
+                               arg=mlp.element_handle(), timeout=UI_TIMEOUT)
+        shown = mlp.evaluate("(v) => { const p = v.querySelector('.tfsess-gv-viewport').getBoundingClientRect();"
+                             " const n = v.querySelector(\"svg g.node[data-id='op:x']\").getBoundingClientRect();"
+                             " return n.left >= p.left - 1 && n.right <= p.right + 1 && n.top >= p.top - 1"
+                             "   && n.bottom <= p.bottom + 1; }")
+        mlp.screenshot(path=str(tmp_path / ("%s-mlp-adam-lr.png" % kind)))
+        assert shown, "the LR view does not show the input x"
+
         # the 150-term chain: drawn at once as a stack, well within the time limit
         run_cell(page, 3)
         chain = graph_of(page, 3)

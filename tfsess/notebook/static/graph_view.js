@@ -296,9 +296,13 @@ function render({model, el, host}) {
   function mainBox() {
     // the main graph without the auxiliary area: where a picture too large for the view opens
     if (!state.svg) return null;
-    const nodes = [...state.svg.querySelectorAll("g.node")]
-      .filter(g => !g.closest("g.cluster[data-id='cluster_auxiliary']"));
-    return nodes.length ? unionBox(nodes.map(bboxIn)) : null;
+    // Graphviz's SVG lists clusters and nodes side by side, so a node is auxiliary when it lies in that box
+    const auxG = state.svg.querySelector("g.cluster[data-id='cluster_auxiliary']");
+    const aux = auxG ? bboxIn(auxG) : null;
+    const inside = (b) => aux && b.x + b.width / 2 >= aux.x && b.x + b.width / 2 <= aux.x + aux.width &&
+      b.y + b.height / 2 >= aux.y && b.y + b.height / 2 <= aux.y + aux.height;
+    const boxes = [...state.svg.querySelectorAll("g.node")].map(bboxIn).filter(b => b && !inside(b));
+    return boxes.length ? unionBox(boxes) : null;
   }
 
   function sizeViewport(k) {
