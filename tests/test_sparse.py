@@ -121,6 +121,7 @@ def test_feed_with_value_tuple_or_list(sess):
     np.testing.assert_array_equal(back.dense_shape, SHP)
     ev = x.eval(feed_dict={x: (IND, VAL, SHP)}, session=sess)
     np.testing.assert_array_equal(ev.values, VAL)
+    assert sess.make_callable(y, feed_list=[x])((IND, VAL, SHP)) == np.float32(3.0)
     q = tf.placeholder(tf.float32)
     out = sess.run([x, q], {x: tf.SparseTensorValue([[0, 0]], [1.5], [2, 2]), q: 1.0})
     assert out[0].values.tolist() == [1.5] and out[1] == np.float32(1.0)

@@ -381,7 +381,8 @@ class BaseSession:
         if feed_list is not None:
             if not isinstance(feed_list, (list, tuple)):
                 raise TypeError("Argument `feed_list` must be a list or tuple. Received: feed_list=%s" % (feed_list,))
-            feed_tensors = [self._graph.as_graph_element(f, allow_tensor=True, allow_operation=False)
+            feed_tensors = [f if isinstance(f, SparseTensor)   # fed component-wise by _process_feeds
+                            else self._graph.as_graph_element(f, allow_tensor=True, allow_operation=False)
                             for f in feed_list]
         else:
             feed_tensors = []
