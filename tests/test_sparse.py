@@ -486,3 +486,55 @@ def test_tf1_module_paths_resolve():
     finally:
         aliases.uninstall_tensorflow_alias()
     assert "tensorflow" not in sys.modules
+
+
+# ----- tf.nn.embedding_lookup_sparse --------------------------------------------------------------------
+
+EMB_IDX = [[0, 0], [0, 1], [2, 0], [2, 1], [2, 2]]
+
+
+@pytest.mark.parametrize("combiner,weighted,expected", [
+    ("sum", False, [[12., 14., 16.], [0., 0., 0.], [6., 9., 12.]]),
+    ("sum", True, [[15., 18., 21.], [0., 0., 0.], [18., 22.5, 27.]]),
+    ("mean", False, [[6., 7., 8.], [0., 0., 0.], [2., 3., 4.]]),
+    ("mean", True, [[5., 6., 7.], [0., 0., 0.], [4., 5., 6.]]),
+    ("sqrtn", False, [[8.485281, 9.899495, 11.313708], [0., 0., 0.], [3.4641016, 5.196152, 6.928203]]),
+    ("sqrtn", True, [[6.708204, 8.049845, 9.391485], [0., 0., 0.], [5.6222553, 7.027819, 8.433383]]),
+    (None, False, [[6., 7., 8.], [0., 0., 0.], [2., 3., 4.]]),
+])
+def test_embedding_lookup_sparse(sess, combiner, weighted, expected):
+    params = tf.constant(np.arange(12, dtype=np.float32).reshape(4, 3))
+    ids = tf.SparseTensor(EMB_IDX, tf.constant([1, 3, 0, 0, 2], tf.int64), [3, 3])
+    w = tf.SparseTensor(EMB_IDX, [2.0, 1.0, 0.5, 1.0, 3.0], [3, 3]) if weighted else None
+    e = tf.nn.embedding_lookup_sparse(params, ids, w, combiner=combiner)
+    assert e.name.startswith("embedding_lookup_sparse") and e.shape.as_list()[1] == 3
+    np.testing.assert_allclose(sess.run(e), expected, rtol=1e-6)
+
+
+def test_embedding_lookup_sparse_partitions_gradients_and_errors(sess):
+    params = np.arange(12, dtype=np.float32).reshape(4, 3)
+    ids = tf.SparseTensor(EMB_IDX, tf.constant([1, 3, 0, 0, 2], tf.int64), [3, 3])
+    w = tf.SparseTensor(EMB_IDX, [2.0, 1.0, 0.5, 1.0, 3.0], [3, 3])
+    parts = tf.nn.embedding_lookup_sparse([tf.constant(params[:2]), tf.constant(params[2:])], ids, None,
+                                          combiner="sum")
+    np.testing.assert_array_equal(sess.run(parts), [[15., 17., 19.], [0., 0., 0.], [3., 6., 9.]])
+    two_rows = tf.SparseTensor([[0, 0], [1, 0]], tf.constant([1, 3], tf.int64), [3, 3])
+    np.testing.assert_array_equal(sess.run(tf.nn.embedding_lookup_sparse(params, two_rows, None)),
+                                  [[3., 4., 5.], [9., 10., 11.]])   # rows up to the last one with ids
+    pv = tf.Variable(params)
+    loss = tf.reduce_sum(tf.nn.embedding_lookup_sparse(pv, ids, w, combiner="mean")
+                         * tf.constant([[1., 2., 3.], [4., 5., 6.], [7., 8., 9.]]))
+    g = tf.convert_to_tensor(tf.gradients(loss, pv)[0])
+    sess.run(tf.global_variables_initializer())
+    np.testing.assert_allclose(sess.run(g), [[2.3333335, 2.6666667, 3.], [0.6666667, 1.3333334, 2.],
+                                             [4.666667, 5.3333335, 6.], [0.33333334, 0.6666667, 1.]], rtol=1e-6)
+    check_grads(lambda p, v: tf.nn.embedding_lookup_sparse(
+        p, tf.SparseTensor(EMB_IDX, tf.constant([1, 3, 0, 0, 2], tf.int64), [3, 3]),
+        tf.SparseTensor(EMB_IDX, v, [3, 3]), combiner="sqrtn"),
+                [params.astype(np.float64), np.array([2.0, 1.0, 0.5, 1.0, 3.0])])
+    with pytest.raises(ValueError, match="^combiner must be one of 'mean', 'sqrtn' or 'sum', got max$"):
+        tf.nn.embedding_lookup_sparse(params, ids, None, combiner="max")
+    with pytest.raises(TypeError, match="^sp_ids must be SparseTensor, got <class 'list'>$"):
+        tf.nn.embedding_lookup_sparse(params, [1], None)
+    with pytest.raises(TypeError, match="^sp_weights must be either None or SparseTensor,got <class 'list'>$"):
+        tf.nn.embedding_lookup_sparse(params, ids, [1.0])

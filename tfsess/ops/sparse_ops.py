@@ -16,7 +16,7 @@ from . import math_ops as _m
 
 __all__ = ["sparse_placeholder", "sparse_tensor_dense_matmul", "sparse_to_dense", "sparse_tensor_to_dense",
            "sparse_add", "sparse_reduce_sum", "sparse_reorder", "sparse_reshape", "from_dense", "edit_distance",
-           "gather_nd", "scatter_nd"]
+           "gather_nd", "scatter_nd", "embedding_lookup_sparse"]
 
 
 def _convert_to_sparse_tensor(sp_input) -> SparseTensor:
@@ -1001,3 +1001,53 @@ def edit_distance(hypothesis, truth, normalize=True, name="edit_distance") -> Te
         ts = [s.convert(p, n, dtype=d) for p, n, d in zip(parts, names, dts)]
         same_dtype("EditDistance", [("hypothesis_values", ts[1]), ("truth_values", ts[4])])
         return s.make(EditDistance, ts, {"normalize": bool(normalize), "T": ts[1].dtype.base_dtype})._outputs[0]
+
+
+# ======================================================================================
+# embedding_lookup_sparse
+# ======================================================================================
+
+def embedding_lookup_sparse(params, sp_ids, sp_weights, partition_strategy="mod", name=None, combiner=None,
+                            max_norm=None) -> Tensor:
+    """Per row of `sp_ids`, the (weighted) sum, mean or sqrt-n mean of the embeddings of its ids.
+
+    Row r of the result combines params[sp_ids.values[i]] over the entries i of row r (indices[i, 0] == r);
+    rows up to the last one with ids are returned, empty rows are zero (TF's div_no_nan).
+    """
+    from .nn_impl import embedding_lookup
+    if combiner is None:
+        combiner = "mean"
+    if combiner not in ("mean", "sqrtn", "sum"):
+        raise ValueError("combiner must be one of 'mean', 'sqrtn' or 'sum', got %s" % (combiner,))
+    params = list(params) if isinstance(params, (list, tuple)) else [params]
+    if not isinstance(sp_ids, SparseTensor):
+        raise TypeError("sp_ids must be SparseTensor, got %s" % type(sp_ids))
+    if sp_weights is not None:
+        if not isinstance(sp_weights, SparseTensor):
+            raise TypeError("sp_weights must be either None or SparseTensor,got %s" % type(sp_weights))
+        sp_ids.values.shape.assert_is_compatible_with(sp_weights.values.shape)
+        sp_ids.indices.shape.assert_is_compatible_with(sp_weights.indices.shape)
+        sp_ids.dense_shape.shape.assert_is_compatible_with(sp_weights.dense_shape.shape)
+    with name_scope(name, "embedding_lookup_sparse", params + [sp_ids.indices, sp_ids.values]) as scope:
+        segment_ids = _m.cast(sp_ids.indices[:, 0], _dtypes.int32)
+        emb = embedding_lookup(params, sp_ids.values, partition_strategy=partition_strategy, max_norm=max_norm)
+        num = _m.maximum(_m.add(_m.reduce_max(segment_ids), 1), 0)
+        nd = emb.shape.ndims
+        if sp_weights is not None:
+            w = sp_weights.values
+            if w.dtype.base_dtype != emb.dtype.base_dtype:
+                w = _m.cast(w, emb.dtype.base_dtype)
+        else:
+            w = _a.ones_like(segment_ids, dtype=emb.dtype.base_dtype)
+        w = _a.reshape(w, [-1] + [1] * (nd - 1)) if nd is not None else _a.expand_dims(w, -1)
+        total = _m.unsorted_segment_sum(_m.multiply(emb, w) if sp_weights is not None else emb, segment_ids, num)
+        if combiner == "sum":
+            return _a.identity(total, name=scope)
+        if combiner == "mean":
+            norm = _m.unsorted_segment_sum(w, segment_ids, num)
+        else:
+            norm = _m.sqrt(_m.unsorted_segment_sum(_m.square(w), segment_ids, num))
+        zero = _m.equal(norm, _a.zeros_like(norm))
+        safe = _a.where_v2(zero, _a.ones_like(norm), norm)
+        out = _a.where_v2(zero, _a.zeros_like(total), _m.truediv(total, safe))
+        return _a.identity(out, name=scope)
