@@ -538,3 +538,29 @@ def test_embedding_lookup_sparse_partitions_gradients_and_errors(sess):
         tf.nn.embedding_lookup_sparse(params, [1], None)
     with pytest.raises(TypeError, match="^sp_weights must be either None or SparseTensor,got <class 'list'>$"):
         tf.nn.embedding_lookup_sparse(params, ids, [1.0])
+
+
+# ----- notebook: %eval of a SparseTensor, --feed of a sparse placeholder ------------------------------------
+
+def test_eval_magic_shows_and_feeds_sparse_tensors(capsys):
+    from IPython import get_ipython
+    from IPython.testing.globalipapp import start_ipython
+    start_ipython()
+    ip = get_ipython()
+    ip.extension_manager.unload_extension("tfsess")
+    before = set(ip.user_ns)
+    try:
+        ip.run_line_magic("load_ext", "tfsess")
+        r = ip.run_cell("%%graph\nh = tf.sparse_placeholder(tf.int32, name='h')\n"
+                        "t = tf.SparseTensor([[0, 0], [1, 1]], [1, 2], [2, 2])\nd = tf.edit_distance(h, t)")
+        assert r.success
+        capsys.readouterr()
+        view = ip.run_cell("%eval t").result
+        assert view is not None and "t.indices" in capsys.readouterr().out
+        view = ip.run_cell("%eval d --feed h=([[0,0]],[1],[2,2])").result
+        out = capsys.readouterr().out
+        assert view is not None and "d = [0. 1.]" in out and "h/indices=[[0 0]]" in out
+    finally:
+        ip.extension_manager.unload_extension("tfsess")
+        for name in set(ip.user_ns) - before:
+            del ip.user_ns[name]
