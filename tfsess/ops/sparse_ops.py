@@ -89,6 +89,12 @@ def _check_sparse_parts(ix, vals, shape, names=("input_indices", "input_values",
                                    % (ix.shape[1], np.size(shape)))
 
 
+def _shape_from_tensor(t: Tensor):
+    """The static dims (tuple of int-or-None, or None) that a 1-D shape tensor describes."""
+    known = dense_shape_of(t)
+    return None if known.ndims is None else tuple(known.as_list())
+
+
 def _rank2(op, d, what_rank=2, *all_dims):
     if d is not None and len(d) != what_rank:
         raise shape_error(op, "Shape must be rank %d but is rank %d" % (what_rank, len(d)), *all_dims)
@@ -196,10 +202,7 @@ class ScatterNd(OpDef):
 
     @staticmethod
     def shape(op, i, u, s):
-        known = _a._known_shape_value(op._inputs[2])
-        if known is not None:
-            return known
-        return None if s is None or s[0] is None else (None,) * s[0]
+        return _shape_from_tensor(op._inputs[2])
 
     @staticmethod
     def kernel(indices, updates, shape):
@@ -250,10 +253,7 @@ class SparseToDense(OpDef):
 
     @staticmethod
     def shape(op, i, s, v, dv):
-        known = _a._known_shape_value(op._inputs[1])
-        if known is not None:
-            return known
-        return None if s is None or s[0] is None else (None,) * s[0]
+        return _shape_from_tensor(op._inputs[1])
 
     @staticmethod
     def kernel(sparse_indices, output_shape, sparse_values, default_value, validate_indices):
@@ -308,8 +308,9 @@ def sparse_to_dense(sparse_indices, output_shape, sparse_values, default_value=0
 def sparse_tensor_to_dense(sp_input, default_value=0, validate_indices=True, name=None) -> Tensor:
     """The dense tensor a SparseTensor stands for, `default_value` where it has no value (tf.sparse.to_dense)."""
     sp_input = _convert_to_sparse_tensor(sp_input)
-    if default_value is None:
-        default_value = 0
+    if default_value is None:   # TF 2's default: the zero of the values' dtype ("" for strings)
+        default_value = np.zeros((), sp_input.dtype.base_dtype.as_numpy_dtype) \
+            if sp_input.dtype.base_dtype is not _dtypes.string else b""
     return sparse_to_dense(sp_input.indices, sp_input.dense_shape, sp_input.values, default_value=default_value,
                            validate_indices=validate_indices, name=name)
 
@@ -347,7 +348,7 @@ class SparseTensorDenseMatMul(OpDef):
         if shp is not None and shp[0] is not None and shp[0] != 2:
             raise shape_error(op, "Shape must be rank 2 but is rank %d" % shp[0], *dims)
         _rank2(op, b, 2, *dims)
-        a = dense_shape_of(op._inputs[2])._dims
+        a = _shape_from_tensor(op._inputs[2])
         a = (None, None) if a is None else a
         b = (None, None) if b is None else b
         adj_a, adj_b = op._attrs["adjoint_a"], op._attrs["adjoint_b"]

@@ -58,5 +58,5 @@ with tf.Session() as sess:
         print(type(e).__name__)
     try:
         tf.matmul(sp_x, w)
-    except TypeError as e:
+    except TypeError:
         print("TypeError")
