@@ -241,3 +241,17 @@ def test_device_placement_is_shown_on_nodes():
     node_a = [ln for ln in text.splitlines() if 'tooltip="a (Const)' in ln][0]
     node_b = [ln for ln in text.splitlines() if 'tooltip="b (Const)' in ln][0]
     assert "@/gpu:0" in node_a and 'on /gpu:0"' in node_a and "@" not in node_b
+
+
+def test_a_while_loop_is_one_collapsed_box_that_opens():
+    i = tf.constant(0, name="i")
+    out = tf.while_loop(lambda i: i < 10, lambda i: i + 1, [i])
+    tf.identity(out, name="result")
+    g = tf.get_default_graph()
+    snap = snapshot(g)
+    assert len(snap) <= declutter.SMALL_GRAPH and "while" not in declutter.default_expanded(snap)
+    d = dot.graph_to_dot(g)
+    assert re.search(r'id="scope:while", shape=box3d, [^]]*label="while/\\n\d+ ops"', d), d
+    assert "cluster_scope:while" not in d and "op:while/add" not in d
+    opened = dot.graph_to_dot(g, expanded=["while"])
+    assert 'subgraph "cluster_scope:while"' in opened and 'id="op:while/Exit"' in opened

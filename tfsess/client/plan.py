@@ -90,42 +90,42 @@ class Plan:
         self.fetch_tensors = list(fetch_tensors)
         self.fetched = [t for t in self.fetch_tensors if t not in fed]
         ops = ops_needed(self.fetch_tensors, target_ops, fed)
-        self.uses_dead = any(op._opdef.is_switch for op in ops)
+        self.uses_dead = any(op.op_def.is_switch for op in ops)
         needed = set(ops)
         store = session.variable_store
         readers = {}
         for op in ops:
-            opdef = op._opdef
+            opdef = op.op_def
             if opdef.is_variable:
-                t = op._outputs[0]
+                t = op.outputs[0]
                 if t not in fed:
                     readers[t] = _make_reader(store, op, None)
-            elif opdef.forwards_input and op._cond_ctx is None:
-                src = op._inputs[0]
-                if (src._dtype._ref and src._op._opdef.is_variable and src not in fed
-                        and op._outputs[0] not in fed):
-                    readers[op._outputs[0]] = _make_reader(store, src._op, op)
+            elif opdef.forwards_input and op.cond_context is None:
+                src = op.inputs[0]
+                if (src.dtype.is_ref and src.op.op_def.is_variable and src not in fed
+                        and op.outputs[0] not in fed):
+                    readers[op.outputs[0]] = _make_reader(store, src.op, op)
         consts = {}
         steps = []
         for op in ops:
-            opdef = op._opdef
-            if not op._inputs and not self.uses_dead and op._outputs[:1] and op._outputs[0] not in fed:
+            opdef = op.op_def
+            if not op.inputs and not self.uses_dead and op.outputs[:1] and op.outputs[0] not in fed:
                 value = opdef.static_value(op)
                 if value is not None:   # a Const
-                    consts[op._outputs[0]] = value
+                    consts[op.outputs[0]] = value
                     continue
-            if op._outputs and all(t in readers for t in op._outputs):
+            if op.outputs and all(t in readers for t in op.outputs):
                 continue
             if opdef.is_variable or (opdef.orders_only and not self.uses_dead):
                 continue  # a NoOp only orders its control inputs, which the plan runs anyway
             st = _Step()
             st.op = op
             refs = opdef.ref_inputs
-            st.ins = [t for i, t in enumerate(op._inputs) if i not in refs]
-            st.outs = list(op._outputs)
+            st.ins = [t for i, t in enumerate(op.inputs) if i not in refs]
+            st.outs = list(op.outputs)
             st.ctx = opdef.needs_ctx
             st.merge = opdef.is_merge
-            st.ctrl = [c for c in op._control_inputs if c in needed]
+            st.ctrl = [c for c in op.control_inputs if c in needed]
             st.fn = opdef.bind(op, session)
             steps.append(st)
         if not self.uses_dead:
@@ -220,7 +220,7 @@ class Plan:
                 line = "    %s, = %s" % (", ".join(names[o] for o in st.outs), call)
             line_steps[len(lines) + 1] = i
             lines.append(line)
-            notes.append("%s (%s)" % (st.op._name, st.op._type))
+            notes.append("%s (%s)" % (st.op.name, st.op.type))
             if CHECK_OUTPUTS:
                 g["_check"] = _check_output
                 g["_op%d" % i] = st.op
@@ -358,7 +358,7 @@ class Plan:
         if isinstance(exc, OpError):
             return _annotate(exc, exc.op if exc.op is not None else op)
         if op is not None:
-            new = op._opdef.runtime_error(op, exc, inputs or [])
+            new = op.op_def.runtime_error(op, exc, inputs or [])
             if new is not None:
                 return _annotate(new, op)
             return _annotate(InvalidArgumentError(None, op, "%s: %s" % (type(exc).__name__, exc)), op)
@@ -391,9 +391,9 @@ def _write_locks(session, steps):
     for st in steps:
         if st.ctx:
             op = st.op
-            for i in op._opdef.ref_inputs:
-                var = op._inputs[i]._op
-                written[var._id, id(var)] = var
+            for i in op.op_def.ref_inputs:
+                var = op.inputs[i].op
+                written[var.creation_index, id(var)] = var
     locks = session._var_locks
     return tuple(locks.setdefault(var, threading.RLock()) for _, var in sorted(written.items()))
 
@@ -404,12 +404,12 @@ def _fold_constants(steps, consts, fed):
     kept = []
     for st in steps:
         op = st.op
-        opdef = op._opdef
-        if opdef.stateful or opdef.needs_ctx or not op._outputs or any(t in fed for t in op._outputs):
+        opdef = op.op_def
+        if opdef.stateful or opdef.needs_ctx or not op.outputs or any(t in fed for t in op.outputs):
             kept.append(st)
             continue
         values = None
-        v = opdef.static_value(op) if op._cond_ctx is None else None
+        v = opdef.static_value(op) if op.cond_context is None else None
         if v is not None:
             values = (v,)
         elif all(t in consts for t in st.ins):
@@ -419,11 +419,11 @@ def _fold_constants(steps, consts, fed):
             except Exception:  # leave it to fail at run time, with the op's own error
                 out = None
             if out is not None:
-                values = out if len(op._outputs) > 1 else (out,)
+                values = out if len(op.outputs) > 1 else (out,)
         if values is None or any(np.size(v) > _FOLD_MAX_ELEMENTS for v in values):
             kept.append(st)
             continue
-        for t, v in zip(op._outputs, values):
+        for t, v in zip(op.outputs, values):
             if type(v) is np.ndarray and v.flags.writeable:
                 v.flags.writeable = False
             consts[t] = v
@@ -434,8 +434,8 @@ def _annotate(exc, op):
     """Attach the failing op and TF 1.15's node annotation (`[[node x (defined at f.py:3) ]]`)."""
     msg = exc.message if isinstance(exc, OpError) else str(exc)
     if op is not None and "[[node" not in msg:
-        f, line = op._location
-        msg = "%s\n\t [[node %s (defined at %s:%d) ]]" % (msg, op._name, f, line)
+        f, line = op.location
+        msg = "%s\n\t [[node %s (defined at %s:%d) ]]" % (msg, op.name, f, line)
     if type(exc).__init__ is OpError.__init__:
         return OpError(exc.node_def, op, msg, exc.error_code)
     return type(exc)(exc.node_def, op, msg)
@@ -443,15 +443,15 @@ def _annotate(exc, op):
 
 def _check_output(op, k, v):
     """Debug check (tests): a kernel's output has the static dtype and a compatible shape."""
-    t = op._outputs[k]
-    if v is DEAD or t._dtype._np is object and t._dtype.base_dtype is not _dtypes.string:
+    t = op.outputs[k]
+    if v is DEAD or t.dtype.as_numpy_dtype is object and t.dtype.base_dtype is not _dtypes.string:
         return  # variant/resource values are opaque Python objects
     a = np.asarray(v)
-    want = t._dtype.base_dtype
+    want = t.dtype.base_dtype
     got = _dtypes.string if a.dtype.kind in "OSU" else _dtypes.as_dtype(a.dtype)
     if got is not want:
         raise AssertionError("kernel of %s (%s) output %d has dtype %s, static dtype is %s"
                              % (op.name, op.type, k, got.name, want.name))
-    if not t._shape.is_compatible_with(a.shape):
+    if not t.shape.is_compatible_with(a.shape):
         raise AssertionError("kernel of %s (%s) output %d has shape %s, static shape is %s"
-                             % (op.name, op.type, k, a.shape, t._shape))
+                             % (op.name, op.type, k, a.shape, t.shape))

@@ -239,10 +239,10 @@ class BaseSession:
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
         graph = self._graph
-        if graph._next_id == 0:
+        if graph.version == 0:
             raise RuntimeError("The Session graph is empty. Add operations to the graph before calling run().")
         ft = type(fetches)
-        if (ft is Tensor or ft is Operation) and fetches._graph_is(graph) and not graph._unfetchable:
+        if (ft is Tensor or ft is Operation) and fetches._graph_is(graph) and not graph.restricts_fetching:
             return self._run_one(fetches, ft is Operation, feed_dict)
         feeds = self._process_feeds(feed_dict) if feed_dict else {}
         leaves = []
@@ -286,7 +286,7 @@ class BaseSession:
 
     def _feed_value(self, t, v):
         """A feed value for tensor `t`: an array of the right dtype and shape as is, else the full rules."""
-        if type(v) is np.ndarray and v.dtype.type is t._dtype._base._np and _shape_fits(t._shape._dims, v.shape):
+        if type(v) is np.ndarray and v.dtype.type is t.dtype.base_dtype.as_numpy_dtype and _shape_fits(t.shape.dim_sizes, v.shape):
             return v
         return self._process_feeds({t: v})[t]
 
@@ -353,9 +353,9 @@ class BaseSession:
     def _process_feeds(self, feed_dict):
         graph = self._graph
         feeds = {}
-        plain = not graph._unfeedable
+        plain = not graph.restricts_feeding
         for key, val in feed_dict.items():
-            if type(key) is Tensor and plain and key._op._graph is graph:
+            if type(key) is Tensor and plain and key.op._graph is graph:
                 vt = type(val)
                 if vt is np.ndarray or vt is float or vt is int or vt is list:
                     feeds[key] = _convert_feed(key, val)
@@ -432,7 +432,7 @@ class BaseSession:
     def _rng_for(self, op):
         rng = self._rngs.get(op)
         if rng is None:
-            s1, s2 = op._attrs.get("seed", 0), op._attrs.get("seed2", 0)
+            s1, s2 = op.attrs.get("seed", 0), op.attrs.get("seed2", 0)
             if s1 == 0 and s2 == 0:
                 rng = np.random.default_rng()
             else:
@@ -444,7 +444,7 @@ class BaseSession:
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
         var_op = variable.op
-        arr = np.array(value, dtype=variable.dtype.base_dtype._np, copy=True)
+        arr = np.array(value, dtype=variable.dtype.base_dtype.as_numpy_dtype, copy=True)
         if not variable.shape.is_compatible_with(arr.shape):
             raise ValueError("Cannot feed value of shape %s for Tensor %s, which has shape %s"
                              % (arr.shape, variable.name, variable.shape))
@@ -456,7 +456,7 @@ class BaseSession:
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
         locks = [self._var_locks.setdefault(v, threading.RLock())
-                 for v in sorted(values, key=lambda v: (v._id, id(v)))]
+                 for v in sorted(values, key=lambda v: (v.creation_index, id(v)))]
         for lock in locks:
             lock.acquire()
         try:
@@ -528,10 +528,10 @@ def _shape_fits(dims, shape) -> bool:
 
 def _convert_feed(t: Tensor, val):
     """np.asarray(val, dtype) with TF's int-range and shape checks."""
-    dt = t._dtype.base_dtype
-    np_t = dt._np
+    dt = t.dtype.base_dtype
+    np_t = dt.as_numpy_dtype
     vt = type(val)
-    if vt is np.ndarray and val.dtype.type is np_t and _shape_fits(t._shape._dims, val.shape):
+    if vt is np.ndarray and val.dtype.type is np_t and _shape_fits(t.shape.dim_sizes, val.shape):
         return val
     if vt is int or vt is bool:
         if dt is _dtypes.string:
@@ -561,9 +561,9 @@ def _convert_feed(t: Tensor, val):
     else:
         with np.errstate(invalid="ignore"):
             arr = np.asarray(val, dtype=np_t)
-    if not _shape_fits(t._shape._dims, arr.shape):
+    if not _shape_fits(t.shape.dim_sizes, arr.shape):
         raise ValueError("Cannot feed value of shape %s for Tensor %s, which has shape %s"
-                         % (arr.shape, t.name, t._shape))
+                         % (arr.shape, t.name, t.shape))
     return arr
 
 

@@ -29,13 +29,13 @@ class Placeholder(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        return [(op._attrs["dtype"], op._attrs["shape"]._dims)]
+        return [(op.attrs["dtype"], op.attrs["shape"].dim_sizes)]
 
     @classmethod
     def bind(cls, op, session):
         def unfed():
-            dt, d = op._attrs["dtype"], op._attrs["shape"]._dims
-            msg = "You must feed a value for placeholder tensor '%s' with dtype %s" % (op._name, dt._cname)
+            dt, d = op.attrs["dtype"], op.attrs["shape"].dim_sizes
+            msg = "You must feed a value for placeholder tensor '%s' with dtype %s" % (op.name, dt.c_name)
             if d is not None:
                 msg += " and shape %s" % fmt_dims(d)
             raise InvalidArgumentError(None, op, msg)
@@ -48,7 +48,7 @@ def placeholder(dtype, shape=None, name=None) -> Tensor:
     dt = _dtypes.as_dtype(dtype).base_dtype
     op = create_op(Placeholder, [], {"dtype": dt, "shape": TensorShape(shape)},
                    g._op_name("Placeholder" if name is None else name), g)
-    return op._outputs[0]
+    return op.outputs[0]
 
 
 class PlaceholderWithDefault(OpDef):
@@ -58,7 +58,7 @@ class PlaceholderWithDefault(OpDef):
 
     @staticmethod
     def shape(op, d):
-        return op._attrs["shape"]._dims
+        return op.attrs["shape"].dim_sizes
 
     @staticmethod
     def kernel(x):
@@ -79,7 +79,7 @@ def placeholder_with_default(input, shape, name=None) -> Tensor:  # noqa: A002
         want = TensorShape(shape)
         if not want.is_compatible_with(x.shape):
             raise ValueError("Shapes %s and %s are incompatible" % (x.shape, want))
-        return s.make(PlaceholderWithDefault, [x], {"dtype": x.dtype, "shape": want})._outputs[0]
+        return s.make(PlaceholderWithDefault, [x], {"dtype": x.dtype, "shape": want}).outputs[0]
 
 
 class Identity(OpDef):
@@ -104,7 +104,7 @@ class Identity(OpDef):
 def identity(input, name=None) -> Tensor:  # noqa: A002
     with op_scope(name, "Identity", [input]) as s:
         x = s.convert(input, "input")
-        return s.make(Identity, [x])._outputs[0]
+        return s.make(Identity, [x]).outputs[0]
 
 
 class StopGradient(Identity):
@@ -116,7 +116,7 @@ class StopGradient(Identity):
 
 def stop_gradient(input, name=None) -> Tensor:  # noqa: A002
     with op_scope(name, "StopGradient", [input]) as s:
-        return s.make(StopGradient, [s.convert(input, "input")])._outputs[0]
+        return s.make(StopGradient, [s.convert(input, "input")]).outputs[0]
 
 
 # ======================================================================================
@@ -131,14 +131,14 @@ class Shape(OpDef):
 
     @classmethod
     def static_value(cls, op):
-        d = op._inputs[0]._shape._dims
+        d = op.inputs[0].shape.dim_sizes
         if d is None or None in d:
             return None
-        return np.array(d, op._attrs["out_type"]._np)
+        return np.array(d, op.attrs["out_type"].as_numpy_dtype)
 
     @staticmethod
     def dtype(op):
-        return op._attrs["out_type"]
+        return op.attrs["out_type"]
 
     @staticmethod
     def shape(op, d):
@@ -146,7 +146,7 @@ class Shape(OpDef):
 
     @classmethod
     def bind(cls, op, session):
-        np_t = op._attrs["out_type"]._np
+        np_t = op.attrs["out_type"].as_numpy_dtype
         cache = {}  # shape tuple -> read-only array: training loops see the same shapes every step
 
         def shape_of(x):
@@ -168,14 +168,14 @@ class Size(OpDef):
 
     @classmethod
     def static_value(cls, op):
-        d = op._inputs[0]._shape._dims
+        d = op.inputs[0].shape.dim_sizes
         if d is None or None in d:
             return None
-        return np.array(int(np.prod(d, dtype=np.int64)), op._attrs["out_type"]._np)
+        return np.array(int(np.prod(d, dtype=np.int64)), op.attrs["out_type"].as_numpy_dtype)
 
     @staticmethod
     def dtype(op):
-        return op._attrs["out_type"]
+        return op.attrs["out_type"]
 
     @staticmethod
     def shape(op, d):
@@ -183,7 +183,7 @@ class Size(OpDef):
 
     @staticmethod
     def kernel(x, out_type):
-        return np.array(np.size(x), dtype=out_type._np)
+        return np.array(np.size(x), dtype=out_type.as_numpy_dtype)
 
 
 class Rank(OpDef):
@@ -192,7 +192,7 @@ class Rank(OpDef):
 
     @classmethod
     def static_value(cls, op):
-        d = op._inputs[0]._shape._dims
+        d = op.inputs[0].shape.dim_sizes
         return None if d is None else np.array(len(d), np.int32)  # Rank has no out_type attr: always int32
 
     @staticmethod
@@ -212,18 +212,18 @@ def shape(input, name=None, out_type=_dtypes.int32) -> Tensor:  # noqa: A002
     """The shape of `input` as an int32 tensor (tf.shape)."""
     with op_scope(name, "Shape", [input]) as s:
         x = s.convert(input, "input")
-        return s.make(Shape, [x], {"out_type": _dtypes.as_dtype(out_type), "T": x.dtype})._outputs[0]
+        return s.make(Shape, [x], {"out_type": _dtypes.as_dtype(out_type), "T": x.dtype}).outputs[0]
 
 
 def size(input, name=None, out_type=_dtypes.int32) -> Tensor:  # noqa: A002
     with op_scope(name, "Size", [input]) as s:
         x = s.convert(input, "input")
-        return s.make(Size, [x], {"out_type": _dtypes.as_dtype(out_type), "T": x.dtype})._outputs[0]
+        return s.make(Size, [x], {"out_type": _dtypes.as_dtype(out_type), "T": x.dtype}).outputs[0]
 
 
 def rank(input, name=None) -> Tensor:  # noqa: A002
     with op_scope(name, "Rank", [input]) as s:
-        return s.make(Rank, [s.convert(input, "input")])._outputs[0]
+        return s.make(Rank, [s.convert(input, "input")]).outputs[0]
 
 
 def shape_tensor(value, arg_name="shape", dtype=None):
@@ -252,7 +252,7 @@ def _known_shape_value(t: Tensor):
             out.append(None if c is None else int(c))
         return tuple(out)
     if op.type == "Shape":
-        return op.inputs[0].shape._dims
+        return op.inputs[0].shape.dim_sizes
     return None
 
 
@@ -267,11 +267,11 @@ class Fill(OpDef):
 
     @staticmethod
     def dtype(op):
-        return op._inputs[1]._dtype.base_dtype
+        return op.inputs[1].dtype.base_dtype
 
     @staticmethod
     def shape(op, dims_d, value_d):
-        known = _known_shape_value(op._inputs[0])
+        known = _known_shape_value(op.inputs[0])
         if known is not None:
             return tuple(None if (d is None or d < 0) else d for d in known)
         n = dims_d[0] if dims_d is not None else None
@@ -291,7 +291,7 @@ def fill(dims, value, name=None) -> Tensor:
     with op_scope(name, "Fill", []) as s:
         d = shape_tensor(dims, "dims")
         v = s.convert(value, "value")
-        return s.make(Fill, [d, v], {"T": v.dtype})._outputs[0]
+        return s.make(Fill, [d, v], {"T": v.dtype}).outputs[0]
 
 
 def _zeros_or_ones(shape, dtype, name, default, fillv):
@@ -304,7 +304,7 @@ def _zeros_or_ones(shape, dtype, name, default, fillv):
         except (TypeError, ValueError):
             dims = None
         if dims is not None and None not in dims and int(np.prod(dims)) < 1000:
-            np_t = object if dtype is _dtypes.string else dtype._np
+            np_t = object if dtype is _dtypes.string else dtype.as_numpy_dtype
             value = np.full(dims, b"" if dtype is _dtypes.string else fillv, dtype=np_t)
             return constant(value, dtype=dtype, name=name or default)
     with op_scope(name, default, []) as s:
@@ -312,7 +312,7 @@ def _zeros_or_ones(shape, dtype, name, default, fillv):
         if d.dtype not in (_dtypes.int32, _dtypes.int64):
             d = cast(d, _dtypes.int32)
         v = constant(fillv, dtype=dtype, name="Const")
-        return s.make(Fill, [d, v], {"T": dtype})._outputs[0]
+        return s.make(Fill, [d, v], {"T": dtype}).outputs[0]
 
 
 def zeros(shape, dtype=_dtypes.float32, name=None) -> Tensor:
@@ -355,7 +355,7 @@ def zeros_like(tensor, dtype=None, name=None, optimize=True) -> Tensor:
         x = s.convert(tensor, "tensor")
         if dtype is not None and _dtypes.as_dtype(dtype).base_dtype is not x.dtype.base_dtype:
             return _zeros_or_ones(shape(x), dtype, s.scope, "zeros", 0)
-        return s.make(ZerosLike, [x])._outputs[0]
+        return s.make(ZerosLike, [x]).outputs[0]
 
 
 def ones_like(tensor, dtype=None, name=None, optimize=True) -> Tensor:
@@ -363,7 +363,7 @@ def ones_like(tensor, dtype=None, name=None, optimize=True) -> Tensor:
         x = s.convert(tensor, "tensor")
         if dtype is not None and _dtypes.as_dtype(dtype).base_dtype is not x.dtype.base_dtype:
             return _zeros_or_ones(shape(x), dtype, s.scope, "ones", 1)
-        return s.make(OnesLike, [x])._outputs[0]
+        return s.make(OnesLike, [x]).outputs[0]
 
 
 # ======================================================================================
@@ -377,7 +377,7 @@ class Reshape(OpDef):
 
     @staticmethod
     def shape(op, d, shape_d):
-        known = _known_shape_value(op._inputs[1])
+        known = _known_shape_value(op.inputs[1])
         if known is None:
             if shape_d is not None and shape_d[0] is not None:
                 return (None,) * shape_d[0]
@@ -433,7 +433,7 @@ def reshape(tensor, shape, name=None) -> Tensor:  # noqa: F811
     with op_scope(name, "Reshape", [tensor]) as s:
         x = s.convert(tensor, "tensor")
         sh = shape_tensor(shape, "shape")
-        return s.make(Reshape, [x, sh], {"T": x.dtype, "Tshape": sh.dtype})._outputs[0]
+        return s.make(Reshape, [x, sh], {"T": x.dtype, "Tshape": sh.dtype}).outputs[0]
 
 
 class Transpose(OpDef):
@@ -441,7 +441,7 @@ class Transpose(OpDef):
 
     @staticmethod
     def shape(op, d, perm_d):
-        perm = constant_value(op._inputs[1])
+        perm = constant_value(op.inputs[1])
         if perm is None:
             return None if d is None else (None,) * len(d)
         perm = [int(p) for p in np.reshape(perm, [-1])]
@@ -478,7 +478,7 @@ def transpose(a, perm=None, name="transpose", conjugate=False) -> Tensor:
                 p = subtract(subtract(rk, 1), _range(0, rk, 1))
         else:
             p = s.convert(perm, "perm", dtype=_dtypes.int32) if not isinstance(perm, Tensor) else perm
-        return s.make(Transpose, [x, p], {"T": x.dtype, "Tperm": p.dtype})._outputs[0]
+        return s.make(Transpose, [x, p], {"T": x.dtype, "Tperm": p.dtype}).outputs[0]
 
 
 class ExpandDims(OpDef):
@@ -486,7 +486,7 @@ class ExpandDims(OpDef):
 
     @staticmethod
     def shape(op, d, axis_d):
-        ax = constant_value(op._inputs[1])
+        ax = constant_value(op.inputs[1])
         if d is None or ax is None:
             return None
         ax = int(np.reshape(ax, [-1])[0])
@@ -504,7 +504,7 @@ class ExpandDims(OpDef):
 
     @classmethod
     def bind(cls, op, session):
-        axis = constant_value(op._inputs[1])
+        axis = constant_value(op.inputs[1])
         if axis is None:
             return cls.kernel
         ax = int(np.reshape(axis, [-1])[0])
@@ -526,7 +526,7 @@ def expand_dims(input, axis=None, name=None, dim=None) -> Tensor:  # noqa: A002
     with op_scope(name, "ExpandDims", [input]) as s:
         x = s.convert(input, "input")
         a = s.convert(axis, "dim", dtype=_dtypes.int32) if not isinstance(axis, Tensor) else axis
-        return s.make(ExpandDims, [x, a], {"T": x.dtype})._outputs[0]
+        return s.make(ExpandDims, [x, a], {"T": x.dtype}).outputs[0]
 
 
 class Squeeze(OpDef):
@@ -535,7 +535,7 @@ class Squeeze(OpDef):
 
     @staticmethod
     def shape(op, d):
-        axes = op._attrs["squeeze_dims"]
+        axes = op.attrs["squeeze_dims"]
         if d is None:
             return None
         r = len(d)
@@ -573,7 +573,7 @@ def squeeze(input, axis=None, name=None, squeeze_dims=None) -> Tensor:  # noqa: 
         axis = [axis]
     with op_scope(name, "Squeeze", [input]) as s:
         x = s.convert(input, "input")
-        return s.make(Squeeze, [x], {"T": x.dtype, "squeeze_dims": list(axis or [])})._outputs[0]
+        return s.make(Squeeze, [x], {"T": x.dtype, "squeeze_dims": list(axis or [])}).outputs[0]
 
 
 # ======================================================================================
@@ -588,7 +588,7 @@ class ConcatV2(OpDef):
     @staticmethod
     def shape(op, *dims):
         vals, _axis_d = dims[:-1], dims[-1]
-        axis = constant_value(op._inputs[-1])
+        axis = constant_value(op.inputs[-1])
         known = [d for d in vals if d is not None]
         if not known:
             return None
@@ -659,7 +659,7 @@ def concat(values, axis, name="concat") -> Tensor:
         from ..framework.opdef import same_dtype
         same_dtype("ConcatV2", [("values", vs[0])] + [("values", v) for v in vs[1:]])
         ax = s.convert(axis, "axis", dtype=_dtypes.int32)
-        return s.make(ConcatV2, vs + [ax], {"T": vs[0].dtype, "N": len(vs)})._outputs[0]
+        return s.make(ConcatV2, vs + [ax], {"T": vs[0].dtype, "N": len(vs)}).outputs[0]
 
 
 class Pack(OpDef):
@@ -670,7 +670,7 @@ class Pack(OpDef):
 
     @staticmethod
     def shape(op, *dims):
-        axis = op._attrs["axis"]
+        axis = op.attrs["axis"]
         merged = None
         first_known = None
         for d in dims:
@@ -706,7 +706,7 @@ class Pack(OpDef):
 
     @classmethod
     def constant_fold(cls, op, values):
-        return np.stack(values, axis=op._attrs["axis"])
+        return np.stack(values, axis=op.attrs["axis"])
 
 
 def stack(values, axis=0, name="stack") -> Tensor:
@@ -721,7 +721,7 @@ def stack(values, axis=0, name="stack") -> Tensor:
                 vs.append(s.convert(v, "values_%d" % i, dtype=first.dtype.base_dtype if first is not None else None))
         from ..framework.opdef import same_dtype
         same_dtype("Pack", [("values", v) for v in vs])
-        return s.make(Pack, vs, {"T": vs[0].dtype, "N": len(vs), "axis": axis})._outputs[0]
+        return s.make(Pack, vs, {"T": vs[0].dtype, "N": len(vs), "axis": axis}).outputs[0]
 
 
 class Unpack(OpDef):
@@ -732,9 +732,9 @@ class Unpack(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        d = op._inputs[0]._shape._dims
-        axis, num = op._attrs["axis"], op._attrs["num"]
-        dt = op._inputs[0]._dtype.base_dtype
+        d = op.inputs[0].shape.dim_sizes
+        axis, num = op.attrs["axis"], op.attrs["num"]
+        dt = op.inputs[0].dtype.base_dtype
         if d is None:
             return [(dt, None)] * num
         a = axis + len(d) if axis < 0 else axis
@@ -761,7 +761,7 @@ def unstack(value, num=None, axis=0, name="unstack") -> list:
     """Unpack the slices of `value` along `axis` into a list (tf.unstack)."""
     with op_scope(name, "unstack", [value]) as s:
         x = s.convert(value, "value")
-        d = x.shape._dims
+        d = x.shape.dim_sizes
         if num is None:
             if d is None:
                 raise ValueError("Cannot infer num from shape %s" % x.shape)
@@ -770,7 +770,7 @@ def unstack(value, num=None, axis=0, name="unstack") -> list:
                 raise ValueError("Cannot infer argument `num` from shape %s" % x.shape)
         if d is not None and not -len(d) <= axis < len(d):
             raise ValueError("Dimension %d must be in range [-%d, %d)" % (axis, len(d), len(d)))
-        return s.make(Unpack, [x], {"T": x.dtype, "num": num, "axis": axis})._outputs
+        return s.make(Unpack, [x], {"T": x.dtype, "num": num, "axis": axis}).outputs
 
 
 class Split(OpDef):
@@ -781,11 +781,11 @@ class Split(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        n = op._attrs["num_split"]
-        x = op._inputs[1]
-        d = x._shape._dims
-        ax = constant_value(op._inputs[0])
-        dt = x._dtype.base_dtype
+        n = op.attrs["num_split"]
+        x = op.inputs[1]
+        d = x.shape.dim_sizes
+        ax = constant_value(op.inputs[0])
+        dt = x.dtype.base_dtype
         if d is None or ax is None:
             return [(dt, None if d is None else (None,) * len(d))] * n
         ax = int(ax) % len(d)
@@ -817,12 +817,12 @@ class SplitV(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        n = op._attrs["num_split"]
-        x = op._inputs[0]
-        d = x._shape._dims
-        sizes = constant_value(op._inputs[1])
-        ax = constant_value(op._inputs[2])
-        dt = x._dtype.base_dtype
+        n = op.attrs["num_split"]
+        x = op.inputs[0]
+        d = x.shape.dim_sizes
+        sizes = constant_value(op.inputs[1])
+        ax = constant_value(op.inputs[2])
+        dt = x.dtype.base_dtype
         if d is None or ax is None or sizes is None:
             return [(dt, None if d is None else (None,) * len(d))] * n
         ax = int(ax) % len(d)
@@ -855,14 +855,14 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split") -> list:
         x = s.convert(value, "value")
         if isinstance(num_or_size_splits, (int, np.integer)):
             ax = s.convert(axis, "split_dim", dtype=_dtypes.int32)
-            return s.make(Split, [ax, x], {"T": x.dtype, "num_split": int(num_or_size_splits)})._outputs
+            return s.make(Split, [ax, x], {"T": x.dtype, "num_split": int(num_or_size_splits)}).outputs
         sizes = s.convert(num_or_size_splits, "size_splits", dtype=_dtypes.int32) \
             if not isinstance(num_or_size_splits, Tensor) else num_or_size_splits
-        n = num if num is not None else (sizes.shape._dims[0] if sizes.shape._dims else None)
+        n = num if num is not None else (sizes.shape.dim_sizes[0] if sizes.shape.dim_sizes else None)
         if n is None:
             raise ValueError("Cannot infer argument `num` from shape %s" % sizes.shape)
         ax = s.convert(axis, "split_dim", dtype=_dtypes.int32)
-        return s.make(SplitV, [x, sizes, ax], {"T": x.dtype, "num_split": int(n)})._outputs
+        return s.make(SplitV, [x, sizes, ax], {"T": x.dtype, "num_split": int(n)}).outputs
 
 
 class Tile(OpDef):
@@ -870,7 +870,7 @@ class Tile(OpDef):
 
     @staticmethod
     def shape(op, d, m_d):
-        m = constant_value(op._inputs[1])
+        m = constant_value(op.inputs[1])
         if d is None:
             return None if m_d is None or m_d[0] is None else (None,) * m_d[0]
         if m is None:
@@ -906,7 +906,7 @@ def tile(input, multiples, name=None) -> Tensor:  # noqa: A002
     with op_scope(name, "Tile", [input]) as s:
         x = s.convert(input, "input")
         m = shape_tensor(multiples, "multiples")
-        return s.make(Tile, [x, m], {"T": x.dtype})._outputs[0]
+        return s.make(Tile, [x, m], {"T": x.dtype}).outputs[0]
 
 
 class Pad(OpDef):
@@ -915,7 +915,7 @@ class Pad(OpDef):
 
     @staticmethod
     def shape(op, d, p_d, c_d):
-        p = constant_value(op._inputs[1])
+        p = constant_value(op.inputs[1])
         if d is None:
             return None
         if p is None:
@@ -942,7 +942,7 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0) -> Tens
         x = s.convert(tensor, "input")
         p = s.convert(paddings, "paddings", dtype=_dtypes.int32) if not isinstance(paddings, Tensor) else paddings
         c = s.convert(constant_values, "constant_values", dtype=x.dtype.base_dtype)
-        return s.make(Pad, [x, p, c], {"T": x.dtype, "mode": mode.upper()})._outputs[0]
+        return s.make(Pad, [x, p, c], {"T": x.dtype, "mode": mode.upper()}).outputs[0]
 
 
 class ReverseV2(OpDef):
@@ -965,7 +965,7 @@ def reverse(tensor, axis, name=None) -> Tensor:
     with op_scope(name, "ReverseV2", [tensor]) as s:
         x = s.convert(tensor, "tensor")
         a = s.convert(axis, "axis", dtype=_dtypes.int32) if not isinstance(axis, Tensor) else axis
-        return s.make(ReverseV2, [x, a], {"T": x.dtype})._outputs[0]
+        return s.make(ReverseV2, [x, a], {"T": x.dtype}).outputs[0]
 
 
 class BroadcastTo(OpDef):
@@ -973,7 +973,7 @@ class BroadcastTo(OpDef):
 
     @staticmethod
     def shape(op, d, s_d):
-        known = _known_shape_value(op._inputs[1])
+        known = _known_shape_value(op.inputs[1])
         if known is None:
             return None
         return tuple(known)
@@ -996,7 +996,7 @@ def broadcast_to(input, shape, name=None) -> Tensor:  # noqa: A002
     with op_scope(name, "BroadcastTo", [input]) as s:
         x = s.convert(input, "input")
         sh = shape_tensor(shape, "shape")
-        return s.make(BroadcastTo, [x, sh], {"T": x.dtype})._outputs[0]
+        return s.make(BroadcastTo, [x, sh], {"T": x.dtype}).outputs[0]
 
 
 # ======================================================================================
@@ -1010,11 +1010,11 @@ class GatherV2(OpDef):
 
     @staticmethod
     def dtype(op):
-        return op._inputs[0]._dtype.base_dtype
+        return op.inputs[0].dtype.base_dtype
 
     @staticmethod
     def shape(op, p, i, a):
-        ax = constant_value(op._inputs[2])
+        ax = constant_value(op.inputs[2])
         if p is None or i is None or ax is None:
             return None
         ax = int(ax)
@@ -1056,7 +1056,7 @@ def gather(params, indices, validate_indices=None, name=None, axis=None, batch_d
             raise TypeError("Value passed to parameter 'indices' has DataType %s not in list of allowed values: "
                             "int16, int32, int64" % i.dtype.base_dtype.name)
         a = s.convert(0 if axis is None else axis, "axis", dtype=_dtypes.int32)
-        return s.make(GatherV2, [p, i, a], {"Tparams": p.dtype, "Tindices": i.dtype, "batch_dims": batch_dims})._outputs[0]
+        return s.make(GatherV2, [p, i, a], {"Tparams": p.dtype, "Tindices": i.dtype, "batch_dims": batch_dims}).outputs[0]
 
 
 class Slice(OpDef):
@@ -1066,8 +1066,8 @@ class Slice(OpDef):
 
     @staticmethod
     def shape(op, d, b_d, s_d):
-        b = constant_value(op._inputs[1])
-        sz = _known_shape_value(op._inputs[2])
+        b = constant_value(op.inputs[1])
+        sz = _known_shape_value(op.inputs[2])
         if d is None:
             return None if s_d is None or s_d[0] is None else (None,) * s_d[0]
         if sz is None:
@@ -1110,7 +1110,7 @@ def slice(input_, begin, size, name=None) -> Tensor:  # noqa: A001
         x = s.convert(input_, "input")
         b = shape_tensor(begin, "begin")
         sz = shape_tensor(size, "size")
-        return s.make(Slice, [x, b, sz], {"T": x.dtype, "Index": b.dtype})._outputs[0]
+        return s.make(Slice, [x, b, sz], {"T": x.dtype, "Index": b.dtype}).outputs[0]
 
 
 class StridedSlice(OpDef):
@@ -1121,8 +1121,8 @@ class StridedSlice(OpDef):
 
     @staticmethod
     def shape(op, d, *rest):
-        spec = op._attrs["spec"]
-        b, e, st = (constant_value(t) for t in op._inputs[1:])
+        spec = op.attrs["spec"]
+        b, e, st = (constant_value(t) for t in op.inputs[1:])
         if d is None:
             return None
         if b is None or e is None or st is None:
@@ -1231,16 +1231,16 @@ class StridedSliceGrad(OpDef):
         b, e, st = op.inputs[1:4]
         with op_scope(None, "StridedSlice", [gg]) as s:
             sliced = s.make(StridedSlice, [gg, b, e, st], {"T": gg.dtype, "Index": b.dtype,
-                                                           "spec": op.get_attr("spec")})._outputs[0]
+                                                           "spec": op.get_attr("spec")}).outputs[0]
         return [None, None, None, None, sliced]
 
     @staticmethod
     def dtype(op):
-        return op._inputs[4]._dtype.base_dtype
+        return op.inputs[4].dtype.base_dtype
 
     @staticmethod
     def shape(op, s_d, *rest):
-        known = _known_shape_value(op._inputs[0])
+        known = _known_shape_value(op.inputs[0])
         return None if known is None else tuple(known)
 
     @staticmethod
@@ -1253,7 +1253,7 @@ class StridedSliceGrad(OpDef):
 
 def StridedSliceGrad_apply(shape_t, b, e, st, dy, spec):  # noqa: N802
     with op_scope(None, "StridedSliceGrad", [dy]) as s:
-        return s.make(StridedSliceGrad, [shape_t, b, e, st, dy], {"spec": spec, "T": dy.dtype})._outputs[0]
+        return s.make(StridedSliceGrad, [shape_t, b, e, st, dy], {"spec": spec, "T": dy.dtype}).outputs[0]
 
 
 def _slice_helper(tensor, slice_spec):
@@ -1297,7 +1297,7 @@ def _slice_helper(tensor, slice_spec):
         b = pack(begin, "stack")
         e = pack(end, "stack_1")
         st = pack(strides, "stack_2")
-        return sc.make(StridedSlice, [x, b, e, st], {"T": x.dtype, "Index": b.dtype, "spec": tuple(spec)})._outputs[0]
+        return sc.make(StridedSlice, [x, b, e, st], {"T": x.dtype, "Index": b.dtype, "spec": tuple(spec)}).outputs[0]
 
 
 def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, ellipsis_mask=0, new_axis_mask=0,
@@ -1336,15 +1336,15 @@ def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, el
                                                      "begin_mask": begin_mask, "end_mask": end_mask,
                                                      "ellipsis_mask": ellipsis_mask,
                                                      "new_axis_mask": new_axis_mask,
-                                                     "shrink_axis_mask": shrink_axis_mask})._outputs[0]
+                                                     "shrink_axis_mask": shrink_axis_mask}).outputs[0]
 
 
 def _static_length(t: Tensor, arg: str) -> int:
     """The number of entries of a 1-D begin/end/strides tensor, which must be known while building."""
-    d = t._shape._dims
+    d = t.shape.dim_sizes
     if d is None or len(d) != 1 or d[0] is None:
         raise ValueError("tf.strided_slice needs `%s` as a 1-D tensor of known length, got shape %s"
-                         % (arg, t._shape))
+                         % (arg, t.shape))
     return d[0]
 
 
@@ -1355,14 +1355,14 @@ class OneHot(OpDef):
 
     @staticmethod
     def dtype(op):
-        return op._inputs[2]._dtype.base_dtype
+        return op.inputs[2].dtype.base_dtype
 
     @staticmethod
     def shape(op, i, d, on, off):
-        depth = constant_value(op._inputs[1])
+        depth = constant_value(op.inputs[1])
         if i is None:
             return None
-        axis = op._attrs["axis"]
+        axis = op.attrs["axis"]
         depth = None if depth is None else int(depth)
         if axis == -1:
             return i + (depth,)
@@ -1396,7 +1396,7 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
         off = s.convert(0 if off_value is None else off_value, "off_value", dtype=dt)
         i = s.convert(indices, "indices")
         d = s.convert(depth, "depth", dtype=_dtypes.int32)
-        return s.make(OneHot, [i, d, on, off], {"T": dt, "TI": i.dtype, "axis": -1 if axis is None else axis})._outputs[0]
+        return s.make(OneHot, [i, d, on, off], {"T": dt, "TI": i.dtype, "axis": -1 if axis is None else axis}).outputs[0]
 
 
 class Select(OpDef):
@@ -1406,7 +1406,7 @@ class Select(OpDef):
 
     @staticmethod
     def dtype(op):
-        return op._inputs[1]._dtype.base_dtype
+        return op.inputs[1].dtype.base_dtype
 
     @staticmethod
     def shape(op, c, x, y):
@@ -1487,7 +1487,7 @@ def where(condition, x=None, y=None, name=None) -> Tensor:
     if x is None and y is None:
         with op_scope(name, "Where", [condition]) as s:
             c = s.convert(condition, "input")
-            return s.make(Where, [c], {"T": c.dtype})._outputs[0]
+            return s.make(Where, [c], {"T": c.dtype}).outputs[0]
     return _select(Select, condition, x, y, name)
 
 
@@ -1508,7 +1508,7 @@ def _select(opdef, condition, x, y, name):
             yt = s.convert(y, "e", dtype=xt.dtype.base_dtype) if not isinstance(y, Tensor) else y
         from ..framework.opdef import same_dtype
         same_dtype(opdef.type_name, [("t", xt), ("e", yt)])
-        return s.make(opdef, [c, xt, yt], {"T": xt.dtype})._outputs[0]
+        return s.make(opdef, [c, xt, yt], {"T": xt.dtype}).outputs[0]
 
 
 def where_v2(condition, x=None, y=None, name=None) -> Tensor:
@@ -1526,7 +1526,7 @@ class Cast(OpDef):
 
     @staticmethod
     def dtype(op):
-        return op._attrs["DstT"]
+        return op.attrs["DstT"]
 
     @staticmethod
     def shape(op, d):
@@ -1539,7 +1539,7 @@ class Cast(OpDef):
         x = np.asarray(x)
         if x.dtype == object:
             raise InvalidArgumentError(None, None, "Cast string to %s is not supported" % DstT.name)
-        return x.astype(DstT._np)
+        return x.astype(DstT.as_numpy_dtype)
 
     @staticmethod
     def grad(op, g):
@@ -1559,7 +1559,7 @@ def cast(x, dtype, name=None) -> Tensor:
         t = s.convert(x, "x")
         if t.dtype.base_dtype is dt:
             return t
-        return s.make(Cast, [t], {"SrcT": t.dtype.base_dtype, "DstT": dt, "Truncate": False})._outputs[0]
+        return s.make(Cast, [t], {"SrcT": t.dtype.base_dtype, "DstT": dt, "Truncate": False}).outputs[0]
 
 
 def boolean_mask(tensor, mask, name="boolean_mask", axis=None) -> Tensor:

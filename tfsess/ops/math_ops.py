@@ -56,25 +56,25 @@ class SumToShape(OpDef):
 
     @staticmethod
     def shape(op, g, s):
-        if not op._attrs["shape_input"]:
+        if not op.attrs["shape_input"]:
             return s
-        v = _aops._known_shape_value(op._inputs[1])
+        v = _aops._known_shape_value(op.inputs[1])
         if v is not None:
             return tuple(v)
         return None if s is None or s[0] is None else (None,) * s[0]
 
     @classmethod
     def bind(cls, op, session):
-        if not op._attrs["shape_input"]:
+        if not op.attrs["shape_input"]:
             def to_shape_of(g, x):
                 target = np.shape(x)
                 return g if np.shape(g) == target else _unbroadcast(g, target)
             return to_shape_of
-        known = constant_value(op._inputs[1])
+        known = constant_value(op.inputs[1])
         if known is None:
             return _unbroadcast
         target = tuple(int(v) for v in np.reshape(known, [-1]))
-        gd = op._inputs[0]._shape._dims
+        gd = op.inputs[0].shape.dim_sizes
         if gd is None or len(gd) < len(target):
             return lambda g, shape: g if np.shape(g) == target else _unbroadcast(g, target)
         extra = len(gd) - len(target)
@@ -97,10 +97,10 @@ class SumToShape(OpDef):
 def _never_broadcast(x: Tensor, others) -> bool:
     """True if `x` cannot have been broadcast against `others`: for every axis, x's size is a known
     size other than 1, or every other input has size 1 there (or lacks the axis)."""
-    xd = x.shape._dims
+    xd = x.shape.dim_sizes
     if xd is None:
         return False
-    ods = [o.shape._dims for o in others]
+    ods = [o.shape.dim_sizes for o in others]
     if any(od is None or len(od) > len(xd) for od in ods):
         return False
     for i, d in enumerate(xd):
@@ -116,7 +116,7 @@ def _never_broadcast(x: Tensor, others) -> bool:
 def sum_to_shape_of(g: Tensor, x: Tensor, others=()) -> Tensor:
     """`g` summed down to `x`'s shape; no op at all when the static shapes show no broadcasting
     happened (`others`: the op's other inputs, which x was broadcast against)."""
-    gd, xd = g.shape._dims, x.shape._dims
+    gd, xd = g.shape.dim_sizes, x.shape.dim_sizes
     if gd is not None and xd is not None and gd == xd and None not in gd:
         return g
     if gd is not None and xd is not None and len(gd) == len(xd) and all(
@@ -127,8 +127,8 @@ def sum_to_shape_of(g: Tensor, x: Tensor, others=()) -> Tensor:
     with op_scope(None, "SumToShape", [g]) as s:
         if xd is not None and None not in xd:
             target = constant(np.array(xd, dtype=np.int32), name="shape")
-            return s.make(SumToShape, [g, target], {"T": g.dtype, "shape_input": True})._outputs[0]
-        return s.make(SumToShape, [g, x], {"T": g.dtype, "shape_input": False})._outputs[0]
+            return s.make(SumToShape, [g, target], {"T": g.dtype, "shape_input": True}).outputs[0]
+        return s.make(SumToShape, [g, x], {"T": g.dtype, "shape_input": False}).outputs[0]
 
 
 class ReduceGrad(OpDef):
@@ -144,9 +144,9 @@ class ReduceGrad(OpDef):
 
     @staticmethod
     def shape(op, g, s, a):
-        if not op._attrs["shape_input"]:
+        if not op.attrs["shape_input"]:
             return s
-        v = _aops._known_shape_value(op._inputs[1])
+        v = _aops._known_shape_value(op.inputs[1])
         return None if v is None else tuple(v)
 
     @staticmethod
@@ -168,15 +168,15 @@ class ReduceGrad(OpDef):
 
     @classmethod
     def bind(cls, op, session):
-        keep, mean, shape_input = op._attrs["keep_dims"], op._attrs["mean"], op._attrs["shape_input"]
-        axes = constant_value(op._inputs[2])
-        static = op._inputs[1]._shape._dims
+        keep, mean, shape_input = op.attrs["keep_dims"], op.attrs["mean"], op.attrs["shape_input"]
+        axes = constant_value(op.inputs[2])
+        static = op.inputs[1].shape.dim_sizes
         rank = (static[0] if static else None) if shape_input else (None if static is None else len(static))
         if axes is None or rank is None:
             return super().bind(op, session)
         ax = _axes_tuple(axes, rank) if rank else ()
-        np_t = op._inputs[0]._dtype.base_dtype._np
-        known = constant_value(op._inputs[1]) if shape_input else None
+        np_t = op.inputs[0].dtype.base_dtype.as_numpy_dtype
+        known = constant_value(op.inputs[1]) if shape_input else None
         if shape_input and known is None:
             return super().bind(op, session)
         fixed = None if known is None else tuple(int(v) for v in np.reshape(known, [-1]))
@@ -215,14 +215,14 @@ class ReduceGrad(OpDef):
 def _reduce_grad(g, x, axes, keep_dims, mean=False):
     """ReduceGrad of `g` for a reduction of `x` over `axes` (a const shape when x's shape is static)."""
     with op_scope(None, "ReduceGrad", [g]) as s:
-        xd = x.shape._dims
+        xd = x.shape.dim_sizes
         attrs = {"T": g.dtype, "keep_dims": keep_dims, "mean": mean}
         if xd is not None and None not in xd:
             target = constant(np.array(xd, np.int32), name="shape")
             attrs["shape_input"] = True
         else:
             target, attrs["shape_input"] = x, False
-        return s.make(ReduceGrad, [g, target, axes], attrs)._outputs[0]
+        return s.make(ReduceGrad, [g, target, axes], attrs).outputs[0]
 
 
 def _axes_tuple(axes, nd):
@@ -241,7 +241,7 @@ class _Binary(OpDef):
 
     @staticmethod
     def shape(op, x, y):
-        return broadcast_dims(x, y, op._name, op._type)
+        return broadcast_dims(x, y, op.name, op.type)
 
     @classmethod
     def runtime_error(cls, op, exc, inputs):
@@ -323,7 +323,7 @@ class FloorDiv(_Binary):
 
     @classmethod
     def bind(cls, op, session):
-        return _checked_int_div(cls.kernel) if op._inputs[0]._dtype.is_integer else cls.kernel
+        return _checked_int_div(cls.kernel) if op.inputs[0].dtype.is_integer else cls.kernel
 
 
 class FloorMod(FloorDiv):
@@ -352,7 +352,7 @@ class Pow(_Binary):
 
     @classmethod
     def bind(cls, op, session):
-        if not op._inputs[0]._dtype.is_integer:
+        if not op.inputs[0].dtype.is_integer:
             return np.power
 
         def int_pow(x, y):
@@ -516,7 +516,7 @@ def _binary(opdef, x, y, name, default, strict=False, reflected=False, allowed=N
             opdef = Add
         check_dtype(opdef.type_name, "x", xt, allowed or opdef.allowed)
         same_dtype(opdef.type_name, [("x", xt), ("y", yt)])
-        return s.make(opdef, [xt, yt], {"T": xt.dtype.base_dtype})._outputs[0]
+        return s.make(opdef, [xt, yt], {"T": xt.dtype.base_dtype}).outputs[0]
 
 
 def add(x, y, name=None) -> Tensor:
@@ -621,7 +621,7 @@ def _truediv_impl(x, y, name, default, reflected=False):
             yt = cast(yt, target, name="Cast_1")
         elif dt is _dtypes.bool or dt is _dtypes.string:
             raise TypeError("Invalid dtype %r in __truediv__" % dt)
-        return s.make(RealDiv, [xt, yt], {"T": xt.dtype})._outputs[0]
+        return s.make(RealDiv, [xt, yt], {"T": xt.dtype}).outputs[0]
 
 
 def truediv(x, y, name=None) -> Tensor:
@@ -640,7 +640,7 @@ def div(x, y, name=None) -> Tensor:
         yt = s.convert(y, "y", dtype_hint=xt.dtype.base_dtype)
         same_dtype("Div", [("x", xt), ("y", yt)])
         opdef = FloorDiv if xt.dtype.base_dtype.is_integer else RealDiv
-        return s.make(opdef, [xt, yt], {"T": xt.dtype})._outputs[0]
+        return s.make(opdef, [xt, yt], {"T": xt.dtype}).outputs[0]
 
 
 # ======================================================================================
@@ -660,7 +660,7 @@ def _unary(opdef, x, name, default=None):
     with op_scope(name, default or opdef.type_name, [x]) as s:
         t = s.convert(x, opdef.arg)
         check_dtype(opdef.type_name, opdef.arg, t, opdef.allowed)
-        return s.make(opdef, [t], {"T": t.dtype.base_dtype})._outputs[0]
+        return s.make(opdef, [t], {"T": t.dtype.base_dtype}).outputs[0]
 
 
 class Neg(_Unary):
@@ -807,7 +807,7 @@ class TanhGrad(OpDef):
 
     @staticmethod
     def shape(op, y, dy):
-        return broadcast_dims(y, dy, op._name, op._type)
+        return broadcast_dims(y, dy, op.name, op.type)
 
     @staticmethod
     def kernel(y, dy):
@@ -821,7 +821,7 @@ class TanhGrad(OpDef):
 
 def _tanh_grad(y, dy):
     with op_scope(None, "TanhGrad", [y, dy]) as s:
-        return s.make(TanhGrad, [y, dy], {"T": y.dtype})._outputs[0]
+        return s.make(TanhGrad, [y, dy], {"T": y.dtype}).outputs[0]
 
 
 class Sigmoid(_Unary):
@@ -846,7 +846,7 @@ class SigmoidGrad(OpDef):
 
     @staticmethod
     def shape(op, y, dy):
-        return broadcast_dims(y, dy, op._name, op._type)
+        return broadcast_dims(y, dy, op.name, op.type)
 
     @staticmethod
     def kernel(y, dy):
@@ -862,7 +862,7 @@ class SigmoidGrad(OpDef):
 
 def _sigmoid_grad(y, dy):
     with op_scope(None, "SigmoidGrad", [y, dy]) as s:
-        return s.make(SigmoidGrad, [y, dy], {"T": y.dtype})._outputs[0]
+        return s.make(SigmoidGrad, [y, dy], {"T": y.dtype}).outputs[0]
 
 
 class Sign(_Unary):
@@ -1136,7 +1136,7 @@ def add_n(inputs, name=None) -> Tensor:
                             % ", ".join(d.name for d in dts))
         if len(ts) == 1:
             return _aops.identity(ts[0], name=s.scope)
-        return s.make(AddN, ts, {"T": dts[0], "N": len(ts)})._outputs[0]
+        return s.make(AddN, ts, {"T": dts[0], "N": len(ts)}).outputs[0]
 
 
 class MatMul(OpDef):
@@ -1147,7 +1147,7 @@ class MatMul(OpDef):
 
     @staticmethod
     def shape(op, a, b):
-        ta, tb = op._attrs["transpose_a"], op._attrs["transpose_b"]
+        ta, tb = op.attrs["transpose_a"], op.attrs["transpose_b"]
         for d in (a, b):
             if d is not None and len(d) != 2:
                 raise shape_error(op, "Shape must be rank 2 but is rank %d" % len(d), a, b)
@@ -1163,7 +1163,7 @@ class MatMul(OpDef):
 
     @classmethod
     def bind(cls, op, session):
-        ta, tb = op._attrs["transpose_a"], op._attrs["transpose_b"]
+        ta, tb = op.attrs["transpose_a"], op.attrs["transpose_b"]
         if not ta and not tb:
             return np.matmul
         if ta and not tb:
@@ -1205,12 +1205,12 @@ class BatchMatMulV2(OpDef):
             return None
         if len(a) < 2 or len(b) < 2:
             raise shape_error(op, "Shape must be at least rank 2", a, b)
-        ax, ay = op._attrs["adj_x"], op._attrs["adj_y"]
+        ax, ay = op.attrs["adj_x"], op.attrs["adj_y"]
         m, k = (a[-1], a[-2]) if ax else (a[-2], a[-1])
         k2, n = (b[-1], b[-2]) if ay else (b[-2], b[-1])
         if k is not None and k2 is not None and k != k2:
             raise shape_error(op, "Dimensions must be equal, but are %d and %d" % (k, k2), a, b)
-        batch = broadcast_dims(a[:-2], b[:-2], op._name, op._type)
+        batch = broadcast_dims(a[:-2], b[:-2], op.name, op.type)
         return batch + (m, n)
 
     @staticmethod
@@ -1256,9 +1256,9 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
         same_dtype("MatMul", [("a", at), ("b", bt)])
         ra, rb = at.shape.ndims, bt.shape.ndims
         if (ra is not None and ra > 2) or (rb is not None and rb > 2):
-            return s.make(BatchMatMulV2, [at, bt], {"T": at.dtype, "adj_x": transpose_a, "adj_y": transpose_b})._outputs[0]
+            return s.make(BatchMatMulV2, [at, bt], {"T": at.dtype, "adj_x": transpose_a, "adj_y": transpose_b}).outputs[0]
         return s.make(MatMul, [at, bt], {"T": at.dtype, "transpose_a": transpose_a,
-                                         "transpose_b": transpose_b})._outputs[0]
+                                         "transpose_b": transpose_b}).outputs[0]
 
 
 # ======================================================================================
@@ -1273,8 +1273,8 @@ class _Reduce(OpDef):
 
     @staticmethod
     def shape(op, d, a_d):
-        keep = op._attrs["keep_dims"]
-        axes = constant_value(op._inputs[1])
+        keep = op.attrs["keep_dims"]
+        axes = constant_value(op.inputs[1])
         if d is None:
             return None
         r = len(d)
@@ -1292,10 +1292,10 @@ class _Reduce(OpDef):
 
     @classmethod
     def bind(cls, op, session):
-        keep = op._attrs["keep_dims"]
+        keep = op.attrs["keep_dims"]
         fn = cls.reduce
-        const_axes = constant_value(op._inputs[1])
-        rank = op._inputs[0]._shape.ndims
+        const_axes = constant_value(op.inputs[1])
+        rank = op.inputs[0].shape.ndims
         if const_axes is not None and rank is not None:
             ax = () if rank == 0 else tuple(sorted({int(a) % rank for a in np.reshape(const_axes, [-1])}))
             return lambda x, axes: fn(x, ax, keep)
@@ -1408,7 +1408,7 @@ class Prod(_Reduce):
     def grad(op, g):
         x, axes = op.inputs
         with op_scope(None, "ProdGrad", [x]) as s:
-            others = s.make(ProdOthers, [x, axes], {"T": x.dtype})._outputs[0]
+            others = s.make(ProdOthers, [x, axes], {"T": x.dtype}).outputs[0]
         return [multiply(_reduce_grad(g, x, axes, op.get_attr("keep_dims")), others), None]
 
 
@@ -1445,7 +1445,7 @@ class ProdOthers(OpDef):
         off = subtract(constant(1, dtype=x.dtype.base_dtype), eye)
         rows = add(multiply(_aops.expand_dims(xf, -2), off), eye)     # [..., k, i]: x with x[k] -> 1
         with op_scope(None, "ProdOthers", [rows]) as s:
-            prods = s.make(ProdOthers, [rows, constant(np.array([-1], np.int32))], {"T": x.dtype})._outputs[0]
+            prods = s.make(ProdOthers, [rows, constant(np.array([-1], np.int32))], {"T": x.dtype}).outputs[0]
         gx = reduce_sum(multiply(multiply(_aops.expand_dims(gf, -1), prods), off), -2)
         return [_aops.transpose(reshape(gx, _shape(xt)), invert_permutation(perm)), None]
 
@@ -1499,10 +1499,10 @@ def _reduce(opdef, input_tensor, axis, keepdims, name, default, reduction_indice
         else:
             axes = range(0, _aops.rank(x), 1)
         with op_scope(name, default, [x]) as s:
-            return s.make(opdef, [x, axes], {"T": x.dtype, "Tidx": axes.dtype, "keep_dims": bool(keepdims)})._outputs[0]
+            return s.make(opdef, [x, axes], {"T": x.dtype, "Tidx": axes.dtype, "keep_dims": bool(keepdims)}).outputs[0]
     with op_scope(name, default, [x]) as s:
         axes = s.convert(axis, "reduction_indices", dtype=_dtypes.int32) if not isinstance(axis, Tensor) else axis
-        return s.make(opdef, [x, axes], {"T": x.dtype, "Tidx": axes.dtype, "keep_dims": bool(keepdims)})._outputs[0]
+        return s.make(opdef, [x, axes], {"T": x.dtype, "Tidx": axes.dtype, "keep_dims": bool(keepdims)}).outputs[0]
 
 
 def reduce_sum(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None):
@@ -1572,11 +1572,11 @@ class ArgMax(OpDef):
 
     @staticmethod
     def dtype(op):
-        return op._attrs["output_type"]
+        return op.attrs["output_type"]
 
     @staticmethod
     def shape(op, d, a_d):
-        ax = constant_value(op._inputs[1])
+        ax = constant_value(op.inputs[1])
         if d is None or ax is None:
             return None
         ax = int(ax)
@@ -1587,7 +1587,7 @@ class ArgMax(OpDef):
 
     @staticmethod
     def kernel(x, axis, output_type):
-        return np.argmax(x, axis=int(axis)).astype(output_type._np)
+        return np.argmax(x, axis=int(axis)).astype(output_type.as_numpy_dtype)
 
 
 class ArgMin(ArgMax):
@@ -1595,7 +1595,7 @@ class ArgMin(ArgMax):
 
     @staticmethod
     def kernel(x, axis, output_type):
-        return np.argmin(x, axis=int(axis)).astype(output_type._np)
+        return np.argmin(x, axis=int(axis)).astype(output_type.as_numpy_dtype)
 
 
 def argmax(input, axis=None, name=None, dimension=None, output_type=_dtypes.int64) -> Tensor:  # noqa: A002
@@ -1605,7 +1605,7 @@ def argmax(input, axis=None, name=None, dimension=None, output_type=_dtypes.int6
     with op_scope(name, "ArgMax", [input]) as s:
         x = s.convert(input, "input")
         a = s.convert(axis, "dimension", dtype=_dtypes.int32)
-        return s.make(ArgMax, [x, a], {"T": x.dtype, "output_type": _dtypes.as_dtype(output_type)})._outputs[0]
+        return s.make(ArgMax, [x, a], {"T": x.dtype, "output_type": _dtypes.as_dtype(output_type)}).outputs[0]
 
 
 def argmin(input, axis=None, name=None, dimension=None, output_type=_dtypes.int64) -> Tensor:  # noqa: A002
@@ -1614,7 +1614,7 @@ def argmin(input, axis=None, name=None, dimension=None, output_type=_dtypes.int6
     with op_scope(name, "ArgMin", [input]) as s:
         x = s.convert(input, "input")
         a = s.convert(axis, "dimension", dtype=_dtypes.int32)
-        return s.make(ArgMin, [x, a], {"T": x.dtype, "output_type": _dtypes.as_dtype(output_type)})._outputs[0]
+        return s.make(ArgMin, [x, a], {"T": x.dtype, "output_type": _dtypes.as_dtype(output_type)}).outputs[0]
 
 
 class Cumsum(OpDef):
@@ -1648,7 +1648,7 @@ def cumsum(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
     with op_scope(name, "Cumsum", [x]) as s:
         t = s.convert(x, "x")
         a = s.convert(axis, "axis", dtype=_dtypes.int32)
-        return s.make(Cumsum, [t, a], {"T": t.dtype, "exclusive": exclusive, "reverse": reverse})._outputs[0]
+        return s.make(Cumsum, [t, a], {"T": t.dtype, "exclusive": exclusive, "reverse": reverse}).outputs[0]
 
 
 # ======================================================================================
@@ -1661,11 +1661,11 @@ class Range(OpDef):
 
     @staticmethod
     def dtype(op):
-        return op._inputs[0]._dtype.base_dtype
+        return op.inputs[0].dtype.base_dtype
 
     @staticmethod
     def shape(op, *dims):
-        vals = [constant_value(t) for t in op._inputs]
+        vals = [constant_value(t) for t in op.inputs]
         if any(v is None for v in vals):
             return (None,)
         start, limit, delta = (v.item() for v in vals)
@@ -1702,7 +1702,7 @@ def range(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:  # no
         st = cast(s.convert(start, "start"), dt) if isinstance(start, Tensor) else s.convert(start, "start", dtype=dt)
         li = cast(s.convert(limit, "limit"), dt) if isinstance(limit, Tensor) else s.convert(limit, "limit", dtype=dt)
         de = cast(s.convert(delta, "delta"), dt) if isinstance(delta, Tensor) else s.convert(delta, "delta", dtype=dt)
-        return s.make(Range, [st, li, de], {"Tidx": dt})._outputs[0]
+        return s.make(Range, [st, li, de], {"Tidx": dt}).outputs[0]
 
 
 class LinSpace(OpDef):
@@ -1711,7 +1711,7 @@ class LinSpace(OpDef):
 
     @staticmethod
     def shape(op, *dims):
-        n = constant_value(op._inputs[2])
+        n = constant_value(op.inputs[2])
         return (None if n is None else int(n),)
 
     @staticmethod
@@ -1727,7 +1727,7 @@ def linspace(start, stop, num, name=None, axis=0) -> Tensor:
             st = cast(st, _dtypes.float64)
         sp = s.convert(stop, "stop", dtype=st.dtype.base_dtype) if not isinstance(stop, Tensor) else stop
         n = s.convert(num, "num", dtype=_dtypes.int32)
-        return s.make(LinSpace, [st, sp, n], {"T": st.dtype, "Tidx": n.dtype})._outputs[0]
+        return s.make(LinSpace, [st, sp, n], {"T": st.dtype, "Tidx": n.dtype}).outputs[0]
 
 
 lin_space = linspace
@@ -1738,7 +1738,7 @@ class UnsortedSegmentSum(OpDef):
 
     @staticmethod
     def shape(op, d, ids, n):
-        num = constant_value(op._inputs[2])
+        num = constant_value(op.inputs[2])
         if d is None or ids is None:
             return None
         return (None if num is None else int(num),) + d[len(ids):]
@@ -1767,7 +1767,7 @@ def unsorted_segment_sum(data, segment_ids, num_segments, name=None) -> Tensor:
         i = s.convert(segment_ids, "segment_ids")
         n = s.convert(num_segments, "num_segments", dtype=_dtypes.int32) if not isinstance(num_segments, Tensor) \
             else num_segments
-        return s.make(UnsortedSegmentSum, [d, i, n], {"T": d.dtype})._outputs[0]
+        return s.make(UnsortedSegmentSum, [d, i, n], {"T": d.dtype}).outputs[0]
 
 
 class InvertPermutation(OpDef):
@@ -1786,7 +1786,7 @@ class InvertPermutation(OpDef):
 def invert_permutation(x, name=None) -> Tensor:
     with op_scope(name, "InvertPermutation", [x]) as s:
         t = s.convert(x, "x")
-        return s.make(InvertPermutation, [t], {"T": t.dtype})._outputs[0]
+        return s.make(InvertPermutation, [t], {"T": t.dtype}).outputs[0]
 
 
 def _concat_grad(op, g):
@@ -1794,7 +1794,7 @@ def _concat_grad(op, g):
     values, axis = op.inputs[:-1], op.inputs[-1]
     sizes = []
     for v in values:
-        d = v.shape._dims
+        d = v.shape.dim_sizes
         ax = constant_value(axis)
         if d is not None and ax is not None and d[int(ax) % len(d)] is not None:
             sizes.append(d[int(ax) % len(d)])
@@ -1856,7 +1856,7 @@ def trace(x, name=None) -> Tensor:
     with op_scope(name, "Trace", [x]) as s:
         t = s.convert(x, "x")
         n = t.shape.as_list()[-1]
-        eye = constant(np.eye(n, dtype=t.dtype.base_dtype._np))
+        eye = constant(np.eye(n, dtype=t.dtype.base_dtype.as_numpy_dtype))
         return reduce_sum(multiply(t, eye), [-2, -1], name=s.scope)
 
 
@@ -1864,7 +1864,7 @@ def diag(diagonal, name=None) -> Tensor:
     with op_scope(name, "Diag", [diagonal]) as s:
         d = s.convert(diagonal, "diagonal")
         n = d.shape.as_list()[0]
-        eye = constant(np.eye(n, dtype=d.dtype.base_dtype._np))
+        eye = constant(np.eye(n, dtype=d.dtype.base_dtype.as_numpy_dtype))
         return multiply(_aops.expand_dims(d, 0), eye, name=s.scope)
 
 

@@ -34,7 +34,7 @@ def _activation(opdef, features, name, attrs=None):
         check_dtype(opdef.type_name, "features", x, opdef.allowed)
         a = {"T": x.dtype.base_dtype}
         a.update(attrs or {})
-        return s.make(opdef, [x], a)._outputs[0]
+        return s.make(opdef, [x], a).outputs[0]
 
 
 class _ActivationGrad(OpDef):
@@ -42,14 +42,14 @@ class _ActivationGrad(OpDef):
 
     @staticmethod
     def shape(op, g, x):
-        return broadcast_dims(g, x, op._name, op._type)
+        return broadcast_dims(g, x, op.name, op.type)
 
 
 def _act_grad(opdef, g, x, attrs=None):
     with op_scope(None, opdef.type_name, [g, x]) as s:
         a = {"T": g.dtype}
         a.update(attrs or {})
-        return s.make(opdef, [g, x], a)._outputs[0]
+        return s.make(opdef, [g, x], a).outputs[0]
 
 
 class Relu(_Activation):
@@ -318,7 +318,7 @@ def _softmax_along(opdef, logits, axis, name):
         check_dtype(opdef.type_name, "logits", x, "real_float")
         r = x.shape.ndims
         if axis is None or axis == -1 or (r is not None and axis == r - 1):
-            return s.make(opdef, [x], {"T": x.dtype})._outputs[0]
+            return s.make(opdef, [x], {"T": x.dtype}).outputs[0]
     # other axes: swap the axis to the end, apply, swap back
     with op_scope(name, opdef.type_name, [logits]) as s:
         r = x.shape.ndims
@@ -326,7 +326,7 @@ def _softmax_along(opdef, logits, axis, name):
         perm[axis], perm[-1] = perm[-1], perm[axis]
         xt = _a.transpose(x, perm)
         with op_scope(None, opdef.type_name, [xt]) as s2:
-            y = s2.make(opdef, [xt], {"T": x.dtype})._outputs[0]
+            y = s2.make(opdef, [xt], {"T": x.dtype}).outputs[0]
         return _a.transpose(y, perm, name=s.scope)
 
 
@@ -346,12 +346,12 @@ class SoftmaxCrossEntropyWithLogits(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        f, l = (t._shape._dims for t in op._inputs)
-        dt = op._inputs[0]._dtype.base_dtype
+        f, l = (t.shape.dim_sizes for t in op.inputs)
+        dt = op.inputs[0].dtype.base_dtype
         for d in (f, l):
             if d is not None and len(d) != 2:
                 raise shape_error(op, "Shape must be rank 2 but is rank %d" % len(d), f, l)
-        both = broadcast_dims(f, l, op._name, op._type)
+        both = broadcast_dims(f, l, op.name, op.type)
         return [(dt, None if both is None else (both[0],)), (dt, both)]
 
     @staticmethod
@@ -390,8 +390,8 @@ class SparseSoftmaxCrossEntropyWithLogits(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        f, l = (t._shape._dims for t in op._inputs)
-        dt = op._inputs[0]._dtype.base_dtype
+        f, l = (t.shape.dim_sizes for t in op.inputs)
+        dt = op.inputs[0].dtype.base_dtype
         if f is not None and len(f) != 2:
             raise shape_error(op, "Shape must be rank 2 but is rank %d" % len(f), f, l)
         if l is not None and len(l) != 1:
@@ -460,11 +460,11 @@ def softmax_cross_entropy_with_logits_v2(labels, logits, axis=-1, name=None, dim
             perm[axis], perm[-1] = perm[-1], perm[axis]
             lg, lb = _a.transpose(lg, perm), _a.transpose(lb, perm)
         if r == 2:
-            return s.make(SoftmaxCrossEntropyWithLogits, [lg, lb], {"T": lg.dtype})._outputs[0]
+            return s.make(SoftmaxCrossEntropyWithLogits, [lg, lb], {"T": lg.dtype}).outputs[0]
         in_shape = _a.shape(lg)
         lg2, lb2 = _flatten_outer(lg), _flatten_outer(lb)
         with op_scope(None, "SoftmaxCrossEntropyWithLogits", [lg2]) as s2:
-            loss = s2.make(SoftmaxCrossEntropyWithLogits, [lg2, lb2], {"T": lg.dtype})._outputs[0]
+            loss = s2.make(SoftmaxCrossEntropyWithLogits, [lg2, lb2], {"T": lg.dtype}).outputs[0]
         out_shape = _a.slice(in_shape, [0], [_a.rank(lg) - 1])
         return _a.reshape(loss, out_shape, name=s.scope)
 
@@ -498,12 +498,12 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits
             raise ValueError("Rank mismatch: Rank of labels (received %d) should equal rank of logits minus 1 "
                              "(received %d)." % (lr, gr))
         if gr == 2 or gr is None:
-            return s.make(SparseSoftmaxCrossEntropyWithLogits, [lg, lb], {"T": lg.dtype, "Tlabels": lb.dtype})._outputs[0]
+            return s.make(SparseSoftmaxCrossEntropyWithLogits, [lg, lb], {"T": lg.dtype, "Tlabels": lb.dtype}).outputs[0]
         lb_shape = _a.shape(lb)
         lg2 = _flatten_outer(lg)
         lb2 = _a.reshape(lb, [-1])
         with op_scope(None, "SparseSoftmaxCrossEntropyWithLogits", [lg2]) as s2:
-            loss = s2.make(SparseSoftmaxCrossEntropyWithLogits, [lg2, lb2], {"T": lg.dtype, "Tlabels": lb.dtype})._outputs[0]
+            loss = s2.make(SparseSoftmaxCrossEntropyWithLogits, [lg2, lb2], {"T": lg.dtype, "Tlabels": lb.dtype}).outputs[0]
         return _a.reshape(loss, lb_shape, name=s.scope)
 
 
@@ -553,7 +553,7 @@ class BiasAdd(OpDef):
             raise shape_error(op, "Shape must be rank 1 but is rank %d" % len(b), v, b)
         if v is None:
             return None
-        c = 1 if op._attrs["data_format"] == "NCHW" else -1
+        c = 1 if op.attrs["data_format"] == "NCHW" else -1
         if b is not None and v[c] is not None and b[0] is not None and v[c] != b[0]:
             raise shape_error(op, "Dimensions must be equal, but are %d and %d" % (v[c], b[0]), v, b)
         out = list(v)
@@ -573,7 +573,7 @@ class BiasAdd(OpDef):
     @staticmethod
     def grad(op, g):
         with op_scope(None, "BiasAddGrad", [g]) as s:
-            gb = s.make(BiasAddGrad, [g], {"T": g.dtype, "data_format": op.get_attr("data_format")})._outputs[0]
+            gb = s.make(BiasAddGrad, [g], {"T": g.dtype, "data_format": op.get_attr("data_format")}).outputs[0]
         return [g, gb]
 
 
@@ -585,7 +585,7 @@ class BiasAddGrad(OpDef):
     def shape(op, d):
         if d is None:
             return (None,)
-        return (d[1] if op._attrs["data_format"] == "NCHW" else d[-1],)
+        return (d[1] if op.attrs["data_format"] == "NCHW" else d[-1],)
 
     @staticmethod
     def kernel(g, data_format):
@@ -608,7 +608,7 @@ def bias_add(value, bias, data_format=None, name=None) -> Tensor:
         b = s.convert(bias, "bias", dtype_hint=v.dtype.base_dtype)
         same_dtype("BiasAdd", [("value", v), ("bias", b)])
         fmt = "NCHW" if data_format in ("NCHW", "NCDHW", "NCW") else "NHWC"
-        return s.make(BiasAdd, [v, b], {"T": v.dtype, "data_format": fmt})._outputs[0]
+        return s.make(BiasAdd, [v, b], {"T": v.dtype, "data_format": fmt}).outputs[0]
 
 
 class L2Loss(OpDef):
@@ -634,7 +634,7 @@ def l2_loss(t, name=None) -> Tensor:
     with op_scope(name, "L2Loss", [t]) as s:
         x = s.convert(t, "t")
         check_dtype("L2Loss", "t", x, "real_float")
-        return s.make(L2Loss, [x], {"T": x.dtype})._outputs[0]
+        return s.make(L2Loss, [x], {"T": x.dtype}).outputs[0]
 
 
 def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None) -> Tensor:

@@ -16,11 +16,11 @@ __all__ = ["FileWriter", "graph_def_proto"]
 
 
 def _dtype_enum(pb, dt):
-    return pb.types_pb2.DataType.Value("DT_" + dt.base_dtype._cname.upper())
+    return pb.types_pb2.DataType.Value("DT_" + dt.base_dtype.c_name.upper())
 
 
 def _shape_proto(pb, shape):
-    dims = shape._dims if isinstance(shape, TensorShape) else (None if shape is None else tuple(shape))
+    dims = shape.dim_sizes if isinstance(shape, TensorShape) else (None if shape is None else tuple(shape))
     if dims is None:
         return pb.tensor_shape_pb2.TensorShapeProto(unknown_rank=True)
     return pb.tensor_shape_pb2.TensorShapeProto(

@@ -31,9 +31,9 @@ class _ApplyOp(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        var = op._inputs[0]
-        g = op._inputs[-1] if cls.grad_index is None else op._inputs[cls.grad_index]
-        vd, gd = var._shape._dims, g._shape._dims
+        var = op.inputs[0]
+        g = op.inputs[-1] if cls.grad_index is None else op.inputs[cls.grad_index]
+        vd, gd = var.shape.dim_sizes, g.shape.dim_sizes
         if vd is not None and gd is not None and (len(vd) != len(gd) or any(
                 a is not None and b is not None and a != b for a, b in zip(vd, gd))):
             raise ValueError("Shapes must be equal rank, but are %d and %d for '%s' (op: '%s') with input shapes: "
@@ -41,17 +41,17 @@ class _ApplyOp(OpDef):
                              if len(vd) != len(gd) else
                              "Dimension mismatch between var %s and grad %s for '%s' (op: '%s')."
                              % (fmt_dims(vd), fmt_dims(gd), op.name, op.type))
-        return [(var._dtype, vd)]
+        return [(var.dtype, vd)]
 
     grad_index = None
 
     @classmethod
     def bind(cls, op, session):
         n = cls.n_refs
-        var_ops = [op._inputs[i]._op for i in range(n)]
+        var_ops = [op.inputs[i].op for i in range(n)]
         store = session.variable_store
         update = cls.update
-        kw = {a: op._attrs[a] for a in cls.kernel_attrs}
+        kw = {a: op.attrs[a] for a in cls.kernel_attrs}
         gi = -1 if cls.grad_index is None else cls.grad_index - n
 
         def apply(undo, *values):
@@ -96,11 +96,11 @@ class ApplyGradientDescent(_ApplyOp):
 
     @classmethod
     def bind(cls, op, session):
-        var_op = op._inputs[0]._op
+        var_op = op.inputs[0].op
         store = session.variable_store
 
         get = store.get
-        dtype = np.dtype(op._inputs[0]._dtype.base_dtype._np)
+        dtype = np.dtype(op.inputs[0].dtype.base_dtype.as_numpy_dtype)
 
         def apply_gd(undo, alpha, delta):  # the hot path of every SGD step: kept inline and lean
             cur = get(var_op)
@@ -203,7 +203,7 @@ def _apply(opdef, refs, values, name, attrs=None):
         vals = [s.convert(v, "v") for v in values]
         a = {"T": refs[0].dtype.base_dtype, "use_locking": False}
         a.update(attrs or {})
-        return s.make(opdef, refs + vals, a)._outputs[0]
+        return s.make(opdef, refs + vals, a).outputs[0]
 
 
 def apply_gradient_descent(var, alpha, delta, use_locking=False, name=None):
