@@ -188,7 +188,7 @@ def gather_nd(params, indices, name=None, batch_dims=0) -> Tensor:
         p = s.convert(params, "params")
         i = s.convert(indices, "indices")
         check_dtype("GatherNd", "Tindices", i, "int")
-        return s.make(GatherNd, [p, i], {"Tparams": p.dtype.base_dtype, "Tindices": i.dtype.base_dtype})._outputs[0]
+        return s.make(GatherNd, [p, i], {"Tparams": p.dtype.base_dtype, "Tindices": i.dtype.base_dtype}).outputs[0]
 
 
 class ScatterNd(OpDef):
@@ -198,11 +198,11 @@ class ScatterNd(OpDef):
 
     @staticmethod
     def dtype(op):
-        return op._inputs[1]._dtype.base_dtype
+        return op.inputs[1].dtype.base_dtype
 
     @staticmethod
     def shape(op, i, u, s):
-        return _shape_from_tensor(op._inputs[2])
+        return _shape_from_tensor(op.inputs[2])
 
     @staticmethod
     def kernel(indices, updates, shape):
@@ -233,7 +233,7 @@ def scatter_nd(indices, updates, shape, name=None) -> Tensor:
         check_dtype("ScatterNd", "Tindices", i, "int")
         u = s.convert(updates, "updates")
         sh = s.convert(shape, "shape", dtype=i.dtype.base_dtype)
-        return s.make(ScatterNd, [i, u, sh], {"T": u.dtype.base_dtype, "Tindices": i.dtype.base_dtype})._outputs[0]
+        return s.make(ScatterNd, [i, u, sh], {"T": u.dtype.base_dtype, "Tindices": i.dtype.base_dtype}).outputs[0]
 
 
 # ======================================================================================
@@ -249,11 +249,11 @@ class SparseToDense(OpDef):
 
     @staticmethod
     def dtype(op):
-        return op._inputs[2]._dtype.base_dtype
+        return op.inputs[2].dtype.base_dtype
 
     @staticmethod
     def shape(op, i, s, v, dv):
-        return _shape_from_tensor(op._inputs[1])
+        return _shape_from_tensor(op.inputs[1])
 
     @staticmethod
     def kernel(sparse_indices, output_shape, sparse_values, default_value, validate_indices):
@@ -302,7 +302,7 @@ def sparse_to_dense(sparse_indices, output_shape, sparse_values, default_value=0
         same_dtype("SparseToDense", [("sparse_values", v), ("default_value", dv)])
         return s.make(SparseToDense, [i, sh, v, dv], {"validate_indices": bool(validate_indices),
                                                       "T": v.dtype.base_dtype,
-                                                      "Tindices": i.dtype.base_dtype})._outputs[0]
+                                                      "Tindices": i.dtype.base_dtype}).outputs[0]
 
 
 def sparse_tensor_to_dense(sp_input, default_value=0, validate_indices=True, name=None) -> Tensor:
@@ -337,7 +337,7 @@ class SparseTensorDenseMatMul(OpDef):
 
     @staticmethod
     def dtype(op):
-        return op._inputs[1]._dtype.base_dtype
+        return op.inputs[1].dtype.base_dtype
 
     @staticmethod
     def shape(op, ind, val, shp, b):
@@ -348,10 +348,10 @@ class SparseTensorDenseMatMul(OpDef):
         if shp is not None and shp[0] is not None and shp[0] != 2:
             raise shape_error(op, "Shape must be rank 2 but is rank %d" % shp[0], *dims)
         _rank2(op, b, 2, *dims)
-        a = _shape_from_tensor(op._inputs[2])
+        a = _shape_from_tensor(op.inputs[2])
         a = (None, None) if a is None else a
         b = (None, None) if b is None else b
-        adj_a, adj_b = op._attrs["adjoint_a"], op._attrs["adjoint_b"]
+        adj_a, adj_b = op.attrs["adjoint_a"], op.attrs["adjoint_b"]
         inner_l, inner_r = a[0 if adj_a else 1], b[1 if adj_b else 0]
         if inner_l is not None and inner_r is not None and inner_l != inner_r:
             raise shape_error(op, "Dimensions must be equal, but are %d and %d" % (inner_l, inner_r), *dims)
@@ -420,7 +420,7 @@ def _matmul_op(ind, val, shp, b, adjoint_a, adjoint_b, name=None):
     with op_scope(name, "SparseTensorDenseMatMul", [ind, val, shp, b]) as s:
         return s.make(SparseTensorDenseMatMul, [ind, val, shp, b],
                       {"T": val.dtype.base_dtype, "Tindices": ind.dtype.base_dtype,
-                       "adjoint_a": bool(adjoint_a), "adjoint_b": bool(adjoint_b)})._outputs[0]
+                       "adjoint_a": bool(adjoint_a), "adjoint_b": bool(adjoint_b)}).outputs[0]
 
 
 def sparse_tensor_dense_matmul(sp_a, b, adjoint_a=False, adjoint_b=False, name=None) -> Tensor:
@@ -448,7 +448,7 @@ class SparseTensorDenseAdd(OpDef):
 
     @staticmethod
     def dtype(op):
-        return op._inputs[3]._dtype.base_dtype
+        return op.inputs[3].dtype.base_dtype
 
     @staticmethod
     def shape(op, ind, val, shp, b):
@@ -516,9 +516,9 @@ class SparseAdd(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        shp = op._inputs[2]._shape._dims
+        shp = op.inputs[2].dims
         rank = None if shp is None else shp[0]
-        return [(_dtypes.int64, (None, rank)), (op._inputs[1]._dtype.base_dtype, (None,)), (_dtypes.int64, (rank,))]
+        return [(_dtypes.int64, (None, rank)), (op.inputs[1].dtype.base_dtype, (None,)), (_dtypes.int64, (rank,))]
 
     @staticmethod
     def kernel(a_indices, a_values, a_shape, b_indices, b_values, b_shape, thresh):
@@ -566,8 +566,8 @@ class SparseAddGrad(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        dt = op._inputs[0]._dtype.base_dtype
-        a, b = op._inputs[1]._shape._dims, op._inputs[2]._shape._dims
+        dt = op.inputs[0].dtype.base_dtype
+        a, b = op.inputs[1].dims, op.inputs[2].dims
         return [(dt, None if a is None else (a[0],)), (dt, None if b is None else (b[0],))]
 
     @staticmethod
@@ -594,7 +594,7 @@ class SparseAddGrad(OpDef):
 def _sparse_add_grad(g, a_indices, b_indices, sum_indices):
     with op_scope(None, "SparseAddGrad", [g, a_indices, b_indices, sum_indices]) as s:
         op = s.make(SparseAddGrad, [g, a_indices, b_indices, sum_indices], {"T": g.dtype.base_dtype})
-        return op._outputs[0], op._outputs[1]
+        return op.outputs[0], op.outputs[1]
 
 
 def sparse_add(a, b, threshold=None, thresh=None):
@@ -614,7 +614,7 @@ def sparse_add(a, b, threshold=None, thresh=None):
             same_dtype("SparseAdd", [("a_values", a.values), ("b_values", b.values)])
             op = s.make(SparseAdd, [a.indices, a.values, a.dense_shape, b.indices, b.values, b.dense_shape, th],
                         {"T": a.values.dtype.base_dtype, "Treal": th.dtype.base_dtype})
-        ind, val, shp = op._outputs
+        ind, val, shp = op.outputs
         a.get_shape().assert_is_compatible_with(b.get_shape())
         static = a.get_shape().merge_with(b.get_shape())
         if static.is_fully_defined():
@@ -627,7 +627,7 @@ def sparse_add(a, b, threshold=None, thresh=None):
         bt = s.convert(b, "b", dtype=a.values.dtype.base_dtype if not isinstance(b, Tensor) else None)
         same_dtype("SparseTensorDenseAdd", [("a_values", a.values), ("b", bt)])
         return s.make(SparseTensorDenseAdd, [a.indices, a.values, a.dense_shape, bt],
-                      {"T": bt.dtype.base_dtype, "Tindices": a.indices.dtype.base_dtype})._outputs[0]
+                      {"T": bt.dtype.base_dtype, "Tindices": a.indices.dtype.base_dtype}).outputs[0]
 
 
 # ======================================================================================
@@ -652,17 +652,17 @@ class SparseReduceSum(OpDef):
 
     @staticmethod
     def dtype(op):
-        return op._inputs[1]._dtype.base_dtype
+        return op.inputs[1].dtype.base_dtype
 
     @staticmethod
     def shape(op, ind, val, shp, axes):
-        shape_v, axes_v = constant_value(op._inputs[2]), constant_value(op._inputs[3])
+        shape_v, axes_v = constant_value(op.inputs[2]), constant_value(op.inputs[3])
         if shape_v is None or axes_v is None:
             return None
         shape_v = [int(d) for d in np.reshape(shape_v, [-1])]
         nd = len(shape_v)
         red = {(int(a) + nd) % nd for a in np.reshape(axes_v, [-1])} if nd else set()
-        if op._attrs["keep_dims"]:
+        if op.attrs["keep_dims"]:
             return tuple(1 if d in red else n for d, n in enumerate(shape_v))
         return tuple(n for d, n in enumerate(shape_v) if d not in red)
 
@@ -725,7 +725,7 @@ def sparse_reduce_sum(sp_input, axis=None, keepdims=None, reduction_axes=None, k
         else:
             ax = s.convert(axis, "reduction_axes", dtype=_dtypes.int32)
         return s.make(SparseReduceSum, [sp_input.indices, sp_input.values, sp_input.dense_shape, ax],
-                      {"keep_dims": keepdims, "T": sp_input.values.dtype.base_dtype})._outputs[0]
+                      {"keep_dims": keepdims, "T": sp_input.values.dtype.base_dtype}).outputs[0]
 
 
 class SparseReorder(OpDef):
@@ -735,7 +735,7 @@ class SparseReorder(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        return [(_dtypes.int64, op._inputs[0]._shape._dims), (op._inputs[1]._dtype.base_dtype, op._inputs[1]._shape._dims)]
+        return [(_dtypes.int64, op.inputs[0].dims), (op.inputs[1].dtype.base_dtype, op.inputs[1].dims)]
 
     @staticmethod
     def kernel(input_indices, input_values, input_shape):
@@ -752,7 +752,7 @@ class SparseReorder(OpDef):
         n = _a.shape(input_indices)[0]
         entries = _m.range(n)
         with op_scope(None, "SparseReorder", [input_indices, entries, input_shape]) as s:
-            ordered = s.make(SparseReorder, [input_indices, entries, input_shape], {"T": entries.dtype})._outputs[1]
+            ordered = s.make(SparseReorder, [input_indices, entries, input_shape], {"T": entries.dtype}).outputs[1]
         return [None, _a.gather(g_val, _m.invert_permutation(ordered)), None]
 
 
@@ -767,7 +767,7 @@ def sparse_reorder(sp_input, name=None) -> SparseTensor:
         dense_shape = static.as_list()
     else:
         dense_shape = _a.identity(sp_input.dense_shape)
-    return SparseTensor(op._outputs[0], op._outputs[1], dense_shape)
+    return SparseTensor(op.outputs[0], op.outputs[1], dense_shape)
 
 
 class SparseReshape(OpDef):
@@ -778,8 +778,8 @@ class SparseReshape(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        n = op._inputs[0]._shape._dims
-        s = op._inputs[2]._shape._dims
+        n = op.inputs[0].dims
+        s = op.inputs[2].dims
         r = None if s is None else s[0]
         return [(_dtypes.int64, (None if n is None else n[0], r)), (_dtypes.int64, (r,))]
 
@@ -841,7 +841,7 @@ def sparse_reshape(sp_input, shape, name=None) -> SparseTensor:
     with name_scope(name, "SparseReshape", [sp_input]) as scope:
         op = create_op(SparseReshape, [sp_input.indices, sp_input.dense_shape, shape], {}, scope[:-1],
                        sp_input.indices.graph)   # the op takes the scope's own name, as in TF
-        reshaped_ind, reshaped_shape = op._outputs
+        reshaped_ind, reshaped_shape = op.outputs
         target = dense_shape_of(shape)
         if target.ndims is not None and sp_input.shape.is_fully_defined():
             user = constant_value(shape)
@@ -908,7 +908,7 @@ class EditDistance(OpDef):
 
     @staticmethod
     def shape(op, hi, hv, hs, ti, tv, ts):
-        h, t = constant_value(op._inputs[2]), constant_value(op._inputs[5])
+        h, t = constant_value(op.inputs[2]), constant_value(op.inputs[5])
         if h is None or t is None:
             return None
         h, t = np.reshape(h, [-1]), np.reshape(t, [-1])
@@ -1001,7 +1001,7 @@ def edit_distance(hypothesis, truth, normalize=True, name="edit_distance") -> Te
         dts = (_dtypes.int64, None, _dtypes.int64, _dtypes.int64, None, _dtypes.int64)
         ts = [s.convert(p, n, dtype=d) for p, n, d in zip(parts, names, dts)]
         same_dtype("EditDistance", [("hypothesis_values", ts[1]), ("truth_values", ts[4])])
-        return s.make(EditDistance, ts, {"normalize": bool(normalize), "T": ts[1].dtype.base_dtype})._outputs[0]
+        return s.make(EditDistance, ts, {"normalize": bool(normalize), "T": ts[1].dtype.base_dtype}).outputs[0]
 
 
 # ======================================================================================
