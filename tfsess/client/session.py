@@ -19,6 +19,7 @@ from ..framework.errors import NotFoundError
 from ..framework.graph import (Graph, Operation, Tensor, get_default_graph, get_default_session,
                               default_session_stack)
 from ..framework.runtime import DEAD
+from ..framework.sparse_tensor import SparseTensor, SparseTensorValue
 from .plan import Plan, fetched_value
 
 __all__ = ["Session", "InteractiveSession", "BaseSession", "get_default_session", "DEAD",
@@ -83,6 +84,9 @@ def _flatten_fetch(graph, fetch, leaves):
     if isinstance(fetch, (Tensor, Operation, str, bytes)):
         leaves.append(_fetch_leaf(graph, fetch))
         return len(leaves) - 1
+    if isinstance(fetch, SparseTensor):  # fetched as a SparseTensorValue of its three components
+        parts = (fetch.indices, fetch.values, fetch.dense_shape)
+        return ("custom", _sparse_value, [_flatten_fetch(graph, f, leaves) for f in parts])
     if isinstance(fetch, list):
         return ("list", [_flatten_fetch(graph, f, leaves) for f in fetch])
     if isinstance(fetch, tuple):
@@ -101,6 +105,10 @@ def _flatten_fetch(graph, fetch, leaves):
         return ("attrs", type(fetch), [(f, _flatten_fetch(graph, getattr(fetch, f), leaves)) for f in fields])
     leaves.append(_fetch_leaf(graph, fetch))
     return len(leaves) - 1
+
+
+def _sparse_value(values) -> SparseTensorValue:
+    return SparseTensorValue(*values)
 
 
 _REBUILDABLE: dict = {}   # (type, n positional, keyword names) -> True: checked once per structure type
@@ -392,7 +400,8 @@ class BaseSession:
         if feed_list is not None:
             if not isinstance(feed_list, (list, tuple)):
                 raise TypeError("Argument `feed_list` must be a list or tuple. Received: feed_list=%s" % (feed_list,))
-            feed_tensors = [self._graph.as_graph_element(f, allow_tensor=True, allow_operation=False)
+            feed_tensors = [f if isinstance(f, SparseTensor)   # fed component-wise by _process_feeds
+                            else self._graph.as_graph_element(f, allow_tensor=True, allow_operation=False)
                             for f in feed_list]
         else:
             feed_tensors = []
@@ -503,6 +512,9 @@ def _flatten_feed_item(key, val):
         fns = _registered(key)
         if fns is not None and fns[1] is not None:
             return list(fns[1](key, val))
+    if isinstance(key, SparseTensor):
+        # As TF: the value is any iterable of (indices, values, dense_shape), zipped with the components.
+        return list(zip((key.indices, key.values, key.dense_shape), val))
     if isinstance(key, tuple) and not hasattr(key, "_fields") and not isinstance(key, str):
         if not isinstance(val, (tuple, list)) or len(val) != len(key):
             raise ValueError("The feed value for a tuple key must have the same structure: %r" % (key,))
