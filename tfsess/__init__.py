@@ -61,6 +61,12 @@ from .ops.gradients import gradients, hessians, UnconnectedGradients, Aggregatio
 from . import nn, math, random, strings, initializers, debugging, train  # noqa: E402
 from . import layers, summary, contrib, data  # noqa: E402
 from .ops.rnn import reverse_sequence  # noqa: E402
+from .framework.sparse_tensor import (SparseTensor, SparseTensorValue,  # noqa: E402
+                                      convert_to_tensor_or_sparse_tensor)
+from .ops.sparse_ops import (sparse_placeholder, sparse_tensor_dense_matmul, sparse_to_dense,  # noqa: E402
+                             sparse_tensor_to_dense, sparse_add, sparse_reduce_sum, sparse_reorder, sparse_reshape,
+                             edit_distance, gather_nd, scatter_nd)
+from . import sparse  # noqa: E402
 from .ops.data_flow_ops import (QueueBase, FIFOQueue, RandomShuffleQueue, PaddingFIFOQueue,  # noqa: E402
                                 TextLineReader, decode_csv, count_up_to)
 

@@ -104,17 +104,21 @@ class Plan:
         needed = set(ops)
         store = session.variable_store
         readers = {}
+        aliased = {}   # reader tensor -> the variable whose buffer it is
         for op in ops:
             opdef = op.op_def
             if opdef.is_variable:
                 t = op.outputs[0]
                 if t not in fed:
                     readers[t] = _make_reader(store, op, None)
-            elif opdef.forwards_input and op.cond_context is None:
-                src = op.inputs[0]
-                if (src.dtype.is_ref and src.op.op_def.is_variable and src not in fed
-                        and op.outputs[0] not in fed):
-                    readers[op.outputs[0]] = _make_reader(store, src.op, op)
+                    aliased[t] = op
+            elif (opdef.forwards_input and op.cond_context is None and op.inputs[0] in aliased
+                  and op.outputs[0] not in fed and not (self.uses_dead and op.control_inputs)):
+                # TF's Identity forwards its input's buffer: a chain of Identity ops from a reference
+                # variable (v/read, tf.identity(v), stop_gradient...) shows the updates the run makes.
+                var = aliased[op.inputs[0]]
+                readers[op.outputs[0]] = _make_reader(store, var, op)
+                aliased[op.outputs[0]] = var
         consts = {}
         steps = []
         for op in ops:

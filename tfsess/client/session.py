@@ -19,6 +19,7 @@ from ..framework.errors import NotFoundError
 from ..framework.graph import (Graph, Operation, Tensor, get_default_graph, get_default_session,
                               default_session_stack)
 from ..framework.runtime import DEAD
+from ..framework.sparse_tensor import SparseTensor, SparseTensorValue
 from .plan import Plan, fetched_value
 
 __all__ = ["Session", "InteractiveSession", "BaseSession", "get_default_session", "DEAD",
@@ -83,6 +84,9 @@ def _flatten_fetch(graph, fetch, leaves):
     if isinstance(fetch, (Tensor, Operation, str, bytes)):
         leaves.append(_fetch_leaf(graph, fetch))
         return len(leaves) - 1
+    if isinstance(fetch, SparseTensor):  # fetched as a SparseTensorValue of its three components
+        parts = (fetch.indices, fetch.values, fetch.dense_shape)
+        return ("custom", _sparse_value, [_flatten_fetch(graph, f, leaves) for f in parts])
     if isinstance(fetch, list):
         return ("list", [_flatten_fetch(graph, f, leaves) for f in fetch])
     if isinstance(fetch, tuple):
@@ -101,6 +105,10 @@ def _flatten_fetch(graph, fetch, leaves):
         return ("attrs", type(fetch), [(f, _flatten_fetch(graph, getattr(fetch, f), leaves)) for f in fields])
     leaves.append(_fetch_leaf(graph, fetch))
     return len(leaves) - 1
+
+
+def _sparse_value(values) -> SparseTensorValue:
+    return SparseTensorValue(*values)
 
 
 _REBUILDABLE: dict = {}   # (type, n positional, keyword names) -> True: checked once per structure type
@@ -261,10 +269,12 @@ class BaseSession:
                 pass
         else:
             plan = self._plans.get(((fetch,), _NO_FEEDS))
+        as_fed = None
         if plan is not None:
             values = [self._feed_value(t, feed_dict[t]) for t in plan.fed]
         else:
-            feeds = self._process_feeds(feed_dict) if feed_dict else {}
+            feeds = self._process_feeds(feed_dict) if feed_dict else _Feeds()
+            as_fed = feeds.as_fed
             plan = self._cached_plan(((fetch,), frozenset(feeds)), [] if is_op else [fetch], [fetch] if is_op else [],
                                      feeds)
             values = [feeds[t] for t in plan.fed]
@@ -278,7 +288,13 @@ class BaseSession:
             if values and type(v) is np.ndarray and v.ndim and v.flags.writeable:
                 v = _unaliased(v, values)
             return fetched_value(v)
-        return values[plan.fed.index(fetch)]  # a fetch that was fed returns the fed value
+        # a fetch that was fed returns the fed value (a string feed as TF has it: np.asarray(value, object))
+        if fetch.dtype.base_dtype is _dtypes.string:
+            if as_fed is None:   # the cached-plan path: feed_dict is keyed by the tensors themselves
+                return np.asarray(feed_dict[fetch], dtype=object)
+            if fetch in as_fed:
+                return as_fed[fetch]
+        return values[plan.fed.index(fetch)]
 
     def _feed_value(self, t, v):
         """A feed value for tensor `t`: an array of the right dtype and shape as is, else the full rules."""
@@ -324,7 +340,8 @@ class BaseSession:
             if type(x) is Operation:
                 result.append(None)
             elif x in feeds:
-                result.append(feeds[x])
+                as_fed = getattr(feeds, "as_fed", None)
+                result.append(as_fed[x] if as_fed and x in as_fed else feeds[x])
             else:
                 result.append(values[x])
         return result
@@ -354,13 +371,13 @@ class BaseSession:
     # --- feeds -----------------------------------------------------------------------------------
     def _process_feeds(self, feed_dict):
         graph = self._graph
-        feeds = {}
+        feeds = _Feeds()
         plain = not graph.restricts_feeding
         for key, val in feed_dict.items():
             if type(key) is Tensor and plain and key.op._graph is graph:
                 vt = type(val)
                 if vt is np.ndarray or vt is float or vt is int or vt is list:
-                    feeds[key] = _convert_feed(key, val)
+                    feeds.add(key, val)
                     continue
             for k, v in _flatten_feed_item(key, val):
                 try:
@@ -374,7 +391,7 @@ class BaseSession:
                                     "`feed_dict` with key %s." % (v, t))
                 if not graph.is_feedable(t):
                     raise ValueError("Tensor %s may not be fed." % t)
-                feeds[t] = _convert_feed(t, v)
+                feeds.add(t, v)
         return feeds
 
     # --- helpers ---------------------------------------------------------------------------------
@@ -383,7 +400,8 @@ class BaseSession:
         if feed_list is not None:
             if not isinstance(feed_list, (list, tuple)):
                 raise TypeError("Argument `feed_list` must be a list or tuple. Received: feed_list=%s" % (feed_list,))
-            feed_tensors = [self._graph.as_graph_element(f, allow_tensor=True, allow_operation=False)
+            feed_tensors = [f if isinstance(f, SparseTensor)   # fed component-wise by _process_feeds
+                            else self._graph.as_graph_element(f, allow_tensor=True, allow_operation=False)
                             for f in feed_list]
         else:
             feed_tensors = []
@@ -494,6 +512,9 @@ def _flatten_feed_item(key, val):
         fns = _registered(key)
         if fns is not None and fns[1] is not None:
             return list(fns[1](key, val))
+    if isinstance(key, SparseTensor):
+        # As TF: the value is any iterable of (indices, values, dense_shape), zipped with the components.
+        return list(zip((key.indices, key.values, key.dense_shape), val))
     if isinstance(key, tuple) and not hasattr(key, "_fields") and not isinstance(key, str):
         if not isinstance(val, (tuple, list)) or len(val) != len(key):
             raise ValueError("The feed value for a tuple key must have the same structure: %r" % (key,))
@@ -514,6 +535,27 @@ def _unaliased(value, fed_values):
         if type(f) is np.ndarray and np.may_share_memory(value, f):
             return value.copy()
     return value
+
+
+class _Feeds(dict):
+    """Feed values as kernels take them, by tensor; `as_fed` holds what fetching a fed string tensor returns.
+
+    TF returns a fed tensor's value as `np.asarray(value, dtype)`: for strings the objects fed (`str` stays
+    `str`), while ops see bytes.
+    """
+
+    __slots__ = ("as_fed",)
+
+    def __init__(self):
+        super().__init__()
+        self.as_fed = {}
+
+    def add(self, t: Tensor, val) -> None:
+        self[t] = arr = _convert_feed(t, val)
+        if t.dtype.base_dtype is _dtypes.string:
+            raw = np.asarray(val, dtype=object)
+            if raw is not arr:
+                self.as_fed[t] = raw
 
 
 def _shape_fits(dims, shape) -> bool:
@@ -546,14 +588,19 @@ def _convert_feed(t: Tensor, val):
                 raise TypeError("Type of feed value %r with type %s is not compatible with Tensor type %s. Try "
                                 "explicitly setting the type of the feed tensor to a larger type (e.g. int64)."
                                 % (val, vt, np_t))
-    if vt is np.ndarray and val.dtype == np_t:
+    if vt is np.ndarray and val.dtype == np_t and dt is not _dtypes.string:
         arr = val
     elif dt is _dtypes.string:
         arr = np.asarray(val, dtype=object)
         if arr.dtype == object:
             flat = arr.reshape(-1)
+            private = arr is not val   # never encode in place in the caller's own array
             for i, s in enumerate(flat):
                 if isinstance(s, str):
+                    if not private:
+                        arr = arr.copy()
+                        flat = arr.reshape(-1)
+                        private = True
                     flat[i] = s.encode("utf-8")
                 elif not isinstance(s, bytes):
                     raise TypeError("Type of feed value %r with type %s is not compatible with Tensor type "

@@ -1127,7 +1127,8 @@ def convert_n_to_tensor(values, dtype=None, name=None):
 
 
 def is_tensor(x) -> bool:
-    return isinstance(x, Tensor)
+    """A Tensor, or a tensor-like value such as a SparseTensor (as tf.is_tensor)."""
+    return isinstance(x, Tensor) or getattr(type(x), "is_tensor_like", False) is True
 
 
 # ======================================================================================

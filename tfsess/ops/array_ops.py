@@ -432,8 +432,13 @@ class Reshape(OpDef):
                     unknown_rest = True
                 elif k != -1:
                     rest *= k
-            if n_in is not None and not unknown_rest:
-                if rest == 0 or n_in % rest:
+            if n_in is not None and not unknown_rest and rest == 0:
+                # TF: a 0 in the shape leaves -1 unknown until run time; only a non-empty input is an error
+                if n_in:
+                    raise shape_error(op, "Cannot reshape a tensor with %d elements to shape %s (0 elements)"
+                                      % (n_in, fmt_dims(tuple(out))), d, shape_d)
+            elif n_in is not None and not unknown_rest:
+                if n_in % rest:
                     raise shape_error(op, "Dimension size must be evenly divisible by %d but is %d"
                                       % (rest, n_in), d, shape_d)
                 out[known.index(-1)] = n_in // rest
@@ -451,6 +456,13 @@ class Reshape(OpDef):
         except ValueError:
             n = np.size(x)
             shp = [int(s) for s in np.reshape(shape, [-1])]
+            if -1 in shp and 0 in shp:
+                # TF's rule for a shape with a 0: the -1 is the input's non-zero dims over the other sizes
+                inferred = _zero_size_reshape(np.shape(x), shp)
+                if int(np.prod(inferred)) == n:
+                    return np.reshape(x, inferred)
+                raise InvalidArgumentError(None, None, "Input to reshape is a tensor with %d values, but the "
+                                           "requested shape has %d" % (n, int(np.prod(inferred)))) from None
             if -1 in shp:
                 rest = int(np.prod([s for s in shp if s != -1]))
                 msg = ("Input to reshape is a tensor with %d values, but the requested shape requires a "
@@ -467,6 +479,14 @@ class Reshape(OpDef):
     @staticmethod
     def grad(op, g):
         return [reshape(g, shape(op.inputs[0])), None]
+
+
+def _zero_size_reshape(in_shape, sizes) -> list:
+    """TF's ReshapeOp with a 0 in `sizes`: -1 = (product of the input's non-zero dims) // (product of the
+    other non-zero sizes), so [3, 0] reshaped to [-1, 0] is [3, 0]."""
+    rest = int(np.prod([s for s in sizes if s > 0]))
+    n = int(np.prod([d for d in in_shape if d > 0]))
+    return [n // rest if s == -1 else s for s in sizes]
 
 
 def reshape(tensor, shape, name=None) -> Tensor:  # noqa: F811
@@ -1014,6 +1034,8 @@ class Pad(OpDef):
     @staticmethod
     def kernel(x, paddings, constant_values, mode):
         pw = [(int(a), int(b)) for a, b in np.reshape(paddings, [-1, 2])]
+        if not pw:  # a scalar (paddings of shape [0, 2]) pads to itself
+            return np.array(x)
         if mode == "CONSTANT":
             return np.pad(x, pw, mode="constant", constant_values=constant_values)
         return np.pad(x, pw, mode="reflect" if mode == "REFLECT" else "symmetric")
@@ -1538,10 +1560,9 @@ def _one_hot(indices, depth, on_value, off_value, axis):
     def kernel(indices, depth, on_value, off_value, axis):
         idx = np.asarray(indices)
         depth = int(depth)
-        out = np.full(idx.shape + (depth,), off_value, dtype=np.asarray(on_value).dtype)
-        valid = (idx >= 0) & (idx < depth)
-        pos = np.nonzero(valid)
-        out[pos + (idx[pos],)] = on_value
+        # out[..., j] = on where indices == j (any rank, scalars included: one_hot(2, 4) has shape [4])
+        hot = idx[..., None] == np.arange(depth)
+        out = np.where(hot, on_value, off_value).astype(np.asarray(on_value).dtype, copy=False)
         if axis != -1:
             out = np.moveaxis(out, -1, axis)
         return out

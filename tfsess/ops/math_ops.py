@@ -347,6 +347,14 @@ class RealDiv(_Binary):
                 sum_to_shape_of(multiply(g, realdiv(realdiv(negative(x), y), y)), y, [x])]
 
 
+def _trunc_int_div(x, y):
+    """Integer quotient rounded toward zero (C++'s `/`), computed in the inputs' integer dtype."""
+    q = np.floor_divide(x, y)
+    if x.dtype.kind == "i":
+        q = q + ((np.mod(x, y) != 0) & ((x < 0) != (y < 0))).astype(q.dtype)
+    return q
+
+
 def _int_zero_check(y):
     if (np.asarray(y) == 0).any():
         raise InvalidArgumentError(None, None, "Integer division by zero")
@@ -361,23 +369,50 @@ def _checked_int_div(fn):
     return k
 
 
+def _float_floor_div(x, y):
+    """TF's FloorDiv for floats: floor(x / y) (1.0 // 0.1 is 10, where Python and NumPy give 9)."""
+    return np.floor(np.true_divide(x, y))
+
+
+def _float_floor_mod(x, y):
+    """TF's FloorMod for floats: fmod(x, y), moved into y's sign when they differ (not floor-div-consistent)."""
+    r = np.fmod(x, y)
+    return np.where((r != 0) & ((y < 0) != (r < 0)), r + y, r)
+
+
 class FloorDiv(_Binary):
     type_name = "FloorDiv"
     grad = None
+    kernel = staticmethod(np.floor_divide)   # integers: exact floor of the quotient
+    float_kernel = staticmethod(_float_floor_div)
 
     @classmethod
     def numpy_source(cls, op, args):
+        if op.inputs[0].dtype.is_floating:
+            return cls.float_source(*args)
         return "np.%s(%s)" % (cls.kernel.__name__, ", ".join(args))
-    kernel = staticmethod(np.floor_divide)
+
+    @staticmethod
+    def float_source(x, y):
+        return "np.floor(np.true_divide(%s, %s))" % (x, y)
 
     @classmethod
     def bind(cls, op, session):
-        return _checked_int_div(cls.kernel) if op.inputs[0].dtype.is_integer else cls.kernel
+        dt = op.inputs[0].dtype
+        if dt.is_integer:
+            return _checked_int_div(cls.kernel)
+        return cls.float_kernel if dt.is_floating else cls.kernel
 
 
 class FloorMod(FloorDiv):
     type_name = "FloorMod"
     kernel = staticmethod(np.mod)
+    float_kernel = staticmethod(_float_floor_mod)
+
+    @staticmethod
+    def float_source(x, y):
+        r = "np.fmod(%s, %s)" % (x, y)
+        return "np.where((%s != 0) & ((%s < 0) != (%s < 0)), %s + %s, %s)" % (r, y, r, r, y, r)
 
     @staticmethod
     def grad(op, g):
@@ -391,9 +426,12 @@ class TruncateDiv(_Binary):
 
     @staticmethod
     def kernel(x, y):
-        _int_zero_check(y)
-        q = np.trunc(np.true_divide(x, y))
-        return q.astype(np.asarray(x).dtype)
+        """C's x / y: integers divide exactly in their own dtype (rounding toward zero), floats trunc(x / y)."""
+        x, y = np.asarray(x), np.asarray(y)
+        if x.dtype.kind in "iu":
+            _int_zero_check(y)
+            return _trunc_int_div(x, y)
+        return np.trunc(np.true_divide(x, y)).astype(x.dtype, copy=False)
 
 
 class Pow(_Binary):
@@ -1355,7 +1393,8 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
         check_dtype("MatMul", "a", at, "number")
         same_dtype("MatMul", [("a", at), ("b", bt)])
         ra, rb = at.shape.ndims, bt.shape.ndims
-        if (ra is not None and ra > 2) or (rb is not None and rb > 2):
+        # TF 1.15: BatchMatMulV2 unless both inputs are known to be rank <= 2 (unknown rank may be batched)
+        if ra is None or rb is None or ra > 2 or rb > 2:
             return s.make(BatchMatMulV2, [at, bt], {"T": at.dtype, "adj_x": transpose_a, "adj_y": transpose_b}).outputs[0]
         return s.make(MatMul, [at, bt], {"T": at.dtype, "transpose_a": transpose_a,
                                          "transpose_b": transpose_b}).outputs[0]
@@ -1458,11 +1497,14 @@ class Mean(_Reduce):
     def reduce(x, ax, keep):
         x = np.asarray(x)
         if x.dtype.kind in "iu":
+            # TF sums in int64 (uint64 for unsigned) and divides the sum by the count as C++ does
+            # (toward zero), all in integers: no float64 rounding of large int64 values.
+            acc = np.uint64 if x.dtype.kind == "u" else np.int64
             n = int(np.prod([x.shape[a] for a in ax])) if ax != () or x.ndim == 0 else 1
-            s = np.sum(x, axis=ax, keepdims=keep, dtype=np.int64)
+            s = np.asarray(np.sum(x, axis=ax, keepdims=keep, dtype=acc))
             if n == 0:
                 return np.zeros(np.shape(s), dtype=x.dtype)
-            return (np.trunc(s / n)).astype(x.dtype)
+            return _trunc_int_div(s, np.asarray(n, dtype=acc)).astype(x.dtype)
         s = np.add.reduce(x, axis=ax, keepdims=keep, dtype=x.dtype)
         n = x.size // np.size(s) if np.size(s) else 1
         return s / x.dtype.type(n)

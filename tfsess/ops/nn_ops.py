@@ -295,12 +295,16 @@ def leaky_relu(features, alpha=0.2, name=None) -> Tensor:
 
 def _np_softmax(x, axis=-1):
     x = np.asarray(x)
+    if x.shape[axis] == 0:  # TF: softmax over an empty axis is an empty result of the same shape
+        return np.empty_like(x)
     e = np.exp(x - np.max(x, axis=axis, keepdims=True))
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
 def _np_log_softmax(x, axis=-1):
     x = np.asarray(x)
+    if x.shape[axis] == 0:
+        return np.empty_like(x)
     shifted = x - np.max(x, axis=axis, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
@@ -415,6 +419,8 @@ class SoftmaxCrossEntropyWithLogits(OpDef):
                                            "labels_size=%s" % (fmt_dims(np.shape(features)),
                                                                fmt_dims(np.shape(labels)))) from None
         features = np.asarray(features)
+        if features.shape[-1] == 0:  # no classes: TF's loss is 0 per row
+            return np.zeros(features.shape[:-1], features.dtype), np.empty_like(features)
         shifted = features - np.max(features, axis=-1, keepdims=True)
         e = np.exp(shifted)
         s = np.sum(e, axis=-1, keepdims=True)
@@ -529,28 +535,55 @@ def _flatten_outer(x):
     return _a.reshape(x, _a.concat([[-1], _a.slice(_a.shape(x), [_a.rank(x) - 1], [1])], 0))
 
 
+def _move_axis_to_end(x, axis, rank):
+    """Transpose `x` so `axis` is last, the other axes in order (TF's _move_dim_to_end); rank may be dynamic."""
+    if isinstance(rank, int):
+        perm = [i for i in range(rank) if i != axis] + [axis]
+        return _a.transpose(x, perm)
+    if axis < 0:
+        axis = _m.add(rank, axis)
+    perm = _a.concat([_m.range(axis), _m.range(axis + 1, rank), _a.reshape(axis, [1])], 0)
+    return _a.transpose(x, perm)
+
+
 def softmax_cross_entropy_with_logits_v2(labels, logits, axis=-1, name=None, dim=None) -> Tensor:
-    """Cross-entropy between label distributions and softmax(logits), one value per row."""
+    """Cross-entropy between label distributions and softmax(logits), one value per row.
+
+    As TF: labels are cast to the logits' dtype, both are flattened to [-1, classes] (so labels of another
+    rank that broadcast, e.g. [1, ?, 7] against [?, 7], are accepted), and the result has the logits'
+    shape without `axis`. float16 logits are computed in float32.
+    """
     if dim is not None:
         axis = dim
+    if axis is None:
+        axis = -1
     with op_scope(name, "softmax_cross_entropy_with_logits", [logits, labels]) as s:
         lg = s.convert(logits, "logits")
         lb = s.convert(labels, "labels", dtype_hint=lg.dtype.base_dtype)
         check_dtype("SoftmaxCrossEntropyWithLogits", "features", lg, "real_float")
-        same_dtype("SoftmaxCrossEntropyWithLogits", [("features", lg), ("labels", lb)])
-        r = lg.shape.ndims
-        if axis not in (-1, None) and r is not None and axis != r - 1:
-            perm = list(range(r))
-            perm[axis], perm[-1] = perm[-1], perm[axis]
-            lg, lb = _a.transpose(lg, perm), _a.transpose(lb, perm)
-        if r == 2:
-            return s.make(SoftmaxCrossEntropyWithLogits, [lg, lb], {"T": lg.dtype}).outputs[0]
-        in_shape = _a.shape(lg)
-        lg2, lb2 = _flatten_outer(lg), _flatten_outer(lb)
-        with op_scope(None, "SoftmaxCrossEntropyWithLogits", [lg2]) as s2:
-            loss = s2.make(SoftmaxCrossEntropyWithLogits, [lg2, lb2], {"T": lg.dtype}).outputs[0]
-        out_shape = _a.slice(in_shape, [0], [_a.rank(lg) - 1])
-        return _a.reshape(loss, out_shape, name=s.scope)
+        static = lg.shape
+        out_dtype = lg.dtype.base_dtype
+        precise = _m.cast(lg, "float32") if out_dtype.name in ("float16", "bfloat16") else lg
+        lb = _m.cast(lb, precise.dtype)
+        r = static.ndims
+        if r is not None and axis < 0:
+            axis += r
+        if axis != -1 and axis != (r - 1 if r is not None else None):
+            rank = r if r is not None else _a.rank(precise)
+            precise, lb = _move_axis_to_end(precise, axis, rank), _move_axis_to_end(lb, axis, rank)
+        if r == 2 and lb.shape.ndims == 2:
+            cost = s.make(SoftmaxCrossEntropyWithLogits, [precise, lb], {"T": precise.dtype}).outputs[0]
+        else:
+            in_shape = _a.shape(precise)
+            lg2, lb2 = _flatten_outer(precise), _flatten_outer(lb)
+            cost = s.make(SoftmaxCrossEntropyWithLogits, [lg2, lb2], {"T": precise.dtype}).outputs[0]
+            out_shape = _a.slice(in_shape, [0], [_a.rank(precise) - 1])
+            cost = _a.reshape(cost, out_shape)
+        if static.ndims is not None:
+            dims = static.as_list()
+            del dims[axis]
+            cost.set_shape(dims)
+        return cost if precise is lg else _m.cast(cost, out_dtype)
 
 
 def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, dim=-1, name=None, axis=None):
