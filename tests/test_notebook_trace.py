@@ -149,8 +149,10 @@ def test_a_read_inside_control_dependencies_says_what_it_waited_for(loaded):
                  "with tf.control_dependencies([update]):\n    report = tf.identity(v.read_value(), name='report')\n"
                  "sess.run(v.initializer)")
     view = cell(loaded, "%eval report --trace")
-    assert view.text.splitlines()[-2] == "4. report (Identity): 20 (read v after ^update) -> 20"
-    assert "read" in view.graph_view.snap.index          # the read op is drawn, with its control edge
+    # the fetch is an Identity chain from the variable: the plan reads it after `update`, it is not a step
+    assert [s.op for s in view.steps] == ["mul/y", "mul", "update"]
+    assert view.text.splitlines()[-1] == "report = 20.0  (read v after ^update)"
+    assert {"read", "report"} <= set(view.graph_view.snap.index)     # drawn, with the control edge
     assert "arrowhead=odot" in view.graph_view.dot
 
 
@@ -181,3 +183,11 @@ def test_a_constant_drawn_inside_its_consumer_emphasises_that_consumer(loaded):
     assert view.graph_view.new == ("d",) and view.graph_view.highlight_ids() == ["op:d"]
     view.go(1)
     assert view.graph_view.highlight_ids() == ["op:a"]
+
+
+def test_a_fetched_variable_is_read_not_run(loaded):
+    cell(loaded, "w = tf.Variable([1.0, 2.0], name='w')\nsess.run(w.initializer)")
+    view = cell(loaded, "%eval w --trace")
+    assert view.steps == [] and view.step == 0
+    assert view.text.splitlines() == ["run of w: 0 ops executed, in this order", "w = [1. 2.]  (read w)"]
+    assert "w" in view.graph_view.snap.index

@@ -50,6 +50,7 @@ class TraceResult:
     feeds: dict                      # fed tensor name -> value
     variables: list                  # variables read or written (op names), in first-use order
     reads: list = field(default_factory=list)       # the ops through which variables were read (W/read)
+    fetched_reads: dict = field(default_factory=dict)   # label -> 'read v ...' for fetches read, not computed
     skipped: list = field(default_factory=list)     # ops of untaken tf.cond branches
     truncated: int = 0               # executed ops not listed (past MAX_STEPS)
 
@@ -86,17 +87,38 @@ def trace(session, labels: Sequence[str], leaves: Sequence, feeds: dict) -> Trac
     shown = {t.name: _as_fed(t, v) for t, v in feeds.items()}
     variables = list(dict.fromkeys(run.variables_read + run.variables_written))
     reads = list(dict.fromkeys(r.tensor.rsplit(":", 1)[0] for rec in run.records for r in rec.reads))
+    readers = run.plan.readers if run.plan is not None else {}
+    fetched_reads = {}
+    for label, x in zip(labels, leaves):
+        if isinstance(x, Tensor) and x in readers and x not in fed:
+            fetched_reads[label] = _chain_note(x)
+            op = x.op
+            while op.op_def.forwards_input and op.inputs and not op.op_def.is_variable:
+                reads.append(op.name)           # drawn: the fetch is read through these Identity ops
+                op = op.inputs[0].op
+            variables.append(op.name)
+    reads, variables = list(dict.fromkeys(reads)), list(dict.fromkeys(variables))
     return TraceResult(labels=list(labels), values=list(run.results), steps=steps, feeds=shown,
+                       fetched_reads=fetched_reads,
                        variables=variables, reads=reads, skipped=[op.name for op in run.skipped],
                        truncated=max(0, len(run.records) - MAX_STEPS))
 
 
 def _read_note(graph, read) -> str:
-    """'read v', or 'read v after ^update' when the read op waits for ops by control dependencies
+    """'read v', or 'read v after ^update' when the read waits for ops by control dependencies
     (`v.read_value()` inside `tf.control_dependencies`): reads are not steps, so say it here."""
-    op = graph.get_tensor_by_name(read.tensor).op
-    after = [c.name for c in op.control_inputs]
-    return "read " + read.variable + (" after " + ", ".join("^" + c for c in after) if after else "")
+    return _chain_note(graph.get_tensor_by_name(read.tensor))
+
+
+def _chain_note(t: Tensor) -> str:
+    """How a tensor the plan reads from a variable gets its value: 'read v' plus the control inputs of the
+    Identity ops between it and the variable (walked iteratively)."""
+    after, op = [], t.op
+    while op.op_def.forwards_input and op.inputs and not op.op_def.is_variable:
+        after.extend(c.name for c in op.control_inputs)
+        op = op.inputs[0].op
+    after = list(dict.fromkeys(after))
+    return "read " + op.name + (" after " + ", ".join("^" + c for c in after) if after else "")
 
 
 # ----- text --------------------------------------------------------------------------------------
@@ -280,7 +302,9 @@ class TraceView(W.VBox):
         if r.skipped:
             lines.append("not run (untaken tf.cond branch): " + ", ".join(r.skipped))
         for label, v in zip(r.labels, r.values):
-            lines.append("%s = %s" % (label, "ran (no value)" if v is None else _one_line(v)))
+            note = r.fetched_reads.get(label)
+            lines.append("%s = %s%s" % (label, "ran (no value)" if v is None else _one_line(v),
+                                        "  (%s)" % note if note else ""))
         return "\n".join(lines)
 
     def __repr__(self) -> str:
