@@ -21,6 +21,7 @@ from .framework.graph import (Graph, Operation, Tensor, GraphKeys, get_default_g
                     get_collection, get_collection_ref, convert_to_tensor, register_tensor_conversion_function,
                     is_tensor, has_default_graph)
 from .framework.opdef import RegisterGradient, NotDifferentiable, NoGradient  # noqa: E402
+from .framework.importer import import_graph_def  # noqa: E402
 from .ops.array_ops import (constant, placeholder, placeholder_with_default, identity, zeros, ones, fill,  # noqa: E402
                         zeros_like, ones_like, reshape, transpose, concat, stack, unstack, squeeze,
                         expand_dims, tile, gather, slice, strided_slice, shape, size, rank, cast, one_hot,
@@ -67,11 +68,18 @@ from .ops.data_flow_ops import (QueueBase, FIFOQueue, RandomShuffleQueue, Paddin
 _LAZY_MODULES = ("app", "flags", "test", "logging", "gfile", "contrib")
 
 
+_PROTO_CLASSES = ("GraphDef", "NodeDef", "AttrValue", "TensorProto", "TensorShapeProto", "MetaGraphDef",
+                  "SaverDef", "VariableDef", "NameAttrList", "OpDef", "SignatureDef", "TensorInfo")
+
+
 def __getattr__(name):
     """tf.Summary / tf.Event (TensorBoard's protobuf classes) and tf.app, tf.flags, tf.test, tf.logging, tf.gfile,
     tf.contrib, loaded on first use; any other TF1 name is a clear "tfsess does not implement tf.X"."""
     if name in ("Summary", "Event"):
         return getattr(summary, name)
+    if name in _PROTO_CLASSES:        # TensorFlow's protobuf messages, built on first use (framework/protos.py)
+        from .framework import protos
+        return getattr(protos.load(), name)
     if name in _LAZY_MODULES:
         import importlib
         return importlib.import_module(__name__ + "." + name)
