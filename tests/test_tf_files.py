@@ -1,0 +1,197 @@
+"""TensorFlow's own files in tfsess: a checkpoint + .meta of a 2-layer MLP and a frozen GraphDef, written once
+by real TF (tests/fixtures/tf_files/make_fixtures.py), load and reproduce TF's recorded outputs; checkpoints
+tfsess writes go back through the same reader (and TF's reader accepts them: `make_fixtures.py --check`)."""
+import json
+import pathlib
+import shutil
+
+import numpy as np
+import pytest
+
+import tfsess as tf
+
+HERE = pathlib.Path(__file__).resolve().parent / "fixtures" / "tf_files"
+REC = json.loads((HERE / "outputs.json").read_text())
+X = np.array(REC["x"], np.float32)
+
+
+@pytest.fixture
+def mlp(tmp_path):
+    d = tmp_path / "mlp"
+    shutil.copytree(HERE / "mlp", d)
+    return d
+
+
+def test_tf_checkpoint_reader_gives_tf_values_names_and_dtypes(mlp):
+    reader = tf.train.NewCheckpointReader(str(mlp / "model.ckpt"))
+    shapes, dtypes = reader.get_variable_to_shape_map(), reader.get_variable_to_dtype_map()
+    assert sorted(shapes) == sorted(REC["variables"])
+    for name, rec in REC["variables"].items():
+        assert shapes[name] == rec["shape"] and dtypes[name].name == rec["dtype"]
+        value = reader.get_tensor(name)
+        if rec["dtype"] == "string":
+            assert [s.decode("latin-1") for s in np.ravel(value)] == rec["value"]
+        else:
+            np.testing.assert_array_equal(value, np.array(rec["value"]))
+    assert reader.has_tensor("global_step") and not reader.has_tensor("nope")
+    assert reader.get_tensor("global_step") == 42 and isinstance(reader.get_tensor("global_step"), np.int64)
+    assert tf.train.list_variables(str(mlp))[0] == ("extra/big", [])
+    assert tf.train.load_variable(str(mlp), "extra/big:0") == 2 ** 40 + 3
+    assert tf.train.latest_checkpoint(str(mlp)) == str(mlp / "model.ckpt")
+    assert tf.train.get_checkpoint_state(str(mlp)).all_model_checkpoint_paths == [str(mlp / "model.ckpt")]
+    assert reader.debug_string().startswith(b"extra/big (DT_INT64) []\nextra/counts (DT_INT32) [3]\n")
+
+
+def test_tf_meta_graph_and_checkpoint_load_and_run(mlp):
+    with tf.Graph().as_default() as g:
+        saver = tf.train.import_meta_graph(str(mlp / "model.ckpt.meta"))
+        assert {v.op.name for v in tf.global_variables()} == set(REC["variables"])
+        assert [v.op.name for v in tf.trainable_variables()][:4] == ["layer1/weights", "layer1/biases",
+                                                                     "layer2/weights", "layer2/biases"]
+        assert not any(op.name.startswith("save/") for op in g.get_operations())
+        with tf.Session() as sess:
+            saver.restore(sess, tf.train.latest_checkpoint(str(mlp)))
+            logits, probs = sess.run(["layer2/logits:0", tf.get_collection("outputs")[0]], {"x:0": X})
+            np.testing.assert_allclose(logits, REC["logits"], rtol=1e-5, atol=1e-6)
+            np.testing.assert_allclose(probs, REC["probs"], rtol=1e-5, atol=1e-6)
+            assert sess.run(tf.train.get_global_step()) == 42
+
+
+@pytest.mark.parametrize("name", ["frozen.pb", "frozen.pbtxt"])
+def test_frozen_graph_def_imports_with_input_map_and_return_elements(name):
+    data = (HERE / name).read_bytes()
+    gd = tf.GraphDef()
+    if name.endswith(".pbtxt"):
+        from google.protobuf import text_format
+        text_format.Parse(data.decode("utf-8"), gd)
+    else:
+        gd.ParseFromString(data)
+    assert sorted({n.op for n in gd.node}) == REC["frozen_ops"]
+    with tf.Graph().as_default() as g:
+        x = tf.placeholder(tf.float32, [None, 4], name="mine")
+        probs, op = tf.import_graph_def(gd, input_map={"x:0": x}, return_elements=["probs:0", "layer2/logits"])
+        assert probs.name == "import/probs:0" and op.name == "import/layer2/logits"
+        with tf.Session() as sess:
+            np.testing.assert_allclose(sess.run(probs, {x: X}), REC["probs"], rtol=1e-5, atol=1e-6)
+        tf.import_graph_def(gd, name="again")
+        assert g.get_operation_by_name("again/probs").type == "Softmax"
+
+
+def test_import_graph_def_names_unknown_op_types_and_adds_nothing():
+    gd = tf.GraphDef()
+    gd.ParseFromString((HERE / "frozen.pb").read_bytes())
+    gd.node[-1].op = "FancyOp"
+    gd.node[-2].op = "OtherOp"
+    with tf.Graph().as_default() as g:
+        with pytest.raises(ValueError, match="op types not supported by tfsess: FancyOp, OtherOp"):
+            tf.import_graph_def(gd)
+        assert g.get_operations() == []
+
+
+def _mlp_in_tfsess():
+    x = tf.placeholder(tf.float32, [None, 4], name="x")
+    w = tf.Variable(np.arange(12, dtype=np.float32).reshape(4, 3) / 10, name="layer/w")
+    b = tf.Variable(np.array([0.5, -0.5, 0.0], np.float32), name="layer/b")
+    probs = tf.nn.softmax(tf.nn.bias_add(tf.matmul(x, w), b), name="probs")
+    tf.Variable(np.array([b"a", b"\x00\xff"], dtype=object), name="words")
+    tf.Variable(np.array([[1, 2]], np.int64), name="ints")
+    tf.Variable(np.array([True]), name="flag")
+    tf.Variable(np.float64(2.5), name="double")
+    tf.Variable(np.int32(-3), name="small")
+    tf.add_to_collection("outputs", probs)
+    return x, probs
+
+
+def test_a_tfsess_checkpoint_reads_back_through_the_tf_reader_path(tmp_path):
+    with tf.Graph().as_default():
+        x, probs = _mlp_in_tfsess()
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            want = {v.op.name: sess.run(v) for v in tf.global_variables()}
+            out = sess.run(probs, {x: X})
+            path = tf.train.Saver().save(sess, str(tmp_path / "model.ckpt"), global_step=3)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["checkpoint", "model.ckpt-3.data-00000-of-00001",
+                                                          "model.ckpt-3.index", "model.ckpt-3.meta"]
+    reader = tf.train.load_checkpoint(str(tmp_path))
+    assert reader.get_variable_to_dtype_map()["words"] == tf.string
+    for name, value in want.items():
+        np.testing.assert_array_equal(reader.get_tensor(name), value)
+    with tf.Graph().as_default():
+        saver = tf.train.import_meta_graph(path + ".meta")
+        with tf.Session() as sess:
+            saver.restore(sess, path)
+            np.testing.assert_allclose(sess.run(tf.get_collection("outputs")[0], {"x:0": X}), out, rtol=1e-6)
+
+
+def test_tfsess_writes_the_same_bytes_as_tf_for_the_same_tensors(mlp, tmp_path):
+    reader = tf.train.NewCheckpointReader(str(mlp / "model.ckpt"))
+    with tf.Graph().as_default():
+        vs = [tf.Variable(reader.get_tensor(n), name=n) for n in sorted(reader.get_variable_to_shape_map())]
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            tf.train.Saver(vs).save(sess, str(tmp_path / "model.ckpt"), write_meta_graph=False)
+    for suffix in (".index", ".data-00000-of-00001"):
+        assert (tmp_path / ("model.ckpt" + suffix)).read_bytes() == (mlp / ("model.ckpt" + suffix)).read_bytes()
+
+
+def test_bad_checkpoint_files_raise_tf_errors_with_tf_first_lines(mlp):
+    with pytest.raises(tf.errors.NotFoundError, match="^Unsuccessful TensorSliceReader constructor: Failed to "
+                                                     "find any matching files for .*nope"):
+        tf.train.NewCheckpointReader(str(mlp / "nope"))
+    reader = tf.train.NewCheckpointReader(str(mlp / "model.ckpt"))
+    with pytest.raises(tf.errors.NotFoundError, match="^Key nope not found in checkpoint"):
+        reader.get_tensor("nope")
+    index = (mlp / "model.ckpt.index").read_bytes()
+    for raw, msg in [(index[:30], "file is too short to be an sstable"), (index[:-1] + b"x", "bad magic number"),
+                     (index[:5] + bytes([index[5] ^ 1]) + index[6:], "block checksum mismatch")]:
+        (mlp / "model.ckpt.index").write_bytes(raw)
+        with pytest.raises(tf.errors.DataLossError, match=msg):
+            tf.train.NewCheckpointReader(str(mlp / "model.ckpt"))
+    (mlp / "model.ckpt.index").write_bytes(index)
+    data = (mlp / "model.ckpt.data-00000-of-00001").read_bytes()
+    (mlp / "model.ckpt.data-00000-of-00001").write_bytes(data[:10] + bytes([data[10] ^ 1]) + data[11:])
+    reader = tf.train.NewCheckpointReader(str(mlp / "model.ckpt"))
+    with pytest.raises(tf.errors.DataLossError, match="Checksum does not match: stored"):
+        [reader.get_tensor(n) for n in reader.get_variable_to_shape_map()]
+    with pytest.raises(ValueError, match="Couldn't find 'checkpoint' file or checkpoints in given directory"):
+        tf.train.load_checkpoint(str(mlp / ".."))
+
+
+def test_write_graph_text_and_binary_round_trip(tmp_path):
+    with tf.Graph().as_default() as g:
+        _mlp_in_tfsess()
+        pb = tf.train.write_graph(g, str(tmp_path), "g.pb", as_text=False)
+        txt = tf.train.write_graph(g.as_graph_def(), str(tmp_path), "g.pbtxt")
+    assert pathlib.Path(txt).read_text() == str(g.as_graph_def())
+    gd = tf.GraphDef.FromString(pathlib.Path(pb).read_bytes())
+    assert [n.name for n in gd.node] == [op.name for op in g.get_operations()]
+    identity = next(n for n in gd.node if n.op == "Identity")
+    assert identity.attr["T"].type == 1            # TF's Identity has T; tfsess fills it from the input
+    assert list(identity.attr) == sorted(identity.attr)
+
+
+def test_import_tfsess_does_not_import_protobuf():
+    import subprocess
+    import sys
+    code = "import sys, tfsess; assert not [m for m in sys.modules if m.startswith('google')], sys.modules.keys()"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=str(HERE.parents[2]))
+
+
+def test_our_descriptors_match_tensorboards_compiled_protos():
+    """The committed descriptors are TF's messages: same fields (numbers, types) as tensorboard's copies."""
+    pytest.importorskip("tensorboard")
+    from tensorboard.compat.proto import meta_graph_pb2
+    from tfsess.framework import protos
+    pb = protos.load()
+
+    def fields(desc, seen):
+        if desc.full_name in seen:
+            return
+        seen[desc.full_name] = sorted((f.name, f.number, f.type, f.is_repeated) for f in desc.fields)
+        for f in desc.fields:
+            if f.message_type is not None:
+                fields(f.message_type, seen)
+    ours, theirs = {}, {}
+    fields(pb.MetaGraphDef.DESCRIPTOR, ours)
+    fields(meta_graph_pb2.MetaGraphDef.DESCRIPTOR, theirs)
+    assert {k.replace("tensorflow.", "tensorboard."): v for k, v in ours.items()} == theirs
