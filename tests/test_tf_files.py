@@ -195,3 +195,23 @@ def test_our_descriptors_match_tensorboards_compiled_protos():
     fields(pb.MetaGraphDef.DESCRIPTOR, ours)
     fields(meta_graph_pb2.MetaGraphDef.DESCRIPTOR, theirs)
     assert {k.replace("tensorflow.", "tensorboard."): v for k, v in ours.items()} == theirs
+
+
+def test_graph_magic_file_option_opens_tf_files_in_a_fresh_graph(tmp_path):
+    pytest.importorskip("IPython")
+    from IPython.core.error import UsageError
+    from IPython.testing.globalipapp import get_ipython
+    ip = get_ipython()
+    ip.run_line_magic("load_ext", "tfsess")
+    try:
+        user_graph = ip.user_ns["sess"].graph
+        before = len(user_graph.get_operations())
+        for name in ("mlp/model.ckpt.meta", "frozen.pb", "frozen.pbtxt"):
+            view = ip.run_line_magic("graph", "--file %s --no-draw" % (HERE / name))
+            assert "probs" in {r.name for r in view.snap.ops}
+        assert len(user_graph.get_operations()) == before
+        (tmp_path / "bad.pb").write_bytes(b"\xff not a graph")
+        with pytest.raises(UsageError, match="neither a binary nor a text GraphDef"):
+            ip.run_line_magic("graph", "--file %s" % (tmp_path / "bad.pb"))
+    finally:
+        ip.run_line_magic("unload_ext", "tfsess")
