@@ -57,6 +57,21 @@ def test_tf_meta_graph_and_checkpoint_load_and_run(mlp):
             assert sess.run(tf.train.get_global_step()) == 42
 
 
+def test_tf_training_graph_keeps_training_in_tfsess_as_in_tf(mlp):
+    """TF's gradient and GradientDescent ops from the .meta run here: the same losses step by step."""
+    with tf.Graph().as_default():
+        saver = tf.train.import_meta_graph(str(mlp / "model.ckpt.meta"))
+        train = tf.get_collection(tf.GraphKeys.TRAIN_OP)[0]
+        assert train.type == "AssignAdd"        # minimize(global_step=...) ends in the step's increment
+        feed = {"x:0": X, "labels:0": np.array(REC["labels"])}
+        with tf.Session() as sess:
+            saver.restore(sess, str(mlp / "model.ckpt"))
+            losses = [sess.run(["loss:0", train], feed)[0] for _ in range(3)]
+            np.testing.assert_allclose(losses, REC["train_losses"], rtol=1e-5)
+            np.testing.assert_allclose(sess.run("probs:0", feed), REC["probs_after_training"], rtol=1e-5, atol=1e-6)
+            assert sess.run("global_step:0") == 45
+
+
 @pytest.mark.parametrize("name", ["frozen.pb", "frozen.pbtxt"])
 def test_frozen_graph_def_imports_with_input_map_and_return_elements(name):
     data = (HERE / name).read_bytes()
