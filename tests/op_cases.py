@@ -969,6 +969,26 @@ case("raw_SelectV2", lambda c, x, y: raw_op("SelectV2", [c, x, y], {"T": x.dtype
      [np.array([True, False, True]), f64(2, 3), f64(2, 1)], grad=True)
 
 
+def raw_outputs(type_name, inputs, attrs):
+    """Every output of an op built by its registered type name."""
+    g = tf.get_default_graph()
+    return list(create_op(OP_REGISTRY[type_name], list(inputs), dict(attrs), g.unique_name(type_name), g)._outputs)
+
+
+# ops of TF-written graphs (tfsess/ops/graph_file_ops.py): values checked against real TF's
+for _s0, _s1, _r0, _r1 in [([4, 1, 3], [5, 1], [1], [0, 2]), ([], [2, 3], [0, 1], []), ([1, 1], [1], [0, 1], [0, 1]),
+                           ([2, 1], [2, 1], [], [])]:
+    case("BroadcastGradientArgs_%s_%s" % (_s0, _s1), lambda a, b: raw_outputs("BroadcastGradientArgs", [a, b], {}),
+         lambda a, b, r0=_r0, r1=_r1: [np.array(r0, np.int32), np.array(r1, np.int32)],
+         [np.array(_s0, np.int32), np.array(_s1, np.int32)], exact_shape=False)
+case("BroadcastGradientArgs_incompatible", lambda a, b: raw_outputs("BroadcastGradientArgs", [a, b], {}),
+     None, [np.array([2, 3], np.int32), np.array([4], np.int32)],
+     raises=(tf.errors.InvalidArgumentError, "Incompatible shapes: [2,3] vs. [4]"))
+case("ShapeN", lambda x, y: raw_outputs("ShapeN", [x, y], {"out_type": tf.int64}),
+     lambda x, y: [np.array(x.shape, np.int64), np.array(y.shape, np.int64)], [f64(2, 3), f64(4)])
+case("PreventGradient", lambda x: raw_op("PreventGradient", [x], {"message": "no"}), lambda x: x, [f64(2, 3)])
+
+
 # ======================================================================================
 # Coverage bookkeeping
 # ======================================================================================
@@ -977,6 +997,8 @@ case("raw_SelectV2", lambda c, x, y: raw_op("SelectV2", [c, x, y], {"T": x.dtype
 # op type -> a string that file uses (test_ops.py checks some tests/test_*.py contains it, and also
 # calls check_grads when the op is differentiable).
 TESTED_ELSEWHERE = {
+    # its gradient is an error by design: test_tf_files.py checks TF's LookupError
+    "PreventGradient": "PreventGradient",
     # optimizer updates: test_training.py compares whole training runs with real TensorFlow
     "ApplyGradientDescent": "GradientDescentOptimizer",
     "ApplyMomentum": "MomentumOptimizer",
@@ -1032,6 +1054,7 @@ TESTED_ELSEWHERE = {
 NOT_DIFFERENTIABLE = {
     # integer, boolean or string results: no gradient in TF either
     "ArgMax": "integer output", "ArgMin": "integer output", "Shape": "integer output", "Size": "integer output",
+    "BroadcastGradientArgs": "integer output", "ShapeN": "integer output",
     "Rank": "integer output", "Where": "integer output", "Range": "integer/constant sequence (TF: not differentiable)",
     "LinSpace": "TF registers no gradient for LinSpace", "InvertPermutation": "integer permutation",
     "OneHot": "TF: one_hot is not differentiable", "StringJoin": "strings", "StringLength": "strings",

@@ -230,3 +230,27 @@ def test_graph_magic_file_option_opens_tf_files_in_a_fresh_graph(tmp_path):
             ip.run_line_magic("graph", "--file %s" % (tmp_path / "bad.pb"))
     finally:
         ip.run_line_magic("unload_ext", "tfsess")
+
+
+def test_prevent_gradient_from_tf_graphs_refuses_its_gradient_as_tf_does():
+    from tfsess.framework.opdef import OP_REGISTRY, create_op
+    with tf.Graph().as_default() as g:
+        x = tf.placeholder(tf.float32, [2])
+        y = create_op(OP_REGISTRY["PreventGradient"], [x], {"message": "hi"}, "PreventGradient", g)._outputs[0]
+        with tf.Session() as sess:
+            assert sess.run(y, {x: [1.0, 2.0]}).tolist() == [1.0, 2.0]
+        with pytest.raises(LookupError, match=r"^Gradient explicitly disabled. Reason: b'hi'"):
+            tf.gradients(y, x)
+
+
+def test_gradients_flow_through_an_imported_tf_graph():
+    """tf.gradients over TF's frozen ops (MatMul, BiasAdd, Relu, Softmax) imported with input_map agree
+    with finite differences (float32 graph: loose tolerances)."""
+    from tfsess.testing import check_grads
+    gd = tf.GraphDef.FromString((HERE / "frozen.pb").read_bytes())
+
+    def fn(x64):
+        x = tf.cast(x64, tf.float32)
+        probs, = tf.import_graph_def(gd, input_map={"x:0": x}, return_elements=["probs:0"])
+        return tf.cast(probs, tf.float64)
+    check_grads(fn, [X.astype(np.float64)], delta=1e-2, rtol=2e-2, atol=2e-3)

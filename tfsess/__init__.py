@@ -22,6 +22,7 @@ from .framework.graph import (Graph, Operation, Tensor, GraphKeys, get_default_g
                     is_tensor, has_default_graph)
 from .framework.opdef import RegisterGradient, NotDifferentiable, NoGradient  # noqa: E402
 from .framework.importer import import_graph_def  # noqa: E402
+from .ops import graph_file_ops as _graph_file_ops  # noqa: E402,F401  (ops of TF-written graphs)
 from .ops.array_ops import (constant, placeholder, placeholder_with_default, identity, zeros, ones, fill,  # noqa: E402
                         zeros_like, ones_like, reshape, transpose, concat, stack, unstack, squeeze,
                         expand_dims, tile, gather, slice, strided_slice, shape, size, rank, cast, one_hot,
