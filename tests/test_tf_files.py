@@ -107,35 +107,51 @@ def _mlp_in_tfsess():
     x = tf.placeholder(tf.float32, [None, 4], name="x")
     w = tf.Variable(np.arange(12, dtype=np.float32).reshape(4, 3) / 10, name="layer/w")
     b = tf.Variable(np.array([0.5, -0.5, 0.0], np.float32), name="layer/b")
-    probs = tf.nn.softmax(tf.nn.bias_add(tf.matmul(x, w), b), name="probs")
+    logits = tf.nn.bias_add(tf.matmul(x, w), b)
+    probs = tf.nn.softmax(logits, name="probs")
+    labels = tf.placeholder(tf.int64, [None], name="labels")
+    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits), name="loss")
+    train = tf.train.GradientDescentOptimizer(0.5).minimize(loss, global_step=tf.train.get_or_create_global_step())
+    tf.add_to_collection(tf.GraphKeys.TRAIN_OP, train)
     tf.Variable(np.array([b"a", b"\x00\xff"], dtype=object), name="words")
     tf.Variable(np.array([[1, 2]], np.int64), name="ints")
     tf.Variable(np.array([True]), name="flag")
     tf.Variable(np.float64(2.5), name="double")
     tf.Variable(np.int32(-3), name="small")
     tf.add_to_collection("outputs", probs)
-    return x, probs
+    return x, labels, probs, loss, train
 
 
 def test_a_tfsess_checkpoint_reads_back_through_the_tf_reader_path(tmp_path):
+    """What make_fixtures.py --check gives TF (run it on TFSESS_KEEP_CHECKPOINT's copy), read here the same way."""
+    import os
+    feed_y = np.array(REC["labels"])
     with tf.Graph().as_default():
-        x, probs = _mlp_in_tfsess()
+        x, labels, probs, loss, train = _mlp_in_tfsess()
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             want = {v.op.name: sess.run(v) for v in tf.global_variables()}
             out = sess.run(probs, {x: X})
             path = tf.train.Saver().save(sess, str(tmp_path / "model.ckpt"), global_step=3)
+            losses = [sess.run([loss, train], {x: X, labels: feed_y})[0] for _ in range(3)]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["checkpoint", "model.ckpt-3.data-00000-of-00001",
                                                           "model.ckpt-3.index", "model.ckpt-3.meta"]
+    if os.environ.get("TFSESS_KEEP_CHECKPOINT"):
+        shutil.copytree(str(tmp_path), os.environ["TFSESS_KEEP_CHECKPOINT"], dirs_exist_ok=True)
     reader = tf.train.load_checkpoint(str(tmp_path))
     assert reader.get_variable_to_dtype_map()["words"] == tf.string
     for name, value in want.items():
         np.testing.assert_array_equal(reader.get_tensor(name), value)
-    with tf.Graph().as_default():
+    with tf.Graph().as_default() as g:
         saver = tf.train.import_meta_graph(path + ".meta")
+        # tfsess's own gradient helpers were written as TF's ops (TF imports them: make_fixtures.py --check)
+        assert not {"SumToShape", "ReduceGrad"} & {op.type for op in g.get_operations()}
         with tf.Session() as sess:
             saver.restore(sess, path)
             np.testing.assert_allclose(sess.run(tf.get_collection("outputs")[0], {"x:0": X}), out, rtol=1e-6)
+            train = tf.get_collection(tf.GraphKeys.TRAIN_OP)[0]
+            again = [sess.run(["loss:0", train], {"x:0": X, "labels:0": feed_y})[0] for _ in range(3)]
+            np.testing.assert_allclose(again, losses, rtol=1e-6)
 
 
 def test_tfsess_writes_the_same_bytes_as_tf_for_the_same_tensors(mlp, tmp_path):
@@ -179,7 +195,10 @@ def test_write_graph_text_and_binary_round_trip(tmp_path):
         txt = tf.train.write_graph(g.as_graph_def(), str(tmp_path), "g.pbtxt")
     assert pathlib.Path(txt).read_text() == str(g.as_graph_def())
     gd = tf.GraphDef.FromString(pathlib.Path(pb).read_bytes())
-    assert [n.name for n in gd.node] == [op.name for op in g.get_operations()]
+    names = [n.name for n in gd.node]          # every op, in order; ReduceGrad/SumToShape as TF's ops
+    assert [n for n in names if n in g._ops_by_name] == [op.name for op in g.get_operations()]
+    assert not {"ReduceGrad", "SumToShape"} & {n.op for n in gd.node} and "BroadcastTo" in {
+        n.op for n in gd.node}
     identity = next(n for n in gd.node if n.op == "Identity")
     assert identity.attr["T"].type == 1            # TF's Identity has T; tfsess fills it from the input
     assert list(identity.attr) == sorted(identity.attr)
@@ -254,3 +273,28 @@ def test_gradients_flow_through_an_imported_tf_graph():
         probs, = tf.import_graph_def(gd, input_map={"x:0": x}, return_elements=["probs:0"])
         return tf.cast(probs, tf.float64)
     check_grads(fn, [X.astype(np.float64)], delta=1e-2, rtol=2e-2, atol=2e-3)
+
+
+def _broadcast_grads():
+    x = tf.placeholder(tf.float32, [None, 3], name="x")
+    c = tf.placeholder(tf.float32, [None, 1], name="c")
+    w = tf.constant([[1.0, 2.0, 3.0]], name="w")
+    y = tf.reduce_sum(tf.reduce_mean(x * w + c, axis=1) ** 2, name="y")
+    return x, c, tf.gradients(y, [w, c], name="grads")
+
+
+def test_gradient_helpers_exported_as_tf_ops_compute_the_same():
+    """SumToShape (static and run-time shapes) and ReduceGrad, written as TF's ops, re-imported here."""
+    feed = {"x:0": np.arange(6, dtype=np.float32).reshape(2, 3), "c:0": np.array([[1.0], [-2.0]], np.float32)}
+    with tf.Graph().as_default() as g:
+        _, _, grads = _broadcast_grads()
+        assert {"SumToShape", "ReduceGrad"} <= {op.type for op in g.get_operations()}
+        with tf.Session() as sess:
+            want = sess.run(grads, feed)
+        gd = g.as_graph_def()
+    assert not {"SumToShape", "ReduceGrad"} & {n.op for n in gd.node}
+    with tf.Graph().as_default():
+        got = tf.import_graph_def(gd, name="", return_elements=[t.name for t in grads])
+        with tf.Session() as sess:
+            for a, b in zip(sess.run(got, feed), want):
+                np.testing.assert_allclose(a, b, rtol=1e-6)

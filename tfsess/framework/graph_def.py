@@ -285,10 +285,38 @@ def node_to_proto(pb, op, out, add_shapes=False):
 
 def graph_to_proto(graph, from_version=None, add_shapes=False):
     """A GraphDef of `graph`'s ops in creation order (those after `from_version` if given)."""
+    from .graph_def_lowering import lower
     pb = protos.load()
     gd = pb.GraphDef()
     gd.versions.producer = PRODUCER
-    for op in graph.get_operations():
-        if from_version is None or op._id > from_version:
-            node_to_proto(pb, op, gd.node.add(), add_shapes)
+    ops = graph.get_operations()
+    taken = None
+    for op in ops:
+        if from_version is not None and op._id <= from_version:
+            continue
+        if op.type in ("SumToShape", "ReduceGrad"):      # tfsess-only gradient helpers: TF's ops instead
+            taken = {o.name for o in ops} if taken is None else taken
+            specs = lower(op, taken)
+            if specs is not None:
+                for name, op_type, inputs, attrs in specs:
+                    spec_to_proto(pb, name, op_type, inputs, op.device, attrs, gd.node.add())
+                if add_shapes:
+                    node = gd.node[len(gd.node) - 1]
+                    shapes = pb.AttrValue()
+                    for t in op.outputs:
+                        shape_to_proto(pb, t.shape, shapes.list.shape.add())
+                    node.attr["_output_shapes"].CopyFrom(shapes)
+                continue
+        node_to_proto(pb, op, gd.node.add(), add_shapes)
     return gd
+
+
+def spec_to_proto(pb, name, op_type, inputs, device, attrs, out):
+    """Fill NodeDef `out` from plain values (attrs sorted by key, as TF prints them)."""
+    out.name, out.op = name, op_type
+    out.input.extend(inputs)
+    if device:
+        out.device = device
+    for k in sorted(attrs):
+        out.attr[k].CopyFrom(attr_to_proto(pb, attrs[k]))
+    return out
