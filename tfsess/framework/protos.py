@@ -64,8 +64,9 @@ def _build() -> _Namespace:
     def text(message):
         """Protobuf's text format as TF 1.x prints it: map entries (attrs) sorted by key, `1` not `1.0`."""
         return whole_float.sub(r"\1", text_format.MessageToString(message))
+    get_class = getattr(message_factory, "GetMessageClass", None) or message_factory.MessageFactory(pool).GetPrototype
     for short, full in _MESSAGES.items():
-        cls = message_factory.GetMessageClass(pool.FindMessageTypeByName(full))
+        cls = get_class(pool.FindMessageTypeByName(full))
         cls.__str__ = text
         setattr(ns, short, cls)
     ns.pool = pool
