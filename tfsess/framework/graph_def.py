@@ -237,13 +237,59 @@ def attr_from_proto(pb, av):
     raise ValueError("attr value of kind '%s' (a function) is not supported by tfsess" % kind)
 
 
-def _inferred_type(op, name):
-    """A type attr TF has and tfsess does not keep (Identity's T ...): the first input's or output's dtype."""
-    if name in ("T", "dtype", "out_type", "Tidx", "SrcT", "DstT") and (op.inputs or op.outputs):
-        t = op.inputs[0] if op.inputs and name != "out_type" and name != "DstT" else (
-            op.outputs[0] if op.outputs else op.inputs[0])
-        return t.dtype.base_dtype
+def _inferred_type(op, source):
+    """A type attr tfsess does not keep (Identity's T ...), from the input or output TF's OpDef ties it to."""
+    if source is None:
+        return None
+    kind, k = source
+    if kind == "in" and k < len(op.inputs):
+        return op.inputs[k].dtype.base_dtype
+    if kind == "in_from" and k <= len(op.inputs):
+        return [t.dtype.base_dtype for t in op.inputs[k:]]
+    if kind == "out" and k < len(op.outputs):
+        return op.outputs[k].dtype.base_dtype
     return None
+
+
+_MASKS = ("begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask")
+
+
+def spec_to_masks(spec) -> dict:
+    """tfsess's StridedSlice `spec` ((kind, has_begin, has_end) per index) as TF's five bit masks."""
+    m = dict.fromkeys(_MASKS, 0)
+    for i, (kind, has_b, has_e) in enumerate(spec):
+        if kind == "slice":
+            m["begin_mask"] |= (not has_b) << i
+            m["end_mask"] |= (not has_e) << i
+        else:
+            m[{"ellipsis": "ellipsis_mask", "newaxis": "new_axis_mask", "index": "shrink_axis_mask"}[kind]] |= 1 << i
+    return m
+
+
+def masks_to_spec(attrs, n: int) -> tuple:
+    """TF's StridedSlice masks over `n` begin/end/strides entries as tfsess's `spec`."""
+    get = lambda k: int(attrs.get(k, 0) or 0)  # noqa: E731
+    spec = []
+    for i in range(n):
+        bit = 1 << i
+        if get("ellipsis_mask") & bit:
+            spec.append(("ellipsis", False, False))
+        elif get("new_axis_mask") & bit:
+            spec.append(("newaxis", False, False))
+        elif get("shrink_axis_mask") & bit:
+            spec.append(("index", True, True))
+        else:
+            spec.append(("slice", not get("begin_mask") & bit, not get("end_mask") & bit))
+    return tuple(spec)
+
+
+def _export_attrs(op) -> dict:
+    """tfsess attrs with TF's spelling where they differ (StridedSlice's spec: TF's masks)."""
+    attrs = op.attrs
+    if op.type in ("StridedSlice", "StridedSliceGrad") and "spec" in attrs:
+        attrs = dict(attrs)
+        attrs.update(spec_to_masks(attrs.pop("spec")))
+    return attrs
 
 
 def node_to_proto(pb, op, out, add_shapes=False):
@@ -253,7 +299,7 @@ def node_to_proto(pb, op, out, add_shapes=False):
     out.input.extend([t._as_node_def_input() for t in op.inputs] + ["^" + c.name for c in op.control_inputs])
     if op.device:
         out.device = op.device
-    attrs, made = op.attrs, {}
+    attrs, made = _export_attrs(op), {}
     table = _op_attrs().get(op.type)
     if table is None:       # a tfsess-only op type: whatever has an AttrValue form
         for k, v in attrs.items():
@@ -262,12 +308,12 @@ def node_to_proto(pb, op, out, add_shapes=False):
                 if av is not None:
                     made[k] = av
     else:
-        for name, kind, default in table:
+        for name, kind, default, source in table:
             av = None
             if name in attrs and attrs[name] is not None:
                 av = attr_to_proto(pb, attrs[name], kind)
-            if av is None and kind == "type":
-                inferred = _inferred_type(op, name)
+            if av is None and kind in ("type", "list(type)"):
+                inferred = _inferred_type(op, source)
                 if inferred is not None:
                     av = attr_to_proto(pb, inferred)
             if av is not None:
@@ -285,7 +331,7 @@ def node_to_proto(pb, op, out, add_shapes=False):
 
 def graph_to_proto(graph, from_version=None, add_shapes=False):
     """A GraphDef of `graph`'s ops in creation order (those after `from_version` if given)."""
-    from .graph_def_lowering import lower
+    from .graph_def_lowering import LOWERED, lower
     pb = protos.load()
     gd = pb.GraphDef()
     gd.versions.producer = PRODUCER
@@ -294,7 +340,7 @@ def graph_to_proto(graph, from_version=None, add_shapes=False):
     for op in ops:
         if from_version is not None and op._id <= from_version:
             continue
-        if op.type in ("SumToShape", "ReduceGrad"):      # tfsess-only gradient helpers: TF's ops instead
+        if op.type in LOWERED:      # tfsess-only gradient helpers, reflecting PadV2: TF's ops instead
             taken = {o.name for o in ops} if taken is None else taken
             specs = lower(op, taken)
             if specs is not None:

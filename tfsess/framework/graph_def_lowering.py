@@ -1,8 +1,9 @@
 """tfsess's own gradient helper ops written as the TF ops that compute the same (for GraphDefs TF reads).
 
 SumToShape becomes Shape/BroadcastGradientArgs/Sum/Reshape and ReduceGrad ExpandDims/BroadcastTo (and, for a
-mean, GatherV2/Prod/Cast/RealDiv), as TF's own gradient code builds them; the last node keeps the op's name,
-so consumers and fetches are unchanged. tfsess imports the result as well (it has all those ops).
+mean, GatherV2/Prod/Cast/RealDiv), as TF's own gradient code builds them, and a reflecting PadV2 TF's
+MirrorPad; the last node keeps the op's name, so consumers and fetches are unchanged. tfsess imports the
+result as well (it has all those ops).
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import numpy as np
 from . import dtypes as _dtypes
 from .opdef import constant_value
 
-__all__ = ["lower"]
+__all__ = ["lower", "LOWERED"]
 
 
 class _Nodes:
@@ -88,7 +89,18 @@ def _reduce_grad(op, nodes):
     return True
 
 
-_LOWER = {"SumToShape": _sum_to_shape, "ReduceGrad": _reduce_grad}
+def _mirror_pad(op, nodes):
+    mode = op.attrs.get("mode", "CONSTANT")
+    if mode == "CONSTANT":
+        return False          # TF's PadV2 itself
+    x, paddings = op.inputs[0], op.inputs[1]
+    nodes.add("", "MirrorPad", [x._as_node_def_input(), paddings._as_node_def_input()],
+              {"T": x.dtype.base_dtype, "Tpaddings": paddings.dtype.base_dtype, "mode": mode}, final=True)
+    return True
+
+
+_LOWER = {"SumToShape": _sum_to_shape, "ReduceGrad": _reduce_grad, "PadV2": _mirror_pad}
+LOWERED = frozenset(_LOWER)
 
 
 def lower(op, taken: set):

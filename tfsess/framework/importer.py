@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from . import protos
 from .graph import _VALID_OP_NAME, Operation, Tensor, get_default_graph
-from .graph_def import attr_from_proto
+from .graph_def import attr_from_proto, masks_to_spec
 from .opdef import OP_REGISTRY
 from .shapes import TensorShape
 
@@ -92,6 +92,7 @@ def build_nodes(graph, nodes, prefix: str = "", input_map=None, clear_devices: b
         except ValueError as err:
             raise ValueError("Node '%s' (%s): %s" % (n.name, n.op, err)) from None
         inputs = [tensor_named(i, n.name) for i in n.input if not i.startswith("^")]
+        _adapt_attrs(n, attrs, inputs)
         control = list(dict.fromkeys(op_named(i[1:], n.name) for i in n.input if i.startswith("^")))
         if n.op == "Const" and (not hasattr(attrs.get("value"), "dtype") or "dtype" not in attrs):
             raise ValueError("Node '%s': a Const needs `value` and `dtype` attrs" % n.name)
@@ -106,6 +107,19 @@ def build_nodes(graph, nodes, prefix: str = "", input_map=None, clear_devices: b
             op._set_device(n.device)
         built[full] = op
     return built
+
+
+def _adapt_attrs(node, attrs, inputs):
+    """TF's attrs in tfsess's spelling where they differ (StridedSlice's masks: tfsess's spec; PadV2's mode)."""
+    if node.op == "PadV2":
+        attrs.setdefault("mode", "CONSTANT")
+    if node.op in ("StridedSlice", "StridedSliceGrad") and "spec" not in attrs:
+        begin = inputs[1] if len(inputs) > 1 else None
+        dims = begin.shape._dims if begin is not None else None
+        if not dims or dims[0] is None:
+            raise ValueError("Node '%s' (%s): the begin/end/strides inputs need a static length"
+                             % (node.name, node.op))
+        attrs["spec"] = masks_to_spec(attrs, dims[0])
 
 
 def add_built(graph, built: dict) -> None:

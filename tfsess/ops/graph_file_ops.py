@@ -95,3 +95,125 @@ class PreventGradient(OpDef):
         message = op._attrs.get("message", "")
         raise LookupError("Gradient explicitly disabled. Reason: %r"
                           % (message.encode("utf-8") if isinstance(message, str) else message))
+
+
+class BroadcastArgs(OpDef):
+    """The shape two shapes broadcast to (TF's broadcast_to and its gradients use it)."""
+
+    type_name = "BroadcastArgs"
+    grad = None
+
+    @staticmethod
+    def shape(op, d0, d1):
+        if d0 is None or d1 is None or d0[0] is None or d1[0] is None:
+            return (None,)
+        return (max(d0[0], d1[0]),)
+
+    @staticmethod
+    def kernel(s0, s1):
+        a, b = [int(v) for v in np.reshape(s0, [-1])], [int(v) for v in np.reshape(s1, [-1])]
+        try:
+            out = np.broadcast_shapes(tuple(a), tuple(b))
+        except ValueError:
+            raise InvalidArgumentError(None, None, "Incompatible shapes: [%s] vs. [%s]"
+                                       % (",".join(map(str, a)), ",".join(map(str, b)))) from None
+        return np.array(out, np.asarray(s0).dtype)
+
+
+def _pad_width(paddings):
+    return [(int(a), int(b)) for a, b in np.reshape(paddings, [-1, 2])]
+
+
+def _padded_shape(op, d):
+    from ..framework.opdef import constant_value
+    p = constant_value(op._inputs[1])
+    if d is None:
+        return None
+    if p is None:
+        return (None,) * len(d)
+    return tuple(None if x is None else x + a + b for x, (a, b) in zip(d, _pad_width(p)))
+
+
+class Pad(OpDef):
+    """Zero padding: TF's tf.pad without constant_values (tfsess's own tf.pad makes PadV2)."""
+
+    type_name = "Pad"
+
+    @staticmethod
+    def shape(op, d, p_d):
+        return _padded_shape(op, d)
+
+    @staticmethod
+    def kernel(x, paddings):
+        return np.pad(x, _pad_width(paddings), mode="constant")
+
+    @staticmethod
+    def grad(op, g):
+        from .array_ops import reshape, shape, slice
+        x, p = op.inputs
+        begin = slice(p, [0, 0], [-1, 1])
+        return [slice(g, reshape(begin, [-1]), shape(x)), None]
+
+
+def _mirror_index(n: int, before: int, after: int, mode: str) -> np.ndarray:
+    """For each position of a mirror-padded axis, the input position it copies."""
+    return np.pad(np.arange(n), (before, after), mode="reflect" if mode == "REFLECT" else "symmetric")
+
+
+class MirrorPad(OpDef):
+    """Padding by reflection (mode REFLECT or SYMMETRIC): tf.pad(..., mode=...) as TF writes it."""
+
+    type_name = "MirrorPad"
+    kernel_attrs = ("mode",)
+
+    @staticmethod
+    def shape(op, d, p_d):
+        return _padded_shape(op, d)
+
+    @staticmethod
+    def kernel(x, paddings, mode):
+        return np.pad(x, _pad_width(paddings), mode="reflect" if mode == "REFLECT" else "symmetric")
+
+    @staticmethod
+    def grad(op, g):
+        from ..framework.opdef import create_op
+        from ..framework.graph import get_default_graph
+        gr = get_default_graph()
+        return [create_op(MirrorPadGrad, [g, op.inputs[1]], {"T": g.dtype, "mode": op.get_attr("mode")},
+                          gr.unique_name("MirrorPadGrad"), gr)._outputs[0], None]
+
+
+class MirrorPadGrad(OpDef):
+    """The gradient of MirrorPad: each padded position's gradient added back to the input position it copies."""
+
+    type_name = "MirrorPadGrad"
+    kernel_attrs = ("mode",)
+
+    @staticmethod
+    def shape(op, d, p_d):
+        from ..framework.opdef import constant_value
+        p = constant_value(op._inputs[1])
+        if d is None:
+            return None
+        if p is None:
+            return (None,) * len(d)
+        return tuple(None if x is None else x - a - b for x, (a, b) in zip(d, _pad_width(p)))
+
+    @staticmethod
+    def kernel(g, paddings, mode):
+        g = np.asarray(g)
+        for axis, (a, b) in enumerate(_pad_width(paddings)):
+            n = g.shape[axis] - a - b
+            out = np.zeros(g.shape[:axis] + (n,) + g.shape[axis + 1:], g.dtype)
+            idx = _mirror_index(n, a, b, mode)
+            np.add.at(np.moveaxis(out, axis, 0), idx, np.moveaxis(g, axis, 0))
+            g = out
+        return g
+
+    @staticmethod
+    def grad(op, gg):
+        from ..framework.opdef import create_op
+        from ..framework.graph import get_default_graph
+        gr = get_default_graph()
+        return [create_op(MirrorPad, [gg, op.inputs[1]], {"T": gg.dtype, "mode": op.get_attr("mode")},
+                          gr.unique_name("MirrorPad"), gr)._outputs[0], None]
