@@ -403,3 +403,17 @@ def test_every_op_case_graph_round_trips_through_a_graph_def(tmp_path):
     if keep:
         (pathlib.Path(keep) / "index.json").write_text(json.dumps(index))
     assert count > 400
+
+
+def test_input_map_names_not_in_the_graph_def_are_an_error_and_meta_graphs_take_input_maps(mlp):
+    gd = tf.GraphDef.FromString((HERE / "frozen.pb").read_bytes())
+    with tf.Graph().as_default() as g:
+        with pytest.raises(ValueError, match=r"Attempted to map inputs that were not found in graph_def: \[nope:0\]"):
+            tf.import_graph_def(gd, input_map={"nope": tf.constant(1.0)})
+        assert g.get_operations()[-1].type == "Const"      # only the constant made for the map
+    with tf.Graph().as_default():
+        x = tf.constant(X, name="batch")
+        saver = tf.train.import_meta_graph(str(mlp / "model.ckpt.meta"), input_map={"x": x})
+        with tf.Session() as sess:
+            saver.restore(sess, str(mlp / "model.ckpt"))
+            np.testing.assert_allclose(sess.run("probs:0"), REC["probs"], rtol=1e-5, atol=1e-6)

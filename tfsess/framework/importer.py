@@ -154,6 +154,10 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
     scope = "import" if name is None else name
     prefix = g.unique_name(scope, mark_as_used=False) + "/" if scope else ""
     built = build_nodes(g, list(gd.node), prefix, input_map)
+    used = {i.lstrip("^") if ":" in i or i.startswith("^") else i + ":0" for n in gd.node for i in n.input}
+    unused = sorted(k for k in input_map if k not in used and k.split(":")[0] not in used)
+    if unused:
+        raise ValueError("Attempted to map inputs that were not found in graph_def: [%s]" % ", ".join(unused))
     results = []
     for spec in return_elements or []:
         op_name, sep, index = spec.partition(":")

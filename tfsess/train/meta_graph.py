@@ -121,7 +121,7 @@ def parse_meta_graph(pb, data: bytes, what: str = "the data"):
         raise ValueError("%s is not a MetaGraph file: neither a binary nor a text MetaGraphDef" % what) from None
 
 
-def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None, **kwargs):
+def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None, input_map=None, **kwargs):
     """Recreate a MetaGraphDef's graph and collections in the default graph; returns a Saver for its
     variables (None if it has none)."""
     from .saver import Saver
@@ -140,7 +140,8 @@ def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None
     if meta.HasField("saver_def") and meta.saver_def.restore_op_name:
         scope = meta.saver_def.restore_op_name.rpartition("/")[0] + "/"   # TF's save/ ops: tfsess saves itself
         nodes = [n for n in nodes if not n.name.startswith(scope)]
-    built = build_nodes(g, nodes, prefix, clear_devices=clear_devices)
+    input_map = {(k if ":" in k else k + ":0"): v for k, v in (input_map or {}).items()}
+    built = build_nodes(g, nodes, prefix, input_map, clear_devices=clear_devices)
     colls, variables = _collections(pb, meta, built, prefix)
     # every op and collection item is valid: only now does the graph change
     if import_scope:
