@@ -14,6 +14,11 @@ from .shapes import TensorShape
 __all__ = ["import_graph_def", "build_nodes", "add_built"]
 
 
+# tfsess op types whose Python functions live only in the graph that built them
+_TRACED = frozenset({"While", "WhileGrad", "LoopVar", "GeneratorDataset", "MapDataset", "FilterDataset",
+                     "InterleaveDataset"})
+
+
 def _order(nodes) -> list:
     """The nodes with every input's node before its consumer (Kahn's algorithm, iterative)."""
     by_name = {n.name: n for n in nodes}
@@ -100,6 +105,11 @@ def build_nodes(graph, nodes, prefix: str = "", input_map=None, clear_devices: b
         try:
             outs = opdef.outputs(op)
         except (KeyError, AttributeError, TypeError, IndexError) as err:
+            if n.op in _TRACED:
+                raise ValueError("cannot import this graph: node '%s' is a %s, which holds a traced Python "
+                                 "function (a tf.while_loop, dynamic_rnn or tf.data function) that a GraphDef "
+                                 "does not carry. Rebuild the graph in Python and restore the checkpoint into it "
+                                 "with Saver.restore." % (n.name, n.op)) from None
             raise ValueError("Node '%s' (%s): attrs or inputs do not fit the op: %s: %s"
                              % (n.name, n.op, type(err).__name__, err)) from None
         op._outputs = [Tensor(op, i, dt, TensorShape._from_dims(d)) for i, (dt, d) in enumerate(outs)]
