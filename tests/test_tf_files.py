@@ -417,3 +417,14 @@ def test_input_map_names_not_in_the_graph_def_are_an_error_and_meta_graphs_take_
         with tf.Session() as sess:
             saver.restore(sess, str(mlp / "model.ckpt"))
             np.testing.assert_allclose(sess.run("probs:0"), REC["probs"], rtol=1e-5, atol=1e-6)
+
+
+def test_checkpoint_state_file_escapes_paths_as_tf_text_format(tmp_path):
+    d = tmp_path / 'odd "dir" \u00e9'
+    with tf.Graph().as_default():
+        v = tf.Variable(1.0, name="v")
+        with tf.Session() as sess:
+            sess.run(v.initializer)
+            path = tf.train.Saver().save(sess, str(d / "model"), write_meta_graph=False)
+    assert '\\"dir\\"' in (d / "checkpoint").read_text()
+    assert tf.train.latest_checkpoint(str(d)) == path

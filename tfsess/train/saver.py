@@ -3,6 +3,7 @@
 The format code is tfsess/framework/tensor_bundle.py: data only, never pickle, sizes and checksums checked."""
 from __future__ import annotations
 
+import codecs
 import os
 import re
 
@@ -56,6 +57,7 @@ def get_checkpoint_state(checkpoint_dir, latest_filename=None):
             if not m:
                 continue
             key, val = m.groups()
+            val = codecs.escape_decode(val.encode("utf-8"))[0].decode("utf-8", "replace")   # TF's C escapes
             if not os.path.isabs(val):
                 val = os.path.join(checkpoint_dir, val)
             if key == "model_checkpoint_path":
