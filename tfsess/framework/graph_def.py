@@ -121,7 +121,7 @@ def tensor_from_proto(pb, tp) -> np.ndarray:
             arr[:] = [b""] * n
         arr = arr.reshape(shape)
     else:
-        np_dt = np.dtype(dt._np)
+        np_dt = np.dtype(dt.as_numpy_dtype)
         if tp.tensor_content:
             if len(tp.tensor_content) != n * np_dt.itemsize:
                 raise ValueError("tensor_content holds %d bytes, expected %d for shape %s"

@@ -9,7 +9,6 @@ from . import protos
 from .graph import _VALID_OP_NAME, Operation, Tensor, get_default_graph
 from .graph_def import attr_from_proto, masks_to_spec
 from .opdef import OP_REGISTRY
-from .shapes import TensorShape
 
 __all__ = ["import_graph_def", "build_nodes", "add_built"]
 
@@ -103,7 +102,7 @@ def build_nodes(graph, nodes, prefix: str = "", input_map=None, clear_devices: b
             raise ValueError("Node '%s': a Const needs `value` and `dtype` attrs" % n.name)
         op = Operation(graph, full, opdef, inputs, attrs, control)
         try:
-            outs = opdef.outputs(op)
+            op.build_outputs()
         except (KeyError, AttributeError, TypeError, IndexError) as err:
             if n.op in _TRACED:
                 raise ValueError("cannot import this graph: node '%s' is a %s, which holds a traced Python "
@@ -112,7 +111,6 @@ def build_nodes(graph, nodes, prefix: str = "", input_map=None, clear_devices: b
                                  "with Saver.restore." % (n.name, n.op)) from None
             raise ValueError("Node '%s' (%s): attrs or inputs do not fit the op: %s: %s"
                              % (n.name, n.op, type(err).__name__, err)) from None
-        op._outputs = [Tensor(op, i, dt, TensorShape._from_dims(d)) for i, (dt, d) in enumerate(outs)]
         if n.device and not clear_devices:
             op._set_device(n.device)
         built[full] = op
@@ -134,10 +132,7 @@ def _adapt_attrs(node, attrs, inputs):
 
 def add_built(graph, built: dict) -> None:
     """Add ops made by build_nodes to `graph` (after every check passed)."""
-    for op in built.values():
-        key = op._name.lower()
-        graph._names_in_use[key] = graph._names_in_use.get(key, 0) + 1
-        graph._add_op(op)
+    graph.add_built_ops(list(built.values()))
 
 
 def _as_graph_def(graph_def):

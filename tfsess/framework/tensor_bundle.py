@@ -182,7 +182,7 @@ def tensor_bytes(arr: np.ndarray, dtype_enum: int) -> tuple:
     """(bytes as the .data shard holds them, unmasked crc32c) of one tensor."""
     if dtype_enum == DT_ENUM["string"]:
         return _string_bytes(arr)
-    want = np.dtype(_dtypes.as_dtype(_DT_NAME[dtype_enum])._np).newbyteorder("<")
+    want = np.dtype(_dtypes.as_dtype(_DT_NAME[dtype_enum]).as_numpy_dtype).newbyteorder("<")
     data = np.ascontiguousarray(arr, dtype=want).tobytes()
     return data, crc32c(data)
 
@@ -290,7 +290,7 @@ class BundleReader:
     def _decode(self, name, entry, data):
         n = int(np.prod(entry.shape, dtype=np.int64)) if entry.shape else 1
         if entry.dtype != DT_ENUM["string"]:
-            dt = np.dtype(_dtypes.as_dtype(_DT_NAME[entry.dtype])._np).newbyteorder("<")
+            dt = np.dtype(_dtypes.as_dtype(_DT_NAME[entry.dtype]).as_numpy_dtype).newbyteorder("<")
             if n * dt.itemsize != len(data):
                 raise DataLossError(None, None, "Tensor %s of shape %s holds %d bytes, expected %d"
                                     % (name, entry.shape, len(data), n * dt.itemsize))

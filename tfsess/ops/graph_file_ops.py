@@ -42,12 +42,12 @@ class BroadcastGradientArgs(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        dt = op._inputs[0]._dtype.base_dtype
+        dt = op.inputs[0].dtype.base_dtype
         return [(dt, (None,)), (dt, (None,))]
 
     @classmethod
     def bind(cls, op, session):
-        np_t = op._inputs[0]._dtype.base_dtype._np
+        np_t = op.inputs[0].dtype.base_dtype.as_numpy_dtype
 
         def kernel(s0, s1):
             r0, r1 = broadcast_gradient_args(s0, s1)
@@ -63,13 +63,13 @@ class ShapeN(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        out_type = op._attrs.get("out_type")
+        out_type = op.attrs.get("out_type")
         dt = out_type if out_type is not None else _dtypes.int32
-        return [(dt, (None if t._shape._dims is None else len(t._shape._dims),)) for t in op._inputs]
+        return [(dt, (None if t.dims is None else len(t.dims),)) for t in op.inputs]
 
     @classmethod
     def bind(cls, op, session):
-        np_t = cls.outputs(op)[0][0]._np if op._inputs else np.int32
+        np_t = cls.outputs(op)[0][0].as_numpy_dtype if op.inputs else np.int32
 
         def kernel(*xs):
             return tuple(np.array(np.shape(x), np_t) for x in xs)
@@ -92,7 +92,7 @@ class PreventGradient(OpDef):
 
     @staticmethod
     def grad(op, g):
-        message = op._attrs.get("message", "")
+        message = op.attrs.get("message", "")
         raise LookupError("Gradient explicitly disabled. Reason: %r"
                           % (message.encode("utf-8") if isinstance(message, str) else message))
 
@@ -126,7 +126,7 @@ def _pad_width(paddings):
 
 def _padded_shape(op, d):
     from ..framework.opdef import constant_value
-    p = constant_value(op._inputs[1])
+    p = constant_value(op.inputs[1])
     if d is None:
         return None
     if p is None:
@@ -180,7 +180,7 @@ class MirrorPad(OpDef):
         from ..framework.graph import get_default_graph
         gr = get_default_graph()
         return [create_op(MirrorPadGrad, [g, op.inputs[1]], {"T": g.dtype, "mode": op.get_attr("mode")},
-                          gr.unique_name("MirrorPadGrad"), gr)._outputs[0], None]
+                          gr.unique_name("MirrorPadGrad"), gr).outputs[0], None]
 
 
 class MirrorPadGrad(OpDef):
@@ -192,7 +192,7 @@ class MirrorPadGrad(OpDef):
     @staticmethod
     def shape(op, d, p_d):
         from ..framework.opdef import constant_value
-        p = constant_value(op._inputs[1])
+        p = constant_value(op.inputs[1])
         if d is None:
             return None
         if p is None:
@@ -216,4 +216,4 @@ class MirrorPadGrad(OpDef):
         from ..framework.graph import get_default_graph
         gr = get_default_graph()
         return [create_op(MirrorPad, [gg, op.inputs[1]], {"T": gg.dtype, "mode": op.get_attr("mode")},
-                          gr.unique_name("MirrorPad"), gr)._outputs[0], None]
+                          gr.unique_name("MirrorPad"), gr).outputs[0], None]

@@ -133,7 +133,7 @@ def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None
     else:
         meta = read_meta_graph_file(meta_graph_or_file)
     g = get_default_graph()
-    if g._finalized:
+    if g.finalized:
         raise RuntimeError("Graph is finalized and cannot be modified.")
     prefix = g.unique_name(import_scope, mark_as_used=False) + "/" if import_scope else ""
     nodes = list(meta.graph_def.node)
@@ -164,9 +164,9 @@ def _collections(pb, meta, built, prefix):
             return None
         if not sep:
             return op
-        if not index.isdigit() or int(index) >= len(op._outputs):
+        if not index.isdigit() or int(index) >= len(op.outputs):
             raise ValueError("Malformed MetaGraph: %r is not an output of %s" % (name, op_name))
-        return op._outputs[int(index)]
+        return op.outputs[int(index)]
 
     out, variables, made = [], [], {}
     for key in sorted(meta.collection_def):
