@@ -969,6 +969,42 @@ case("raw_SelectV2", lambda c, x, y: raw_op("SelectV2", [c, x, y], {"T": x.dtype
      [np.array([True, False, True]), f64(2, 3), f64(2, 1)], grad=True)
 
 
+def raw_outputs(type_name, inputs, attrs):
+    """Every output of an op built by its registered type name."""
+    g = tf.get_default_graph()
+    return list(create_op(OP_REGISTRY[type_name], list(inputs), dict(attrs), g.unique_name(type_name), g)._outputs)
+
+
+# ops of TF-written graphs (tfsess/ops/graph_file_ops.py): values checked against real TF's
+for _s0, _s1, _r0, _r1 in [([4, 1, 3], [5, 1], [1], [0, 2]), ([], [2, 3], [0, 1], []), ([1, 1], [1], [0, 1], [0, 1]),
+                           ([2, 1], [2, 1], [], [])]:
+    case("BroadcastGradientArgs_%s_%s" % (_s0, _s1), lambda a, b: raw_outputs("BroadcastGradientArgs", [a, b], {}),
+         lambda a, b, r0=_r0, r1=_r1: [np.array(r0, np.int32), np.array(r1, np.int32)],
+         [np.array(_s0, np.int32), np.array(_s1, np.int32)], exact_shape=False)
+case("BroadcastGradientArgs_incompatible", lambda a, b: raw_outputs("BroadcastGradientArgs", [a, b], {}),
+     None, [np.array([2, 3], np.int32), np.array([4], np.int32)],
+     raises=(tf.errors.InvalidArgumentError, "Incompatible shapes: [2,3] vs. [4]"))
+case("ShapeN", lambda x, y: raw_outputs("ShapeN", [x, y], {"out_type": tf.int64, "N": 2}),
+     lambda x, y: [np.array(x.shape, np.int64), np.array(y.shape, np.int64)], [f64(2, 3), f64(4)])
+case("PreventGradient", lambda x: raw_op("PreventGradient", [x], {"message": "no"}), lambda x: x, [f64(2, 3)])
+case("BroadcastArgs", lambda a, b: raw_op("BroadcastArgs", [a, b], {}), lambda a, b: np.array([4, 2, 3], np.int32),
+     [np.array([2, 1], np.int32), np.array([4, 1, 3], np.int32)], exact_shape=False)
+case("raw_Pad", lambda x: raw_op("Pad", [x, tf.constant([[1, 0], [0, 2]])], {"T": x.dtype}),
+     lambda x: np.pad(x, [(1, 0), (0, 2)]), [f64(2, 3)], grad=True)
+def _mirror_matrix(n, before, after, mode):
+    """(n + before + after) x n matrix of a mirror padding of one axis (rows of the identity, padded)."""
+    return np.pad(np.eye(n), [(before, after), (0, 0)], mode=mode.lower())
+
+
+for _mode in ("REFLECT", "SYMMETRIC"):
+    case("MirrorPad_" + _mode, lambda x, m=_mode: raw_op("MirrorPad", [x, tf.constant([[1, 1], [2, 1]])],
+                                                          {"T": x.dtype, "mode": m}),
+         lambda x, m=_mode: np.pad(x, [(1, 1), (2, 1)], mode=m.lower()), [f64(3, 4)], grad=True)
+    case("MirrorPadGrad_" + _mode, lambda g, m=_mode: raw_op("MirrorPadGrad", [g, tf.constant([[1, 1], [2, 1]])],
+                                                              {"T": g.dtype, "mode": m}),
+         lambda g, m=_mode: _mirror_matrix(3, 1, 1, m).T @ g @ _mirror_matrix(4, 2, 1, m), [f64(5, 7)], grad=True)
+
+
 # ======================================================================================
 # Coverage bookkeeping
 # ======================================================================================
@@ -977,6 +1013,8 @@ case("raw_SelectV2", lambda c, x, y: raw_op("SelectV2", [c, x, y], {"T": x.dtype
 # op type -> a string that file uses (test_ops.py checks some tests/test_*.py contains it, and also
 # calls check_grads when the op is differentiable).
 TESTED_ELSEWHERE = {
+    # its gradient is an error by design: test_tf_files.py checks TF's LookupError
+    "PreventGradient": "PreventGradient",
     # optimizer updates: test_training.py compares whole training runs with real TensorFlow
     "ApplyGradientDescent": "GradientDescentOptimizer",
     "ApplyMomentum": "MomentumOptimizer",
@@ -1032,6 +1070,7 @@ TESTED_ELSEWHERE = {
 NOT_DIFFERENTIABLE = {
     # integer, boolean or string results: no gradient in TF either
     "ArgMax": "integer output", "ArgMin": "integer output", "Shape": "integer output", "Size": "integer output",
+    "BroadcastGradientArgs": "integer output", "ShapeN": "integer output", "BroadcastArgs": "integer output",
     "Rank": "integer output", "Where": "integer output", "Range": "integer/constant sequence (TF: not differentiable)",
     "LinSpace": "TF registers no gradient for LinSpace", "InvertPermutation": "integer permutation",
     "OneHot": "TF: one_hot is not differentiable", "StringJoin": "strings", "StringLength": "strings",

@@ -419,6 +419,9 @@ node {
     }
   }
 }
+versions {
+  producer: 134
+}
 '''
 
 

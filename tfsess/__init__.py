@@ -21,6 +21,8 @@ from .framework.graph import (Graph, Operation, Tensor, GraphKeys, get_default_g
                     get_collection, get_collection_ref, convert_to_tensor, register_tensor_conversion_function,
                     is_tensor, has_default_graph)
 from .framework.opdef import RegisterGradient, NotDifferentiable, NoGradient  # noqa: E402
+from .framework.importer import import_graph_def  # noqa: E402
+from .ops import graph_file_ops as _graph_file_ops  # noqa: E402,F401  (ops of TF-written graphs)
 from .ops.array_ops import (constant, placeholder, placeholder_with_default, identity, zeros, ones, fill,  # noqa: E402
                         zeros_like, ones_like, reshape, transpose, concat, stack, unstack, squeeze,
                         expand_dims, tile, gather, slice, strided_slice, shape, size, rank, cast, one_hot,
@@ -74,12 +76,19 @@ from .ops.data_flow_ops import (QueueBase, FIFOQueue, RandomShuffleQueue, Paddin
 _LAZY_MODULES = ("app", "flags", "test", "logging", "gfile", "contrib")
 
 
+_PROTO_CLASSES = ("GraphDef", "NodeDef", "AttrValue", "TensorProto", "TensorShapeProto", "MetaGraphDef",
+                  "SaverDef", "VariableDef", "NameAttrList", "OpDef", "SignatureDef", "TensorInfo")
+
+
 def __getattr__(name):
     """tf.Summary / tf.Event / tf.RunOptions / tf.RunMetadata (TF's protobuf classes when tensorboard is installed)
     and tf.app, tf.flags, tf.test, tf.logging, tf.gfile, tf.contrib, loaded on first use; any other TF1 name is a
     clear "tfsess does not implement tf.X"."""
     if name in ("Summary", "Event"):
         return getattr(summary, name)
+    if name in _PROTO_CLASSES:        # TensorFlow's protobuf messages, built on first use (framework/protos.py)
+        from .framework import protos
+        return getattr(protos.load(), name)
     if name in ("RunOptions", "RunMetadata"):
         from .client.run_metadata import message_class
         return message_class(name)

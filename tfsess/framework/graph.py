@@ -769,8 +769,9 @@ class Graph:
 
     # --- serialisation-ish ------------------------------------------------------------------------
     def as_graph_def(self, from_version=None, add_shapes=False):
-        """A GraphDef-like object: `.node` is the list of NodeDefs in creation order."""
-        return GraphDef([op.node_def for op in self._ops if from_version is None or op._id > from_version])
+        """The graph as TensorFlow's GraphDef protocol buffer (nodes in creation order, TF's attrs)."""
+        from .graph_def import graph_to_proto
+        return graph_to_proto(self, from_version, add_shapes)
 
     @property
     def graph_def(self):

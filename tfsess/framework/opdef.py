@@ -308,6 +308,8 @@ def constant_value(t: Tensor, _depth: int = 0):
     """The value of `t` if it is known at graph-construction time (consts, shapes of known tensors)."""
     op = t.op
     opdef = op.op_def
+    if t.value_index:           # static_value and constant_fold give output 0 (BroadcastGradientArgs has two)
+        return None
     if not op.inputs:
         return opdef.static_value(op)
     if _depth > 6 or op.cond_context is not None:

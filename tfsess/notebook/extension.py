@@ -22,7 +22,7 @@ __all__ = ["Extension", "KEEP_INTERACTIVE"]
 
 WATCH_INTERVAL = 0.25   # seconds between --watch refreshes inside one cell (the last run is always shown)
 KEEP_INTERACTIVE = 20   # %%graph / %eval pictures that stay interactive (older ones freeze; --live ones stay)
-_MAGICS = (("cell", "graph"), ("line", "eval"))
+_MAGICS = (("cell", "graph"), ("line", "graph"), ("line", "eval"))
 
 
 class Extension:

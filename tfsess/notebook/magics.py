@@ -5,7 +5,7 @@ import ast
 from typing import Any
 
 from IPython.core.error import UsageError
-from IPython.core.magic import Magics, cell_magic, line_magic, magics_class, no_var_expand
+from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class, no_var_expand
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from IPython.display import display
 
@@ -56,9 +56,11 @@ class TfsessMagics(Magics):
     @argument("--direction", choices=("TB", "LR"), default=None, help="layout direction: TB (top-down) or LR")
     @argument("--live", action="store_true",
               help="keep following: redraw this picture when later cells add ops")
+    @argument("--file", metavar="PATH", help="show the graph of a TensorFlow file (model.ckpt.meta, graph.pb, "
+                                             ".pbtxt) in a fresh Graph; the session's graph is untouched")
     @no_var_expand
-    @cell_magic
-    def graph(self, line, cell):
+    @line_cell_magic
+    def graph(self, line, cell=None):
         """Run the cell, building ops in the session's graph, and show the graph as the cell left it.
 
         The ops the cell added are emphasised in red. The picture stays as it is when later cells add
@@ -79,18 +81,27 @@ class TfsessMagics(Magics):
 
             %%graph --expand gradients --lr
             train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+
+            %graph --file model.ckpt.meta
         """
         args = self._parse(self.graph, line)
         ext = self.ext
-        ext.ensure_current()
-        if args.new:
-            ext.new_graph()
-        graph = ext.session.graph
-        before = len(graph.get_operations())
-        error = ext.run_cell_in_graph(cell, graph, args.scope)
-        if ext.session.graph is not graph:      # the cell reset the default graph itself
-            graph, before = ext.session.graph, 0
-        new = [op.name for op in graph.get_operations()[before:]]
+        error = None
+        if args.file:
+            if cell is not None and cell.strip():
+                raise UsageError("%%graph --file shows a file's graph: leave the cell empty, or use %graph --file")
+            from .graph_files import load_graph_file
+            graph, new = load_graph_file(args.file), []
+        else:
+            ext.ensure_current()
+            if args.new:
+                ext.new_graph()
+            graph = ext.session.graph
+            before = len(graph.get_operations())
+            error = ext.run_cell_in_graph(cell or "", graph, args.scope)
+            if ext.session.graph is not graph:      # the cell reset the default graph itself
+                graph, before = ext.session.graph, 0
+            new = [op.name for op in graph.get_operations()[before:]]
         snap = ext.snapshot(graph)
         known = set(self._scopes(snap))
         collapse = [s for group in args.collapse for s in group]

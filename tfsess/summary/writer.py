@@ -101,6 +101,8 @@ def graph_def_proto(graph):
     """A tfsess Graph (or its `graph_def`) as a real GraphDef protocol buffer: names, op types, inputs,
     devices, attrs and, from a Graph, the output shapes TensorBoard shows on edges."""
     pb = _backend.load()
+    if hasattr(graph, "SerializeToString"):     # a GraphDef proto (as_graph_def()): the same bytes
+        return pb.graph_pb2.GraphDef.FromString(graph.SerializeToString())
     gd = pb.graph_pb2.GraphDef()
     gd.versions.producer = 27
     if isinstance(graph, GraphDef):
@@ -197,6 +199,8 @@ class FileWriter:
             gd = graph_def_proto(graph)
         elif isinstance(graph, self._pb.graph_pb2.GraphDef):
             gd = graph
+        elif type(graph).__name__ == "GraphDef" and hasattr(graph, "SerializeToString"):   # tfsess's own class
+            gd = graph_def_proto(graph)
         else:
             raise TypeError("The passed graph must be an instance of `Graph` or the deprecated `GraphDef`")
         self.add_event(self._event(global_step, graph_def=gd.SerializeToString()))

@@ -1,272 +1,217 @@
-"""MetaGraph files for graphs tfsess saved: the graph's ops and collections as JSON (data, not code)."""
+"""tf.train.export_meta_graph / import_meta_graph / write_graph with TensorFlow's MetaGraphDef (`.meta`) files.
+
+A `.meta` written by real TF 1.x or 2.x's compat.v1 imports here (TF's own saver ops, SaveV2/RestoreV2, are left
+out: the Saver returned is tfsess's, for the same variables); the `.meta` that Saver.save writes imports in TF.
+The import is all or nothing: a bad file raises before the graph changes.
+"""
 from __future__ import annotations
 
-import base64
-import json
+import os
 
-import numpy as np
-
-from ..framework import dtypes as _dtypes
+from ..framework import protos
 from ..framework.errors import NotFoundError
-from ..framework.graph import _VALID_OP_NAME, Operation, Tensor, get_default_graph
-from ..framework.opdef import OP_REGISTRY
-from ..framework.shapes import TensorShape
+from ..framework.graph import Operation, Tensor, get_default_graph
+from ..framework.graph_def import graph_to_proto
+from ..framework.importer import add_built, build_nodes
 
-__all__ = ["export_meta_graph", "import_meta_graph"]
+__all__ = ["export_meta_graph", "import_meta_graph", "write_graph"]
 
-_FORMAT = "tfsess-metagraph-1"
-
-
-def _enc(v):
-    if v is None or isinstance(v, (bool, int, float, str)):
-        return v
-    if isinstance(v, _dtypes.DType):
-        return {"dtype": v.name}
-    if isinstance(v, TensorShape):
-        return {"shape": None if v.ndims is None else v.as_list()}
-    if isinstance(v, np.ndarray):
-        if v.dtype == object:
-            return {"strings": [base64.b64encode(x).decode("ascii") for x in v.reshape(-1)], "dims": list(v.shape)}
-        return {"array": base64.b64encode(np.ascontiguousarray(v).tobytes()).decode("ascii"),
-                "np": v.dtype.str, "dims": list(v.shape)}
-    if isinstance(v, np.generic):
-        return _enc(np.asarray(v))
-    if isinstance(v, Tensor):
-        return {"tensor": v.name}
-    if isinstance(v, tuple):
-        return {"tuple": [_enc(x) for x in v]}
-    if isinstance(v, list):
-        return [_enc(x) for x in v]
-    if isinstance(v, bytes):
-        return {"bytes": base64.b64encode(v).decode("ascii")}
-    # traced functions of while loops and tf.data, generators: Python objects that JSON cannot carry. The
-    # export (and so Saver.save) still works; importing such an op says why it cannot be rebuilt.
-    return {"python": type(v).__name__}
+# collections whose items are variables saved as VariableDef protos (TF's proto registry for collections)
+_VARIABLE_KEYS = ("variables", "trainable_variables", "local_variables", "model_variables", "global_step",
+                  "moving_average_variables", "metric_variables")
+_MAX_FILE = 1 << 31
 
 
-_MAX_ATTR_DEPTH = 16   # attr values nest a few levels; deeper input is malformed (and must not recurse far)
-
-
-def _dec(v, tensor, depth=0):
-    """Decode one attr value; `tensor(name)` resolves a tensor reference."""
-    if depth > _MAX_ATTR_DEPTH:
-        raise ValueError("attr value nested more than %d levels deep" % _MAX_ATTR_DEPTH)
-    if isinstance(v, list):
-        return [_dec(x, tensor, depth + 1) for x in v]
-    if not isinstance(v, dict):
-        if v is not None and not isinstance(v, (bool, int, float, str)):
-            raise ValueError("unknown attr encoding %r" % (v,))
-        return v
-    if "dtype" in v:
-        return _dtypes.as_dtype(v["dtype"])
-    if "shape" in v:
-        return TensorShape(v["shape"])
-    if "strings" in v:
-        arr = np.array([base64.b64decode(x) for x in v["strings"]] or [], dtype=object).reshape(v["dims"])
-        arr.flags.writeable = False
-        return arr
-    if "array" in v:
-        dt = np.dtype(v["np"])
-        if dt.hasobject:
-            raise ValueError("an array attr of Python objects is not data")
-        arr = np.frombuffer(base64.b64decode(v["array"]), dtype=dt).reshape(v["dims"]).copy()
-        arr.flags.writeable = False
-        return arr
-    if "tensor" in v:
-        return tensor(v["tensor"])
-    if "tuple" in v:
-        return tuple(_dec(x, tensor, depth + 1) for x in v["tuple"])
-    if "bytes" in v:
-        return base64.b64decode(v["bytes"])
-    if "python" in v:
-        raise ValueError("cannot import this graph: an op holds a traced Python function or object (%s: a "
-                         "tf.while_loop, dynamic_rnn, tf.data function or generator). Rebuild the graph in Python "
-                         "and restore the checkpoint into it with Saver.restore." % v["python"])
-    raise ValueError("unknown attr encoding %r" % (v,))
-
-
-def _coll_item(item):
+def _collection(pb, graph, key, out) -> bool:
     from ..ops.variables import Variable
-    if isinstance(item, Variable):
-        return {"variable": item.op.name, "initializer": item.initializer.name,
-                "snapshot": item.value().name, "initial_value": item.initial_value.name,
-                "trainable": item.trainable}
-    if isinstance(item, Tensor):
-        return {"tensor": item.name}
-    if isinstance(item, Operation):
-        return {"op": item.name}
-    if isinstance(item, (str, int, float, bool)):
-        return {"value": item}
-    return None
+    items = graph.get_collection(key)
+    if not items:
+        return False
+    if all(isinstance(i, Variable) for i in items) and key in _VARIABLE_KEYS:
+        for v in items:
+            vd = pb.VariableDef(variable_name=v.name, initial_value_name=v.initial_value.name,
+                                initializer_name=v.initializer.name, snapshot_name=v.value().name,
+                                trainable=v.trainable, is_resource=False)
+            out.bytes_list.value.append(vd.SerializeToString())
+    elif all(isinstance(i, (Tensor, Operation, Variable)) for i in items):
+        out.node_list.value.extend(i.name for i in items)
+    elif all(isinstance(i, bool) or not isinstance(i, int) for i in items) and \
+            all(isinstance(i, float) for i in items):
+        out.float_list.value.extend(items)
+    elif all(isinstance(i, int) and not isinstance(i, bool) for i in items):
+        out.int64_list.value.extend(items)
+    elif all(isinstance(i, (str, bytes)) for i in items):
+        out.bytes_list.value.extend(i.encode("utf-8") if isinstance(i, str) else i for i in items)
+    else:
+        return False     # Python objects (queue runners, cond contexts): not carried, as TF warns and skips
+    return True
 
 
-def export_meta_graph(filename=None, graph=None, saver=None, collection_list=None, **kwargs):
-    """Write the graph (ops, attrs, collections) as JSON; returns the dict."""
+def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_def=None, collection_list=None,
+                      as_text=False, graph=None, export_scope=None, clear_devices=False,
+                      clear_extraneous_savers=False, strip_default_attrs=False, save_debug_info=False,
+                      saver=None, **kwargs):
+    """The graph with its collections as a MetaGraphDef proto, written to `filename` if given."""
+    from .atomic_file import write_atomically
+    pb = protos.load()
     graph = graph or get_default_graph()
-    ops = []
-    for op in graph.get_operations():
-        ops.append({"name": op.name, "type": op.type, "inputs": [t.name for t in op.inputs],
-                    "control": [c.name for c in op.control_inputs], "device": op.device,
-                    "attrs": {k: _enc(v) for k, v in op.attrs.items()}})
-    colls = {}
-    for key in graph.get_all_collection_keys():
+    meta = pb.MetaGraphDef()
+    meta.meta_info_def.tensorflow_version = "1.15.0"
+    meta.meta_info_def.tensorflow_git_version = "tfsess"
+    meta.graph_def.CopyFrom(graph_def if graph_def is not None else graph_to_proto(graph))
+    if clear_devices:
+        for node in meta.graph_def.node:
+            node.device = ""
+    if saver_def is not None:
+        meta.saver_def.CopyFrom(saver_def)
+    for key in sorted(graph.get_all_collection_keys()):
         if collection_list is not None and key not in collection_list:
             continue
-        items = [_coll_item(i) for i in graph.get_collection(key)]
-        if items and all(i is not None for i in items):
-            colls[key] = items
-    meta = {"format": _FORMAT, "ops": ops, "collections": colls}
+        cd = pb.CollectionDef()
+        if _collection(pb, graph, key, cd):
+            meta.collection_def[key].CopyFrom(cd)
     if filename:
-        from .atomic_file import write_atomically
-        write_atomically(filename, lambda f: json.dump(meta, f), binary=False)
+        filename = os.fspath(filename)
+        if as_text:
+            write_atomically(filename, lambda f: f.write(str(meta)), binary=False)
+        else:
+            write_atomically(filename, lambda f: f.write(meta.SerializeToString()))
     return meta
 
 
-def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None, **kwargs):
-    """Recreate a graph saved by tfsess in the default graph; returns a Saver for its variables."""
-    from ..ops.variables import Variable
-    from .saver import Saver
-    if isinstance(meta_graph_or_file, dict):
-        meta = meta_graph_or_file
+def write_graph(graph_or_graph_def, logdir, name, as_text=True) -> str:
+    """Write a Graph or GraphDef to logdir/name as text (.pbtxt) or binary (.pb); returns the path."""
+    from .atomic_file import write_atomically
+    gd = graph_or_graph_def.as_graph_def() if hasattr(graph_or_graph_def, "as_graph_def") else graph_or_graph_def
+    logdir = os.fspath(logdir)
+    os.makedirs(logdir, exist_ok=True)
+    path = os.path.join(logdir, name)
+    if as_text:
+        write_atomically(path, lambda f: f.write(str(gd)), binary=False)
     else:
-        try:
-            with open(meta_graph_or_file) as f:
-                meta = json.load(f)
-        except FileNotFoundError:
-            raise NotFoundError(None, None, "File %s does not exist." % meta_graph_or_file) from None
-        except (ValueError, RecursionError):
-            raise ValueError("%s is not a MetaGraph file written by tfsess." % meta_graph_or_file) from None
-    if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
-        raise ValueError("Not a MetaGraph written by tfsess (format %r)."
-                         % (meta.get("format") if isinstance(meta, dict) else type(meta).__name__))
+        write_atomically(path, lambda f: f.write(gd.SerializeToString()))
+    return path
+
+
+def read_meta_graph_file(filename):
+    """A MetaGraphDef from a binary or text `.meta` file (TF tries binary first, then text)."""
+    pb = protos.load()
+    filename = os.fspath(filename)
+    try:
+        if os.path.getsize(filename) > _MAX_FILE:
+            raise ValueError("%s is too large for a MetaGraph file" % filename)
+        with open(filename, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        raise NotFoundError(None, None, "File %s does not exist." % filename) from None
+    return parse_meta_graph(pb, data, filename)
+
+
+def parse_meta_graph(pb, data: bytes, what: str = "the data"):
+    meta = pb.MetaGraphDef()
+    try:
+        meta.ParseFromString(data)
+        return meta
+    except (pb.DecodeError, RuntimeError, ValueError):
+        pass
+    try:
+        pb.text_format.Parse(data.decode("utf-8"), meta, descriptor_pool=pb.pool)
+        return meta
+    except Exception:       # protobuf's text ParseError, UnicodeDecodeError ...
+        raise ValueError("%s is not a MetaGraph file: neither a binary nor a text MetaGraphDef" % what) from None
+
+
+def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None, input_map=None, **kwargs):
+    """Recreate a MetaGraphDef's graph and collections in the default graph; returns a Saver for its
+    variables (None if it has none)."""
+    from .saver import Saver
+    pb = protos.load()
+    if isinstance(meta_graph_or_file, pb.MetaGraphDef):
+        meta = meta_graph_or_file
+    elif hasattr(meta_graph_or_file, "SerializeToString"):        # TF's or tensorboard's class
+        meta = parse_meta_graph(pb, meta_graph_or_file.SerializeToString())
+    else:
+        meta = read_meta_graph_file(meta_graph_or_file)
     g = get_default_graph()
     if g.finalized:
         raise RuntimeError("Graph is finalized and cannot be modified.")
-    # like TF's `with name_scope(import_scope)`: the scope is uniquified and marked as used
     prefix = g.unique_name(import_scope, mark_as_used=False) + "/" if import_scope else ""
-    try:
-        ops, colls = _build(meta, g, prefix, clear_devices)
-    except (ValueError, TypeError, NotFoundError):
-        raise
-    except Exception as err:  # KeyError, AttributeError, RecursionError...: the file is malformed
-        raise ValueError("Malformed MetaGraph: %s: %s" % (type(err).__name__, err)) from None
+    nodes = list(meta.graph_def.node)
+    if meta.HasField("saver_def") and meta.saver_def.restore_op_name:
+        scope = meta.saver_def.restore_op_name.rpartition("/")[0] + "/"   # TF's save/ ops: tfsess saves itself
+        nodes = [n for n in nodes if not n.name.startswith(scope)]
+    input_map = {(k if ":" in k else k + ":0"): v for k, v in (input_map or {}).items()}
+    built = build_nodes(g, nodes, prefix, input_map, clear_devices=clear_devices)
+    colls, variables = _collections(pb, meta, built, prefix)
     # every op and collection item is valid: only now does the graph change
     if import_scope:
         g.unique_name(import_scope)
-    g.add_built_ops(ops)
-    var_by_name = {}
-    for key, kind, it, value in colls:
-        if kind == "variable":
-            vname = it["variable"]
-            v = var_by_name.get(vname)
-            if v is None:
-                v = Variable.__new__(Variable)
-                v._variable, v._initializer_op, v._snapshot, v._initial_value = value
-                v._trainable = bool(it.get("trainable", True))
-                v._constraint = None
-                v._save_slice_info = None
-                v._graph_key = g
-                var_by_name[vname] = v
-            value = v
-        g.add_to_collection(key, value)
-    if not var_by_name:
+    add_built(g, built)
+    for key, items in colls:
+        for item in items:
+            g.add_to_collection(key, item)
+    if not variables:
         return None
-    return Saver(var_list={name: v for name, v in var_by_name.items()})
+    return Saver(var_list=dict(variables))
 
 
-def _build(meta, g, prefix, clear_devices):
-    """Every op of `meta` as a built Operation not yet in `g`, and the resolved collection items.
-
-    Raises ValueError/TypeError (TF's classes for bad graph input) for anything invalid; `g` is untouched."""
-    records = meta.get("ops")
-    colls = meta.get("collections", {})
-    if not isinstance(records, list) or not isinstance(colls, dict):
-        raise ValueError("Malformed MetaGraph: 'ops' must be a list and 'collections' a mapping")
-    built = {}      # name -> Operation, in creation order
-
-    def op_named(name, rec_name):
-        if not isinstance(name, str):
-            raise ValueError("Node '%s': an input name must be a string, got %r" % (rec_name, name))
-        op = built.get(prefix + name)
+def _collections(pb, meta, built, prefix):
+    """[(key, items)] with names resolved to the built ops, and [(saved name, Variable)]."""
+    def element(name):
+        op_name, sep, index = name.partition(":")
+        op = built.get(prefix + op_name)
         if op is None:
-            raise ValueError("Node '%s': Unknown input node '%s'" % (rec_name, name))
-        return op
-
-    def tensor_named(name, rec_name="?"):
-        if not isinstance(name, str):
-            raise ValueError("Node '%s': a tensor name must be a string, got %r" % (rec_name, name))
-        op_name, _, index = name.rpartition(":")
-        if not op_name or not index.isdigit():
-            raise ValueError("Node '%s': '%s' is not a tensor name (op:index)" % (rec_name, name))
-        op = op_named(op_name, rec_name)
-        if int(index) >= len(op.outputs):
-            raise ValueError("Node '%s': Connecting to invalid output %s of source node %s which has %d outputs"
-                             % (rec_name, index, op_name, len(op.outputs)))
+            return None
+        if not sep:
+            return op
+        if not index.isdigit() or int(index) >= len(op.outputs):
+            raise ValueError("Malformed MetaGraph: %r is not an output of %s" % (name, op_name))
         return op.outputs[int(index)]
 
-    for rec in records:
-        if not isinstance(rec, dict):
-            raise ValueError("Malformed MetaGraph: an op record must be a mapping, got %r" % (rec,))
-        name = rec.get("name")
-        if not isinstance(name, str) or not _VALID_OP_NAME.match(name):
-            raise ValueError("Node name %r is not valid. Accepted names conform to Regex /%s/"
-                             % (name, _VALID_OP_NAME.pattern))
-        full = prefix + name
-        if full in built:
-            raise ValueError("Duplicate node name in graph: '%s'" % name)
-        if g.has_operation(full):
-            raise ValueError("Node '%s' already exists in the graph: import it with an import_scope" % full)
-        opdef = OP_REGISTRY.get(rec.get("type")) if isinstance(rec.get("type"), str) else None
-        if opdef is None:
-            raise ValueError("Op type not registered '%s' in binary running on this machine." % (rec.get("type"),))
-        in_names, ctrl_names = rec.get("inputs", []), rec.get("control", [])
-        attrs_rec, device = rec.get("attrs", {}), rec.get("device", "")
-        if not (isinstance(in_names, list) and isinstance(ctrl_names, list) and isinstance(attrs_rec, dict)
-                and isinstance(device, str)):
-            raise ValueError("Node '%s': malformed inputs, control inputs, attrs or device" % name)
-        inputs = [tensor_named(n, name) for n in in_names]
-        control = list(dict.fromkeys(op_named(n, name) for n in ctrl_names))
-        attrs = {k: _dec(v, lambda n: tensor_named(n, name)) for k, v in attrs_rec.items()}
-        if opdef.type_name == "Const":
-            _check_const(name, attrs)
-        op = Operation(g, full, opdef, inputs, attrs, control)
-        op.build_outputs()
-        if device and not clear_devices:
-            op._set_device(device)
-        built[full] = op
-    items = []
-    for key, recs in colls.items():
-        if not isinstance(recs, list):
-            raise ValueError("Malformed MetaGraph: collection %r must be a list" % (key,))
-        for it in recs:
-            if not isinstance(it, dict):
-                raise ValueError("Malformed MetaGraph: collection %r holds %r" % (key, it))
-            if "variable" in it:
-                vname = it["variable"]
-                if not isinstance(vname, str):
-                    raise ValueError("Malformed MetaGraph: variable name %r" % (vname,))
-                value = (tensor_named(vname + ":0"), op_named(it["initializer"], vname),
-                         tensor_named(it["snapshot"]), tensor_named(it["initial_value"]))
-                items.append((key, "variable", it, value))
-            elif "tensor" in it:
-                items.append((key, "tensor", it, tensor_named(it["tensor"])))
-            elif "op" in it:
-                items.append((key, "op", it, op_named(it["op"], it["op"])))
-            elif "value" in it and isinstance(it["value"], (str, int, float, bool)):
-                items.append((key, "value", it, it["value"]))
-            else:
-                raise ValueError("Malformed MetaGraph: collection %r holds %r" % (key, it))
-    return list(built.values()), items
+    out, variables, made = [], [], {}
+    for key in sorted(meta.collection_def):
+        cd = meta.collection_def[key]
+        kind = cd.WhichOneof("kind")
+        if kind == "node_list":
+            items = [e for e in (element(n) for n in cd.node_list.value) if e is not None]
+            items = [made.get(e.op.name, e) if isinstance(e, Tensor) and e.op.type == "VariableV2" else e
+                     for e in items]
+        elif kind == "bytes_list" and key in _VARIABLE_KEYS:
+            items = []
+            for raw in cd.bytes_list.value:
+                vd = pb.VariableDef.FromString(raw)
+                v = made.get(vd.variable_name)
+                if v is None:
+                    v = _variable(vd, element)
+                made[vd.variable_name] = v
+                items.append(v)
+                if key in ("variables", "global_step") and all(v is not x for _, x in variables):
+                    variables.append((vd.variable_name.rpartition(":")[0], v))
+        elif kind == "bytes_list":
+            items = list(cd.bytes_list.value)
+        elif kind == "int64_list":
+            items = list(cd.int64_list.value)
+        elif kind == "float_list":
+            items = list(cd.float_list.value)
+        else:
+            continue
+        out.append((key, items))
+    return out, variables
 
 
-def _check_const(name, attrs):
-    """A Const's value must be an array of its dtype attr (TF: the tensor and `dtype` agree)."""
-    value, dtype = attrs.get("value"), attrs.get("dtype")
-    if not isinstance(value, np.ndarray) or not isinstance(dtype, _dtypes.DType):
-        raise ValueError("Node '%s': a Const needs an array `value` and a `dtype` attr" % name)
-    base = dtype.base_dtype
-    ok = value.dtype == object if base.name == "string" else value.dtype == np.dtype(base.as_numpy_dtype)
-    if not ok:
-        got = "string" if value.dtype == object else str(value.dtype)
-        raise ValueError("Node '%s': Const value has dtype %s, which does not match its dtype attr %s"
-                         % (name, got, base.name))
+def _variable(vd, element):
+    """A tfsess Variable over imported ops (VariableV2, its Assign initializer, read snapshot, initial value)."""
+    from ..ops.variables import Variable
+    parts = [element(vd.variable_name), element(vd.initializer_name), element(vd.snapshot_name),
+             element(vd.initial_value_name) if vd.initial_value_name else None]
+    if any(p is None for p in parts[:3]) or not isinstance(parts[0], Tensor) or parts[0].op.type != "VariableV2":
+        raise ValueError("Malformed MetaGraph: variable %s refers to ops that are not in the graph (%s, %s, %s)"
+                         % (vd.variable_name, vd.variable_name, vd.initializer_name, vd.snapshot_name))
+    v = Variable.__new__(Variable)
+    v._variable, v._initializer_op, v._snapshot, v._initial_value = parts[0], parts[1], parts[2], \
+        parts[3] if parts[3] is not None else parts[2]
+    v._trainable = bool(vd.trainable)
+    v._constraint = None
+    v._save_slice_info = None
+    v._graph_key = parts[0].graph
+    return v
