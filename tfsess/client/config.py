@@ -1,4 +1,7 @@
-"""tf.ConfigProto, tf.GPUOptions, tf.RunOptions, tf.RunMetadata: accepted for compatibility, ignored."""
+"""tf.ConfigProto, tf.GPUOptions, tf.RunOptions, tf.RunMetadata: accepted for compatibility.
+
+Only `intra_op_parallelism_threads` has an effect: the BLAS threads of the session's runs (client/threads.py).
+"""
 from __future__ import annotations
 
 __all__ = ["ConfigProto", "GPUOptions", "GraphOptions", "OptimizerOptions", "RunOptions", "RunMetadata"]
@@ -36,7 +39,7 @@ class GraphOptions(_Proto):
 
 
 class ConfigProto(_Proto):
-    """Session configuration; tfsess runs everything on the CPU with NumPy and ignores it."""
+    """Session configuration: tfsess runs on the CPU with NumPy; intra_op_parallelism_threads sets BLAS threads."""
 
     _defaults = {"gpu_options": GPUOptions, "graph_options": GraphOptions, "allow_soft_placement": False,
                  "log_device_placement": False, "intra_op_parallelism_threads": 0,
