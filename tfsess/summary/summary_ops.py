@@ -97,19 +97,13 @@ def histogram_proto(values):
     v = np.asarray(values, dtype=np.float64).reshape(-1)
     counts = np.bincount(np.minimum(np.searchsorted(_LIMITS, v, side="right"), _LIMITS.size - 1),
                          minlength=_LIMITS.size).astype(np.float64)
-    limits, buckets = [], []
-    i, n = 0, _LIMITS.size
-    while i < n:
-        end, count = _LIMITS[i], counts[i]
-        i += 1
-        if count <= 0:
-            while i < n and counts[i] <= 0:
-                end, count = _LIMITS[i], counts[i]
-                i += 1
-        limits.append(float(end))
-        buckets.append(float(count))
-    if not buckets:
-        limits, buckets = [float(np.finfo(np.float64).max)], [0.0]
+    # TF's EncodeToProto: every run of empty buckets collapses into its last bucket, so a bucket is kept
+    # when it is not empty, or when the next one is not empty (or it is the last)
+    full = counts > 0
+    keep = full.copy()
+    keep[:-1] |= full[1:]
+    keep[-1] = True
+    limits, buckets = _LIMITS[keep].tolist(), counts[keep].tolist()
     return {"min": float(v.min()) if v.size else float(np.finfo(np.float64).max),
             "max": float(v.max()) if v.size else -float(np.finfo(np.float64).max),
             "num": float(v.size), "sum": float(v.sum()), "sum_squares": float(np.dot(v, v)),
