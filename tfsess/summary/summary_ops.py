@@ -5,6 +5,7 @@ nothing optional, running them does.
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 import numpy as np
@@ -95,6 +96,8 @@ def histogram_proto(values):
     if _LIMITS is None:
         _LIMITS = _default_bucket_limits()
     v = np.asarray(values, dtype=np.float64).reshape(-1)
+    if v.size <= _SMALL:
+        return _small_histogram(v.tolist())
     counts = np.bincount(np.minimum(np.searchsorted(_LIMITS, v, side="right"), _LIMITS.size - 1),
                          minlength=_LIMITS.size).astype(np.float64)
     # TF's EncodeToProto: every run of empty buckets collapses into its last bucket, so a bucket is kept
@@ -108,6 +111,38 @@ def histogram_proto(values):
             "max": float(v.max()) if v.size else -float(np.finfo(np.float64).max),
             "num": float(v.size), "sum": float(v.sum()), "sum_squares": float(np.dot(v, v)),
             "bucket_limit": limits, "bucket": buckets}
+
+
+_SMALL = 256        # histograms of at most this many values are built in plain Python (fewer calls)
+_LIMIT_LIST = None
+
+
+def _small_histogram(vals):
+    """histogram_proto of a short list of floats: sums in order (as TF's Histogram::Add), bisect per value."""
+    global _LIMIT_LIST
+    if _LIMIT_LIST is None:
+        _LIMIT_LIST = _LIMITS.tolist()
+    lim, last = _LIMIT_LIST, len(_LIMIT_LIST) - 1
+    counts = {}
+    total = squares = 0.0
+    for x in vals:
+        b = min(bisect.bisect_right(lim, x), last)
+        counts[b] = counts.get(b, 0.0) + 1.0
+        total += x
+        squares += x * x
+    limits, buckets = [], []
+    for b in sorted(counts):
+        if b > 0 and (b - 1) not in counts:  # the run of empty buckets before b collapses into b - 1
+            limits.append(lim[b - 1])
+            buckets.append(0.0)
+        limits.append(lim[b])
+        buckets.append(counts[b])
+    if not counts or max(counts) < last:
+        limits.append(lim[last])
+        buckets.append(0.0)
+    big = float(np.finfo(np.float64).max)
+    return {"min": min(vals) if vals else big, "max": max(vals) if vals else -big, "num": float(len(vals)),
+            "sum": total, "sum_squares": squares, "bucket_limit": limits, "bucket": buckets}
 
 
 class HistogramSummary(_SummaryOp):
