@@ -230,20 +230,20 @@ class MergeSummary(_SummaryOp):
     @classmethod
     def bind(cls, op, session):
         def kernel(*inputs):
-            pb = _pb()
-            out = pb.summary_pb2.Summary()
+            # serialized protos concatenate into their merge (repeated fields append): parse for the tags only
+            summary = _pb().summary_pb2.Summary
             seen = set()
+            parts = []
             for arr in inputs:
                 for data in np.asarray(arr, dtype=object).reshape(-1):
-                    part = pb.summary_pb2.Summary()
-                    part.ParseFromString(bytes(data))
-                    for v in part.value:
+                    data = bytes(data)
+                    for v in summary.FromString(data).value:
                         if v.tag in seen:
                             raise InvalidArgumentError(None, None, "Duplicate tag %s found in summary inputs "
                                                        % v.tag)
                         seen.add(v.tag)
-                        out.value.add().CopyFrom(v)
-            return _string_scalar(out.SerializeToString())
+                    parts.append(data)
+            return _string_scalar(b"".join(parts))
         return kernel
 
 
