@@ -125,10 +125,11 @@ class ApplyGradientDescent(_ApplyOp):
 
         get = store.get
         dtype = np.dtype(op._inputs[0]._dtype.base_dtype._np)
+        ndarray = np.ndarray
 
         def apply_gd(undo, alpha, delta):  # the hot path of every SGD step: kept inline and lean
             cur = get(var_op)
-            if cur is None or np.shape(delta) != cur.shape:
+            if cur is None or type(delta) is not ndarray or delta.shape != cur.shape:
                 _check_grad(_current(store, var_op, op), delta, op)
             step = delta * alpha
             if type(step) is np.ndarray and step.dtype is dtype:
