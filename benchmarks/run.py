@@ -27,7 +27,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import workloads  # noqa: E402
 
-STEP_WORKLOADS = ["tiny", "chain100", "mlp_step", "linreg_build_run", "convnet_step", "summary_step",
+STEP_WORKLOADS = ["tiny", "chain100", "mlp_step", "matmul_big", "linreg_build_run", "convnet_step", "summary_step",
                   "mlp_adam_step"]
 LOAD_WORKLOADS = ["mlp_adam_step", "convnet_step", "summary_step"]
 
@@ -241,6 +241,12 @@ def main(argv=None):
             ours, tf = row.get("tfsess"), row.get("tf")
             print("%-24s %9.2fs %10s %10s" % (name, ours, "%9.2fs" % tf if tf else "-",
                                              "%.2f" % (ours / tf) if tf else "-"))
+
+    code = "import time; t = time.perf_counter(); import tfsess; print(time.perf_counter() - t)"
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    imports = sorted(float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                                          check=True).stdout) for _ in range(3))
+    print("\nimport tfsess: %.3f s (median of 3 fresh processes)" % imports[1])
 
     print("\ntargets (issue 14):")
     for label, value, bound, kind, ok in results:

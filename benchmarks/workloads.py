@@ -133,6 +133,35 @@ def mlp_step_np():
     return run
 
 
+def _mm_data():
+    rs = np.random.RandomState(0)
+    x = rs.rand(1024, 1024).astype(np.float32)
+    ws = [(rs.rand(1024, 1024).astype(np.float32) / 512) for _ in range(4)]
+    return x, ws
+
+
+def matmul_big(tf):
+    x_v, ws = _mm_data()
+    x = tf.placeholder(tf.float32, [1024, 1024])
+    h = x
+    for w in ws:
+        h = tf.matmul(h, tf.constant(w))
+    sess = tf.Session()
+    feed = {x: x_v}
+    return lambda: sess.run(h, feed)
+
+
+def matmul_big_np():
+    x, ws = _mm_data()
+
+    def run():
+        h = x
+        for w in ws:
+            h = h @ w
+        return h
+    return run
+
+
 def _linreg_data():
     rs = np.random.RandomState(0)
     xs = rs.rand(100, 1).astype(np.float32)
@@ -331,6 +360,7 @@ WORKLOADS = {
     "tiny": (tiny, tiny_np, 5000),
     "chain100": (chain100, chain100_np, 300),
     "mlp_step": (mlp_step, mlp_step_np, 30),
+    "matmul_big": (matmul_big, matmul_big_np, 2),
     "linreg_build_run": (linreg_build_run, linreg_build_run_np, 2),
     "convnet_step": (convnet_step, None, 3),
     "summary_step": (summary_step, None, 300),
