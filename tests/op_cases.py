@@ -1083,3 +1083,8 @@ NOT_DIFFERENTIABLE = {
     "CountUpTo": "queue/reader op",
     "LoopVar": "fed by its While op (no inputs)", "WhileGrad": "a gradient op (no second derivatives of loops)",
 }
+
+# The sparse ops' rows live in op_cases_sparse.py (loaded here, into the same table).
+from op_cases_sparse import SPARSE_NOT_DIFFERENTIABLE  # noqa: E402
+
+NOT_DIFFERENTIABLE.update(SPARSE_NOT_DIFFERENTIABLE)

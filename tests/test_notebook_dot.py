@@ -125,6 +125,21 @@ def test_mlp_with_adam_default_view_is_small_and_puts_plumbing_aside():
     assert "cluster_auxiliary" not in no_aux.dot
 
 
+def test_the_auxiliary_area_is_stacked_in_columns_and_labels_use_a_font_graphviz_can_measure():
+    _mlp_adam()
+    v = dot.build_view(tf.get_default_graph())
+    ids = {m.group(2): m.group(1) for m in re.finditer(r'^\s+(\w+) \[id="([^"]+)"', v.dot, re.M)}
+    aux = ["scope:random_normal", "scope:random_normal_1", "scope:gradients", "scope:beta1_power",
+           "scope:beta2_power", "scope:Adam", "op:init"]
+    invisible = re.findall(r"^\s+(\w+) -> (\w+) \[style=invis, weight=0\];", v.dot, re.M)
+    k = dot.AUX_COLUMNS
+    assert invisible == [(ids[a], ids[b]) for a, b in zip(aux, aux[k:])]   # one column per k-th node
+    # a font list makes Graphviz size labels with Times's metrics: in the page they overflow their boxes
+    assert set(re.findall(r'fontname="([^"]+)"', v.dot)) == {"Helvetica"}
+    small = dot.build_view(snapshot(tf.get_default_graph().get_operations()[:3]))
+    assert "style=invis" not in small.dot
+
+
 def test_noop_and_initializers_go_aside_only_past_the_minimum_size():
     _model()
     assert all(not aux for _, aux in _nodes(dot.graph_to_dot(tf.get_default_graph())))   # 10 ops: no side area
@@ -241,3 +256,17 @@ def test_device_placement_is_shown_on_nodes():
     node_a = [ln for ln in text.splitlines() if 'tooltip="a (Const)' in ln][0]
     node_b = [ln for ln in text.splitlines() if 'tooltip="b (Const)' in ln][0]
     assert "@/gpu:0" in node_a and 'on /gpu:0"' in node_a and "@" not in node_b
+
+
+def test_a_while_loop_is_one_collapsed_box_that_opens():
+    i = tf.constant(0, name="i")
+    out = tf.while_loop(lambda i: i < 10, lambda i: i + 1, [i])
+    tf.identity(out, name="result")
+    g = tf.get_default_graph()
+    snap = snapshot(g)
+    assert len(snap) <= declutter.SMALL_GRAPH and "while" not in declutter.default_expanded(snap)
+    d = dot.graph_to_dot(g)
+    assert re.search(r'id="scope:while", shape=box3d, [^]]*label="while/\\n\d+ ops"', d), d
+    assert "cluster_scope:while" not in d and "op:while/add" not in d
+    opened = dot.graph_to_dot(g, expanded=["while"])
+    assert 'subgraph "cluster_scope:while"' in opened and 'id="op:while/Exit"' in opened

@@ -55,11 +55,18 @@ from .ops.init_ops import (zeros_initializer, ones_initializer, constant_initial
                        orthogonal_initializer, identity_initializer, he_normal, he_uniform, lecun_normal,
                        lecun_uniform)
 from .client.session import Session, InteractiveSession, get_default_session  # noqa: E402
-from .client.config import ConfigProto, GPUOptions, GraphOptions, OptimizerOptions, RunOptions, RunMetadata  # noqa: E402
+from .client.config import ConfigProto, GPUOptions, GraphOptions, OptimizerOptions  # noqa: E402
+from .client.numpy_export import export_numpy  # noqa: E402
 from .ops.gradients import gradients, hessians, UnconnectedGradients, AggregationMethod  # noqa: E402
 from . import nn, math, random, strings, initializers, debugging, train  # noqa: E402
 from . import layers, summary, contrib, data  # noqa: E402
 from .ops.rnn import reverse_sequence  # noqa: E402
+from .framework.sparse_tensor import (SparseTensor, SparseTensorValue,  # noqa: E402
+                                      convert_to_tensor_or_sparse_tensor)
+from .ops.sparse_ops import (sparse_placeholder, sparse_tensor_dense_matmul, sparse_to_dense,  # noqa: E402
+                             sparse_tensor_to_dense, sparse_add, sparse_reduce_sum, sparse_reorder, sparse_reshape,
+                             edit_distance, gather_nd, scatter_nd)
+from . import sparse  # noqa: E402
 from .ops.data_flow_ops import (QueueBase, FIFOQueue, RandomShuffleQueue, PaddingFIFOQueue,  # noqa: E402
                                 TextLineReader, decode_csv, count_up_to)
 
@@ -68,10 +75,14 @@ _LAZY_MODULES = ("app", "flags", "test", "logging", "gfile", "contrib")
 
 
 def __getattr__(name):
-    """tf.Summary / tf.Event (TensorBoard's protobuf classes) and tf.app, tf.flags, tf.test, tf.logging, tf.gfile,
-    tf.contrib, loaded on first use; any other TF1 name is a clear "tfsess does not implement tf.X"."""
+    """tf.Summary / tf.Event / tf.RunOptions / tf.RunMetadata (TF's protobuf classes when tensorboard is installed)
+    and tf.app, tf.flags, tf.test, tf.logging, tf.gfile, tf.contrib, loaded on first use; any other TF1 name is a
+    clear "tfsess does not implement tf.X"."""
     if name in ("Summary", "Event"):
         return getattr(summary, name)
+    if name in ("RunOptions", "RunMetadata"):
+        from .client.run_metadata import message_class
+        return message_class(name)
     if name in _LAZY_MODULES:
         import importlib
         return importlib.import_module(__name__ + "." + name)

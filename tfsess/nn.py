@@ -10,9 +10,11 @@ from .ops.nn_impl import __all__ as _impl_all
 
 from .ops.rnn import dynamic_rnn, static_rnn, bidirectional_dynamic_rnn, static_bidirectional_rnn  # noqa: F401
 from . import rnn_cell  # noqa: F401
+from .ops.sparse_ops import embedding_lookup_sparse  # noqa: F401
 
 __all__ = list(_nn_all) + list(_conv_all) + list(_impl_all) + ["dynamic_rnn", "static_rnn", "bidirectional_dynamic_rnn",
-                                                              "static_bidirectional_rnn", "rnn_cell"]
+                                                              "static_bidirectional_rnn", "rnn_cell",
+                                                              "embedding_lookup_sparse"]
 
 
 def __getattr__(name):

@@ -60,7 +60,7 @@ def check_grads(fn, args, delta=1e-6, rtol=1e-5, atol=1e-6, seed=0, grad_inputs=
                 continue
             with Session(graph=g) as s0:
                 shape = np.shape(s0.run(y, dict(zip(phs, args))))
-            u = constant(rng.uniform(0.5, 1.5, size=shape).astype(y.dtype.base_dtype._np))
+            u = constant(rng.uniform(0.5, 1.5, size=shape).astype(y.dtype.base_dtype.as_numpy_dtype))
             terms.append(reduce_sum(multiply(y, u)))
         loss = terms[0]
         for t in terms[1:]:

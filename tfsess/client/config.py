@@ -1,10 +1,17 @@
-"""tf.ConfigProto, tf.GPUOptions, tf.RunOptions, tf.RunMetadata: accepted for compatibility.
-
-Only `intra_op_parallelism_threads` has an effect: the BLAS threads of the session's runs (client/threads.py).
-"""
+"""tf.ConfigProto, tf.GPUOptions: accepted for compatibility; only ConfigProto's intra_op_parallelism_threads has
+an effect (the BLAS threads of a session's runs, client/threads.py). tf.RunOptions, tf.RunMetadata (TF's
+protobuf classes when tensorboard is installed, loaded on first use) live in run_metadata.py."""
 from __future__ import annotations
 
-__all__ = ["ConfigProto", "GPUOptions", "GraphOptions", "OptimizerOptions", "RunOptions", "RunMetadata"]
+__all__ = ["ConfigProto", "GPUOptions", "GraphOptions", "OptimizerOptions"]   # + RunOptions, RunMetadata (lazy)
+
+
+def __getattr__(name):
+    """RunOptions / RunMetadata, resolved on first use (protobuf is imported only then)."""
+    if name in ("RunOptions", "RunMetadata"):
+        from .run_metadata import message_class
+        return message_class(name)
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
 
 
 class _Proto:
@@ -45,11 +52,3 @@ class ConfigProto(_Proto):
                  "log_device_placement": False, "intra_op_parallelism_threads": 0,
                  "inter_op_parallelism_threads": 0, "device_count": dict}
 
-
-class RunOptions(_Proto):
-    NO_TRACE, SOFTWARE_TRACE, HARDWARE_TRACE, FULL_TRACE = 0, 1, 2, 3
-    _defaults = {"trace_level": 0, "timeout_in_ms": 0}
-
-
-class RunMetadata(_Proto):
-    _defaults = {"step_stats": None, "partition_graphs": list}

@@ -10,12 +10,19 @@ it may update until it commits or rolls back (per-run isolation between threads)
 Generated code keeps its source: each plan registers it with `linecache` under its own file name
 (`<tfsess plan 7>`), every line commented with the op it runs, so tracebacks and `inspect.getsource`
 show it. Set `INTERPRET_ONLY = True` to keep every plan interpreted while debugging.
+
+A traced plan (`traced=True`, used by tfsess/client/tracing.py) runs every needed op as a step, Consts and
+NoOps included, without constant folding, always interpreted; `execute(values, trace=fn)` calls
+`fn(step index, input values, result, start ns, end ns)` after each step (input values None: a step
+skipped as dead in an untaken tf.cond branch).
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import linecache
 import threading
+import time
 import weakref
 
 import numpy as np
@@ -36,6 +43,7 @@ _CODEGEN_MAX_STEPS = 20000      # larger plans stay interpreted (compiling huge 
 _FOLD_MAX_ELEMENTS = 1 << 16    # constant folding keeps results up to this size
 _CODE_CACHE: dict = {}          # generated source -> code object (names in the source are positional)
 _PLAN_NUMBERS = itertools.count(1)
+_now = time.perf_counter_ns
 
 
 try:  # NumPy 2: set the ufunc error state directly (np.errstate costs ~1 us per run)
@@ -84,51 +92,58 @@ class Plan:
     control dependencies) sees the updated value, as TF's reference variables behave.
     """
 
-    def __init__(self, session, fetch_tensors, target_ops, fed):
+    def __init__(self, session, fetch_tensors, target_ops, fed, traced=False):
         self.session = session
+        self.traced = traced
         self.fed = list(fed)
         self.fetch_tensors = list(fetch_tensors)
         self.fetched = [t for t in self.fetch_tensors if t not in fed]
         ops = ops_needed(self.fetch_tensors, target_ops, fed)
-        self.uses_dead = any(op._opdef.is_switch for op in ops)
+        self.uses_dead = any(op.op_def.is_switch for op in ops)
+        self.ops = ops if traced else None   # every planned op, in order (run metadata's partition graph)
         needed = set(ops)
         store = session.variable_store
         readers = {}
+        aliased = {}   # reader tensor -> the variable whose buffer it is
         for op in ops:
-            opdef = op._opdef
+            opdef = op.op_def
             if opdef.is_variable:
-                t = op._outputs[0]
+                t = op.outputs[0]
                 if t not in fed:
                     readers[t] = _make_reader(store, op, None)
-            elif opdef.forwards_input and op._cond_ctx is None:
-                src = op._inputs[0]
-                if (src._dtype._ref and src._op._opdef.is_variable and src not in fed
-                        and op._outputs[0] not in fed):
-                    readers[op._outputs[0]] = _make_reader(store, src._op, op)
+                    aliased[t] = op
+            elif (opdef.forwards_input and op.cond_context is None and op.inputs[0] in aliased
+                  and op.outputs[0] not in fed and not (self.uses_dead and op.control_inputs)):
+                # TF's Identity forwards its input's buffer: a chain of Identity ops from a reference
+                # variable (v/read, tf.identity(v), stop_gradient...) shows the updates the run makes.
+                var = aliased[op.inputs[0]]
+                readers[op.outputs[0]] = _make_reader(store, var, op)
+                aliased[op.outputs[0]] = var
         consts = {}
         steps = []
         for op in ops:
-            opdef = op._opdef
-            if not op._inputs and not self.uses_dead and op._outputs[:1] and op._outputs[0] not in fed:
+            opdef = op.op_def
+            if (not op.inputs and not self.uses_dead and not traced and op.outputs[:1]
+                    and op.outputs[0] not in fed):
                 value = opdef.static_value(op)
                 if value is not None:   # a Const
-                    consts[op._outputs[0]] = value
+                    consts[op.outputs[0]] = value
                     continue
-            if op._outputs and all(t in readers for t in op._outputs):
+            if op.outputs and all(t in readers for t in op.outputs):
                 continue
-            if opdef.is_variable or (opdef.orders_only and not self.uses_dead):
+            if opdef.is_variable or (opdef.orders_only and not self.uses_dead and not traced):
                 continue  # a NoOp only orders its control inputs, which the plan runs anyway
             st = _Step()
             st.op = op
             refs = opdef.ref_inputs
-            st.ins = [t for i, t in enumerate(op._inputs) if i not in refs]
-            st.outs = list(op._outputs)
+            st.ins = [t for i, t in enumerate(op.inputs) if i not in refs]
+            st.outs = list(op.outputs)
             st.ctx = opdef.needs_ctx
             st.merge = opdef.is_merge
-            st.ctrl = [c for c in op._control_inputs if c in needed]
+            st.ctrl = [c for c in op.control_inputs if c in needed]
             st.fn = opdef.bind(op, session)
             steps.append(st)
-        if not self.uses_dead:
+        if not self.uses_dead and not traced:
             steps = _fold_constants(steps, consts, fed)
         self.steps = steps
         self.consts = consts
@@ -139,7 +154,8 @@ class Plan:
         self.locks = _write_locks(session, steps)
         self.code = None
         self._runs = 0
-        self._final = self.uses_dead or len(steps) > _CODEGEN_MAX_STEPS or not steps or INTERPRET_ONLY
+        self._final = (self.uses_dead or len(steps) > _CODEGEN_MAX_STEPS or not steps or INTERPRET_ONLY
+                       or traced)
         if not self._final and (TIER_UP_AFTER <= 1 or self._build_codegen(only_if_cached=True)):
             if self.code is None:
                 self._build_codegen()
@@ -148,14 +164,21 @@ class Plan:
             self._build_interpreter()
 
     # -- running -------------------------------------------------------------------------------
-    def execute(self, feed_values):
-        """Run once; returns the values of the fetched (non-fed) tensors, in order."""
+    def execute(self, feed_values, trace=None):
+        """Run once; returns the values of the fetched (non-fed) tensors, in order.
+
+        `trace` (traced plans only): called after each step as trace(i, inputs, result, t0_ns, t1_ns)."""
         if not self._final:
             self._runs += 1
             if self._runs >= TIER_UP_AFTER:  # reused: worth compiling to straight-line code
                 self._build_codegen()
                 self._final = True
         undo = {} if self.has_state else None
+        run_fn = self.run_fn
+        if trace is not None:
+            if not self.traced:
+                raise ValueError("execute(trace=...) needs a plan built with traced=True")
+            run_fn = functools.partial(run_fn, trace=trace)
         locks = self.locks
         for lock in locks:
             lock.acquire()
@@ -164,11 +187,11 @@ class Plan:
             if _extobj_contextvar is not None:
                 token = _extobj_contextvar.set(_QUIET_EXTOBJ)
                 try:
-                    return self.run_fn(feed_values, undo)
+                    return run_fn(feed_values, undo)
                 finally:
                     _extobj_contextvar.reset(token)
             with np.errstate(all="ignore"):
-                return self.run_fn(feed_values, undo)
+                return run_fn(feed_values, undo)
         except BaseException as exc:
             if undo:
                 rollback(self.session.variable_store, undo)
@@ -220,7 +243,7 @@ class Plan:
                 line = "    %s, = %s" % (", ".join(names[o] for o in st.outs), call)
             line_steps[len(lines) + 1] = i
             lines.append(line)
-            notes.append("%s (%s)" % (st.op._name, st.op._type))
+            notes.append("%s (%s)" % (st.op.name, st.op.type))
             if CHECK_OUTPUTS:
                 g["_check"] = _check_output
                 g["_op%d" % i] = st.op
@@ -296,7 +319,7 @@ class Plan:
         check = CHECK_OUTPUTS
         steps = self.steps
 
-        def run(feeds, undo):
+        def run(feeds, undo, trace=None):
             vals = [None] * nslots
             for s, v in zip(feed_slots, feeds):
                 vals[s] = v
@@ -312,9 +335,17 @@ class Plan:
                                 vals[s] = DEAD
                         if done is not None:
                             vals[done] = DEAD
+                        if trace is not None:
+                            t = _now()
+                            trace(i, None, DEAD, t, t)
                         continue
                     args = [vals[s] if type(s) is int else s() for s in ins]
-                    r = fn(undo, *args) if ctx else fn(*args)
+                    if trace is None:
+                        r = fn(undo, *args) if ctx else fn(*args)
+                    else:
+                        t0 = _now()
+                        r = fn(undo, *args) if ctx else fn(*args)
+                        trace(i, args, r, t0, _now())
                     if len(outs) == 1:
                         vals[outs[0]] = r
                         if check:
@@ -358,7 +389,7 @@ class Plan:
         if isinstance(exc, OpError):
             return _annotate(exc, exc.op if exc.op is not None else op)
         if op is not None:
-            new = op._opdef.runtime_error(op, exc, inputs or [])
+            new = op.op_def.runtime_error(op, exc, inputs or [])
             if new is not None:
                 return _annotate(new, op)
             return _annotate(InvalidArgumentError(None, op, "%s: %s" % (type(exc).__name__, exc)), op)
@@ -391,9 +422,9 @@ def _write_locks(session, steps):
     for st in steps:
         if st.ctx:
             op = st.op
-            for i in op._opdef.ref_inputs:
-                var = op._inputs[i]._op
-                written[var._id, id(var)] = var
+            for i in op.op_def.ref_inputs:
+                var = op.inputs[i].op
+                written[var.creation_index, id(var)] = var
     locks = session._var_locks
     return tuple(locks.setdefault(var, threading.RLock()) for _, var in sorted(written.items()))
 
@@ -404,12 +435,12 @@ def _fold_constants(steps, consts, fed):
     kept = []
     for st in steps:
         op = st.op
-        opdef = op._opdef
-        if opdef.stateful or opdef.needs_ctx or not op._outputs or any(t in fed for t in op._outputs):
+        opdef = op.op_def
+        if opdef.stateful or opdef.needs_ctx or not op.outputs or any(t in fed for t in op.outputs):
             kept.append(st)
             continue
         values = None
-        v = opdef.static_value(op) if op._cond_ctx is None else None
+        v = opdef.static_value(op) if op.cond_context is None else None
         if v is not None:
             values = (v,)
         elif all(t in consts for t in st.ins):
@@ -419,11 +450,11 @@ def _fold_constants(steps, consts, fed):
             except Exception:  # leave it to fail at run time, with the op's own error
                 out = None
             if out is not None:
-                values = out if len(op._outputs) > 1 else (out,)
+                values = out if len(op.outputs) > 1 else (out,)
         if values is None or any(np.size(v) > _FOLD_MAX_ELEMENTS for v in values):
             kept.append(st)
             continue
-        for t, v in zip(op._outputs, values):
+        for t, v in zip(op.outputs, values):
             if type(v) is np.ndarray and v.flags.writeable:
                 v.flags.writeable = False
             consts[t] = v
@@ -434,8 +465,8 @@ def _annotate(exc, op):
     """Attach the failing op and TF 1.15's node annotation (`[[node x (defined at f.py:3) ]]`)."""
     msg = exc.message if isinstance(exc, OpError) else str(exc)
     if op is not None and "[[node" not in msg:
-        f, line = op._location
-        msg = "%s\n\t [[node %s (defined at %s:%d) ]]" % (msg, op._name, f, line)
+        f, line = op.location
+        msg = "%s\n\t [[node %s (defined at %s:%d) ]]" % (msg, op.name, f, line)
     if type(exc).__init__ is OpError.__init__:
         return OpError(exc.node_def, op, msg, exc.error_code)
     return type(exc)(exc.node_def, op, msg)
@@ -443,15 +474,15 @@ def _annotate(exc, op):
 
 def _check_output(op, k, v):
     """Debug check (tests): a kernel's output has the static dtype and a compatible shape."""
-    t = op._outputs[k]
-    if v is DEAD or t._dtype._np is object and t._dtype.base_dtype is not _dtypes.string:
+    t = op.outputs[k]
+    if v is DEAD or t.dtype.as_numpy_dtype is object and t.dtype.base_dtype is not _dtypes.string:
         return  # variant/resource values are opaque Python objects
     a = np.asarray(v)
-    want = t._dtype.base_dtype
+    want = t.dtype.base_dtype
     got = _dtypes.string if a.dtype.kind in "OSU" else _dtypes.as_dtype(a.dtype)
     if got is not want:
         raise AssertionError("kernel of %s (%s) output %d has dtype %s, static dtype is %s"
                              % (op.name, op.type, k, got.name, want.name))
-    if not t._shape.is_compatible_with(a.shape):
+    if not t.shape.is_compatible_with(a.shape):
         raise AssertionError("kernel of %s (%s) output %d has shape %s, static shape is %s"
-                             % (op.name, op.type, k, a.shape, t._shape))
+                             % (op.name, op.type, k, a.shape, t.shape))

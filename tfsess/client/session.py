@@ -20,6 +20,7 @@ from ..framework.errors import NotFoundError
 from ..framework.graph import (Graph, Operation, Tensor, get_default_graph, get_default_session,
                               default_session_stack)
 from ..framework.runtime import DEAD
+from ..framework.sparse_tensor import SparseTensor, SparseTensorValue
 from .plan import Plan, fetched_value
 
 __all__ = ["Session", "InteractiveSession", "BaseSession", "get_default_session", "DEAD",
@@ -84,6 +85,9 @@ def _flatten_fetch(graph, fetch, leaves):
     if isinstance(fetch, (Tensor, Operation, str, bytes)):
         leaves.append(_fetch_leaf(graph, fetch))
         return len(leaves) - 1
+    if isinstance(fetch, SparseTensor):  # fetched as a SparseTensorValue of its three components
+        parts = (fetch.indices, fetch.values, fetch.dense_shape)
+        return ("custom", _sparse_value, [_flatten_fetch(graph, f, leaves) for f in parts])
     if isinstance(fetch, list):
         return ("list", [_flatten_fetch(graph, f, leaves) for f in fetch])
     if isinstance(fetch, tuple):
@@ -102,6 +106,10 @@ def _flatten_fetch(graph, fetch, leaves):
         return ("attrs", type(fetch), [(f, _flatten_fetch(graph, getattr(fetch, f), leaves)) for f in fields])
     leaves.append(_fetch_leaf(graph, fetch))
     return len(leaves) - 1
+
+
+def _sparse_value(values) -> SparseTensorValue:
+    return SparseTensorValue(*values)
 
 
 _REBUILDABLE: dict = {}   # (type, n positional, keyword names) -> True: checked once per structure type
@@ -229,15 +237,19 @@ class BaseSession:
         """Run the ops and evaluate the tensors in `fetches`, substituting `feed_dict` values.
 
         Returns values in the structure of `fetches`: Tensor -> NumPy value, Operation -> None.
+        With `options` asking for a trace and a `run_metadata`, fills it as TF does (tfsess/client/tracing.py).
         """
+        if run_metadata is not None and options is not None:
+            from .tracing import run_with_metadata
+            return run_with_metadata(self, fetches, feed_dict, options, run_metadata)
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
         use_threads(self._threads)
         graph = self._graph
-        if graph._next_id == 0:
+        if graph.version == 0:
             raise RuntimeError("The Session graph is empty. Add operations to the graph before calling run().")
         ft = type(fetches)
-        if (ft is Tensor or ft is Operation) and fetches._graph_is(graph) and not graph._unfetchable:
+        if (ft is Tensor or ft is Operation) and fetches._graph_is(graph) and not graph.restricts_fetching:
             return self._run_one(fetches, ft is Operation, feed_dict)
         feeds = self._process_feeds(feed_dict) if feed_dict else {}
         leaves = []
@@ -260,10 +272,12 @@ class BaseSession:
                 pass
         else:
             plan = self._plans.get(((fetch,), _NO_FEEDS))
+        as_fed = None
         if plan is not None:
             values = [self._feed_value(t, feed_dict[t]) for t in plan.fed]
         else:
-            feeds = self._process_feeds(feed_dict) if feed_dict else {}
+            feeds = self._process_feeds(feed_dict) if feed_dict else _Feeds()
+            as_fed = feeds.as_fed
             plan = self._cached_plan(((fetch,), frozenset(feeds)), [] if is_op else [fetch], [fetch] if is_op else [],
                                      feeds)
             values = [feeds[t] for t in plan.fed]
@@ -277,18 +291,24 @@ class BaseSession:
             if values and type(v) is np.ndarray and v.ndim and v.flags.writeable:
                 v = _unaliased(v, values)
             return fetched_value(v)
-        return values[plan.fed.index(fetch)]  # a fetch that was fed returns the fed value
+        # a fetch that was fed returns the fed value (a string feed as TF has it: np.asarray(value, object))
+        if fetch.dtype.base_dtype is _dtypes.string:
+            if as_fed is None:   # the cached-plan path: feed_dict is keyed by the tensors themselves
+                return np.asarray(feed_dict[fetch], dtype=object)
+            if fetch in as_fed:
+                return as_fed[fetch]
+        return values[plan.fed.index(fetch)]
 
     def _feed_value(self, t, v):
         """A feed value for tensor `t`: an array of the right dtype and shape as is, else the full rules."""
-        if type(v) is np.ndarray and v.dtype.type is t._dtype._base._np and _shape_fits(t._shape._dims, v.shape):
+        if type(v) is np.ndarray and v.dtype.type is t.dtype.base_dtype.as_numpy_dtype and _shape_fits(t.shape.dim_sizes, v.shape):
             return v
         return self._process_feeds({t: v})[t]
 
-    def _cached_plan(self, key, tensors, targets, feeds):
+    def _cached_plan(self, key, tensors, targets, feeds, traced=False):
         plan = self._plans.get(key)
         if plan is None:
-            plan = self._plan_for(tensors, targets, feeds)
+            plan = self._plan_for(tensors, targets, feeds, traced)
             with self._lock:  # threads may build plans at once: evict and insert as one step
                 plans = self._plans
                 while len(plans) >= _PLAN_CACHE_SIZE:
@@ -296,14 +316,20 @@ class BaseSession:
                 plan = plans.setdefault(key, plan)
         return plan
 
-    def _run_leaves(self, leaves, feeds):
+    def _run_leaves(self, leaves, feeds, trace=None):
+        """Values of `leaves`; `trace` (a tracing recorder) runs them through a traced plan instead."""
         unique = list(dict.fromkeys(leaves))
         tensors = [x for x in unique if type(x) is Tensor]
         targets = [x for x in unique if type(x) is Operation]
         if not tensors and not targets:
             return []
-        plan = self._cached_plan((tuple(unique), frozenset(feeds)), tensors, targets, feeds)
-        computed = plan.execute([feeds[t] for t in plan.fed])
+        if trace is None:
+            plan = self._cached_plan((tuple(unique), frozenset(feeds)), tensors, targets, feeds)
+            computed = plan.execute([feeds[t] for t in plan.fed])
+        else:
+            plan = self._cached_plan(("traced", tuple(unique), frozenset(feeds)), tensors, targets, feeds, True)
+            trace.begin(plan)
+            computed = plan.execute([feeds[t] for t in plan.fed], trace=trace)
         values = {}
         it = iter(computed)
         fed = plan.fed and [feeds[t] for t in plan.fed]
@@ -317,15 +343,16 @@ class BaseSession:
             if type(x) is Operation:
                 result.append(None)
             elif x in feeds:
-                result.append(feeds[x])
+                as_fed = getattr(feeds, "as_fed", None)
+                result.append(as_fed[x] if as_fed and x in as_fed else feeds[x])
             else:
                 result.append(values[x])
         return result
 
-    def _plan_for(self, tensors, targets, feeds):
+    def _plan_for(self, tensors, targets, feeds, traced=False):
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
-        return Plan(self, tensors, targets, feeds)
+        return Plan(self, tensors, targets, feeds, traced=traced)
 
     def _notify(self):
         if self._run_listeners:
@@ -347,13 +374,13 @@ class BaseSession:
     # --- feeds -----------------------------------------------------------------------------------
     def _process_feeds(self, feed_dict):
         graph = self._graph
-        feeds = {}
-        plain = not graph._unfeedable
+        feeds = _Feeds()
+        plain = not graph.restricts_feeding
         for key, val in feed_dict.items():
-            if type(key) is Tensor and plain and key._op._graph is graph:
+            if type(key) is Tensor and plain and key.op._graph is graph:
                 vt = type(val)
                 if vt is np.ndarray or vt is float or vt is int or vt is list:
-                    feeds[key] = _convert_feed(key, val)
+                    feeds.add(key, val)
                     continue
             for k, v in _flatten_feed_item(key, val):
                 try:
@@ -367,7 +394,7 @@ class BaseSession:
                                     "`feed_dict` with key %s." % (v, t))
                 if not graph.is_feedable(t):
                     raise ValueError("Tensor %s may not be fed." % t)
-                feeds[t] = _convert_feed(t, v)
+                feeds.add(t, v)
         return feeds
 
     # --- helpers ---------------------------------------------------------------------------------
@@ -376,7 +403,8 @@ class BaseSession:
         if feed_list is not None:
             if not isinstance(feed_list, (list, tuple)):
                 raise TypeError("Argument `feed_list` must be a list or tuple. Received: feed_list=%s" % (feed_list,))
-            feed_tensors = [self._graph.as_graph_element(f, allow_tensor=True, allow_operation=False)
+            feed_tensors = [f if isinstance(f, SparseTensor)   # fed component-wise by _process_feeds
+                            else self._graph.as_graph_element(f, allow_tensor=True, allow_operation=False)
                             for f in feed_list]
         else:
             feed_tensors = []
@@ -390,6 +418,10 @@ class BaseSession:
             if self._closed:
                 raise RuntimeError("Attempted to use a closed Session.")
             use_threads(self._threads)
+            if accept_options and kwargs.get("options") is not None and kwargs.get("run_metadata") is not None:
+                from .tracing import run_with_metadata
+                return run_with_metadata(self, fetches, dict(zip(feed_tensors, args)), kwargs["options"],
+                                         kwargs["run_metadata"])
             feeds = self._process_feeds(dict(zip(feed_tensors, args))) if n else {}
             out = self._run_leaves(leaves, feeds)
             self._notify()
@@ -427,7 +459,7 @@ class BaseSession:
     def _rng_for(self, op):
         rng = self._rngs.get(op)
         if rng is None:
-            s1, s2 = op._attrs.get("seed", 0), op._attrs.get("seed2", 0)
+            s1, s2 = op.attrs.get("seed", 0), op.attrs.get("seed2", 0)
             if s1 == 0 and s2 == 0:
                 rng = np.random.default_rng()
             else:
@@ -439,7 +471,7 @@ class BaseSession:
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
         var_op = variable.op
-        arr = np.array(value, dtype=variable.dtype.base_dtype._np, copy=True)
+        arr = np.array(value, dtype=variable.dtype.base_dtype.as_numpy_dtype, copy=True)
         if not variable.shape.is_compatible_with(arr.shape):
             raise ValueError("Cannot feed value of shape %s for Tensor %s, which has shape %s"
                              % (arr.shape, variable.name, variable.shape))
@@ -451,7 +483,7 @@ class BaseSession:
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
         locks = [self._var_locks.setdefault(v, threading.RLock())
-                 for v in sorted(values, key=lambda v: (v._id, id(v)))]
+                 for v in sorted(values, key=lambda v: (v.creation_index, id(v)))]
         for lock in locks:
             lock.acquire()
         try:
@@ -484,6 +516,9 @@ def _flatten_feed_item(key, val):
         fns = _registered(key)
         if fns is not None and fns[1] is not None:
             return list(fns[1](key, val))
+    if isinstance(key, SparseTensor):
+        # As TF: the value is any iterable of (indices, values, dense_shape), zipped with the components.
+        return list(zip((key.indices, key.values, key.dense_shape), val))
     if isinstance(key, tuple) and not hasattr(key, "_fields") and not isinstance(key, str):
         if not isinstance(val, (tuple, list)) or len(val) != len(key):
             raise ValueError("The feed value for a tuple key must have the same structure: %r" % (key,))
@@ -506,6 +541,27 @@ def _unaliased(value, fed_values):
     return value
 
 
+class _Feeds(dict):
+    """Feed values as kernels take them, by tensor; `as_fed` holds what fetching a fed string tensor returns.
+
+    TF returns a fed tensor's value as `np.asarray(value, dtype)`: for strings the objects fed (`str` stays
+    `str`), while ops see bytes.
+    """
+
+    __slots__ = ("as_fed",)
+
+    def __init__(self):
+        super().__init__()
+        self.as_fed = {}
+
+    def add(self, t: Tensor, val) -> None:
+        self[t] = arr = _convert_feed(t, val)
+        if t.dtype.base_dtype is _dtypes.string:
+            raw = np.asarray(val, dtype=object)
+            if raw is not arr:
+                self.as_fed[t] = raw
+
+
 def _shape_fits(dims, shape) -> bool:
     """Does a value of `shape` fit static `dims` (None: any rank; None dims: any size)?"""
     if dims is None or dims == shape:
@@ -520,10 +576,10 @@ def _shape_fits(dims, shape) -> bool:
 
 def _convert_feed(t: Tensor, val):
     """np.asarray(val, dtype) with TF's int-range and shape checks."""
-    dt = t._dtype.base_dtype
-    np_t = dt._np
+    dt = t.dtype.base_dtype
+    np_t = dt.as_numpy_dtype
     vt = type(val)
-    if vt is np.ndarray and val.dtype.type is np_t and _shape_fits(t._shape._dims, val.shape):
+    if vt is np.ndarray and val.dtype.type is np_t and _shape_fits(t.shape.dim_sizes, val.shape):
         return val
     if vt is int or vt is bool:
         if dt is _dtypes.string:
@@ -536,14 +592,19 @@ def _convert_feed(t: Tensor, val):
                 raise TypeError("Type of feed value %r with type %s is not compatible with Tensor type %s. Try "
                                 "explicitly setting the type of the feed tensor to a larger type (e.g. int64)."
                                 % (val, vt, np_t))
-    if vt is np.ndarray and val.dtype == np_t:
+    if vt is np.ndarray and val.dtype == np_t and dt is not _dtypes.string:
         arr = val
     elif dt is _dtypes.string:
         arr = np.asarray(val, dtype=object)
         if arr.dtype == object:
             flat = arr.reshape(-1)
+            private = arr is not val   # never encode in place in the caller's own array
             for i, s in enumerate(flat):
                 if isinstance(s, str):
+                    if not private:
+                        arr = arr.copy()
+                        flat = arr.reshape(-1)
+                        private = True
                     flat[i] = s.encode("utf-8")
                 elif not isinstance(s, bytes):
                     raise TypeError("Type of feed value %r with type %s is not compatible with Tensor type "
@@ -553,9 +614,9 @@ def _convert_feed(t: Tensor, val):
     else:
         with np.errstate(invalid="ignore"):
             arr = np.asarray(val, dtype=np_t)
-    if not _shape_fits(t._shape._dims, arr.shape):
+    if not _shape_fits(t.shape.dim_sizes, arr.shape):
         raise ValueError("Cannot feed value of shape %s for Tensor %s, which has shape %s"
-                         % (arr.shape, t.name, t._shape))
+                         % (arr.shape, t.name, t.shape))
     return arr
 
 

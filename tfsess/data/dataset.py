@@ -64,16 +64,16 @@ class _Function:
 
 def _trace(fn, structure, kind):
     g = get_default_graph()
-    start = g._next_id
+    start = g.version
     specs = _flat_specs(structure)
     with op_scope(None, "Dataset_" + kind) as s:
-        saved = g._name_stack
-        g._name_stack = s.name
-        saved_ctx = g._cond_ctx
-        g._cond_ctx = None
+        saved = g.name_stack
+        g.name_stack = s.name
+        saved_ctx = g.cond_context
+        g.cond_context = None
         try:
             with g.control_dependencies(None):
-                args = [create_op(LoopVar, [], {"dtype": dt, "shape": shp}, g.unique_name("arg%d" % i), g)._outputs[0]
+                args = [create_op(LoopVar, [], {"dtype": dt, "shape": shp}, g.unique_name("arg%d" % i), g).outputs[0]
                         for i, (dt, shp) in enumerate(specs)]
                 packed = _pack_specs(structure, args)
                 if isinstance(packed, tuple) and not hasattr(packed, "_fields"):
@@ -84,16 +84,16 @@ def _trace(fn, structure, kind):
                     res = tuple(res)
                 flat = [r if isinstance(r, Tensor) else convert_to_tensor(r) for r in _flatten(res, [])]
         finally:
-            g._name_stack = saved
-            g._cond_ctx = saved_ctx
-    inside = _loop_ops(g._ops[start:], args)
+            g.name_stack = saved
+            g.cond_context = saved_ctx
+    inside = _loop_ops(g.ops_since(start), args)
     captured = {}
     for op in inside:
-        for t in op._inputs:
-            if t._op not in inside and not t._dtype._ref:
+        for t in op.inputs:
+            if t.op not in inside and not t.dtype.is_ref:
                 captured[t] = None
     for t in flat:
-        if t._op not in inside:
+        if t.op not in inside:
             captured[t] = None
     f = _Function()
     f.args, f.outs, f.captured = args, flat, list(captured)
@@ -117,7 +117,7 @@ def _to_tensors(value, name):
             ss.append(st)
         return ts, (type(value)(*ss) if hasattr(value, "_fields") else tuple(ss))
     t = value if isinstance(value, Tensor) else convert_to_tensor(value, name="component_0")
-    if t.dtype._ref:
+    if t.dtype.is_ref:
         t = _a.identity(t)
     return [t], (t.dtype.base_dtype, t.shape)
 
@@ -170,7 +170,7 @@ class Dataset:
             specs = _flat_specs(structure)
             attrs.setdefault("output_types", [sp[0] for sp in specs])
             attrs.setdefault("output_shapes", [sp[1] for sp in specs])
-            return DatasetV1Adapter(s.make(opdef, inputs, attrs)._outputs[0], structure)
+            return DatasetV1Adapter(s.make(opdef, inputs, attrs).outputs[0], structure)
 
     # --- sources ----------------------------------------------------------------------------
     @staticmethod
@@ -181,11 +181,11 @@ class Dataset:
         for t in ts:
             if t.shape.ndims == 0:
                 raise ValueError("Unbatching a tensor is only supported for rank >= 1")
-            d = t.shape._dims[0] if t.shape._dims is not None else None
+            d = t.shape.dim_sizes[0] if t.shape.dim_sizes is not None else None
             if d is not None and lead is not None and d != lead:
                 raise ValueError("Dimensions %d and %d are not compatible" % (lead, d))
             lead = d if d is not None else lead
-        structure = _map_specs(structure, lambda s: (s[0], TensorShape(s[1]._dims[1:]) if s[1]._dims is not None
+        structure = _map_specs(structure, lambda s: (s[0], TensorShape(s[1].dim_sizes[1:]) if s[1].dim_sizes is not None
                                                      else TensorShape(None)))
         return Dataset._make(_d.TensorSliceDataset, ts, structure, "TensorSliceDataset")
 
@@ -358,8 +358,8 @@ class Dataset:
                              "ConcatenateDataset")
 
     def unbatch(self) -> "Dataset":
-        structure = _map_specs(self._structure, lambda s: (s[0], TensorShape(s[1]._dims[1:])
-                                                           if s[1]._dims is not None else TensorShape(None)))
+        structure = _map_specs(self._structure, lambda s: (s[0], TensorShape(s[1].dim_sizes[1:])
+                                                           if s[1].dim_sizes is not None else TensorShape(None)))
         return Dataset._make(_d.UnbatchDataset, [self._variant], structure, "UnbatchDataset")
 
     def apply(self, transformation_func) -> "Dataset":

@@ -50,7 +50,7 @@ class Iterator:
         with op_scope(name, "IteratorGetNext", [self._handle]) as s:
             op = s.make(_d.IteratorGetNext, [self._handle], {"output_types": [sp[0] for sp in specs],
                                                              "output_shapes": [sp[1] for sp in specs]})
-        return _pack_specs(self._structure, op._outputs)
+        return _pack_specs(self._structure, op.outputs)
 
     def make_initializer(self, dataset: Dataset, name=None) -> Operation:
         """An op that (re)starts this iterator on `dataset` (its element types must match)."""
@@ -69,7 +69,7 @@ class Iterator:
         """A string tensor naming this iterator, to feed into an Iterator.from_string_handle."""
         if self._string_handle is None or name is not None:
             with op_scope(name, "IteratorToStringHandle", [self._handle]) as s:
-                self._string_handle = s.make(_d.IteratorToStringHandle, [self._handle])._outputs[0]
+                self._string_handle = s.make(_d.IteratorToStringHandle, [self._handle]).outputs[0]
         return self._string_handle
 
     @staticmethod
@@ -80,7 +80,7 @@ class Iterator:
         with op_scope(None, "Iterator") as s:
             handle = s.make(_d.IteratorV2, [], {"output_types": [sp[0] for sp in specs],
                                                 "output_shapes": [sp[1] for sp in specs],
-                                                "shared_name": shared_name or ""})._outputs[0]
+                                                "shared_name": shared_name or ""}).outputs[0]
         return Iterator(handle, None, structure)
 
     @staticmethod
@@ -89,7 +89,7 @@ class Iterator:
         structure = _structure_of(output_types, output_shapes)
         with op_scope(None, "IteratorFromStringHandleV2", [string_handle]) as s:
             h = s.convert(string_handle, "string_handle", dtype=_dtypes.string)
-            handle = s.make(_d.IteratorFromStringHandleV2, [h])._outputs[0]
+            handle = s.make(_d.IteratorFromStringHandleV2, [h]).outputs[0]
         return Iterator(handle, None, structure)
 
 
@@ -107,7 +107,7 @@ def make_one_shot_iterator(dataset: Dataset) -> Iterator:
     specs = dataset._flat()
     with op_scope(None, "OneShotIterator", [dataset._variant]) as s:
         handle = s.make(_d.OneShotIterator, [dataset._variant], {"output_types": [sp[0] for sp in specs],
-                                                                 "output_shapes": [sp[1] for sp in specs]})._outputs[0]
+                                                                 "output_shapes": [sp[1] for sp in specs]}).outputs[0]
     return Iterator(handle, None, dataset._structure)
 
 
@@ -117,7 +117,7 @@ def make_initializable_iterator(dataset: Dataset, shared_name=None) -> Iterator:
     with op_scope(None, "IteratorV2") as s:
         handle = s.make(_d.IteratorV2, [], {"output_types": [sp[0] for sp in specs],
                                             "output_shapes": [sp[1] for sp in specs],
-                                            "shared_name": shared_name or ""})._outputs[0]
+                                            "shared_name": shared_name or ""}).outputs[0]
     it = Iterator(handle, None, dataset._structure)
     it._initializer = it.make_initializer(dataset)
     return it

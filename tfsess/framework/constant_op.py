@@ -79,7 +79,7 @@ def to_numpy(value, dtype=None):
             return (_to_bytes_array(arr) if arr.dtype.kind in "SU" else arr.astype(object)), dtype
         if arr.dtype.kind in "SUO":
             raise TypeError("Expected %s, but got %r of type '%s'." % (dtype.name, value, type(value).__name__))
-        return arr.astype(dtype._np, copy=False), dtype
+        return arr.astype(dtype.as_numpy_dtype, copy=False), dtype
     # Python scalars and nested lists
     if dtype is not None:
         for leaf in _leaves(value):
@@ -93,10 +93,10 @@ def to_numpy(value, dtype=None):
             return _to_bytes_array(np.array(value, dtype=object)), dtype
         if dtype.is_integer:
             try:
-                return np.array(value).astype(dtype._np), dtype
+                return np.array(value).astype(dtype.as_numpy_dtype), dtype
             except OverflowError:
                 raise _fail_convert(value) from None
-        return np.array(value, dtype=dtype._np), dtype
+        return np.array(value, dtype=dtype.as_numpy_dtype), dtype
     for leaf in _leaves(value):
         if leaf is None:
             raise ValueError("None values not supported.")
@@ -137,17 +137,17 @@ class Const(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        v = op._attrs["value"]
-        return [(op._attrs["dtype"], v.shape)]
+        v = op.attrs["value"]
+        return [(op.attrs["dtype"], v.shape)]
 
     @classmethod
     def bind(cls, op, session):
-        v = op._attrs["value"]
+        v = op.attrs["value"]
         return lambda: v
 
     @classmethod
     def static_value(cls, op):
-        return op._attrs["value"]
+        return op.attrs["value"]
 
 
 _SCALAR_DTYPES = {float: _dtypes.float32, bool: _dtypes.bool}
@@ -158,7 +158,7 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False) ->
     vt = type(value)
     if shape is None and (vt is float or vt is bool) and (dtype is None or dtype is _SCALAR_DTYPES[vt]):
         dt = _SCALAR_DTYPES[vt]  # the most common constant, a Python scalar: skip the general conversion
-        arr = np.array(value, dtype=dt._np)
+        arr = np.array(value, dtype=dt.as_numpy_dtype)
     else:
         arr, dt = to_numpy(value, dtype)
     if shape is not None:
@@ -183,7 +183,7 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False) ->
     arr.flags.writeable = False
     g = get_default_graph()
     op = create_op(Const, [], {"value": arr, "dtype": dt}, g._op_name(name or "Const"), g)
-    return op._outputs[0]
+    return op.outputs[0]
 
 
 def _constant_conversion(value, dtype=None, name=None, as_ref=False):

@@ -31,6 +31,16 @@ class DType:
         return self._name + "_ref" if self._ref else self._name
 
     @property
+    def is_ref(self) -> bool:
+        """Internal API: whether this is a reference type (float32_ref: a variable's own output)."""
+        return self._ref
+
+    @property
+    def c_name(self) -> str:
+        """Internal API: TF's C++ type name (float, int32, string), as kernel error messages print it."""
+        return self._cname
+
+    @property
     def as_numpy_dtype(self):
         """The NumPy scalar type (np.float32 ...); strings are `object`."""
         return self._np

@@ -94,9 +94,9 @@ class Tensor:
         """Refine the static shape; a conflict raises ValueError as TF does."""
         other = TensorShape(shape)
         try:
-            merged = merge_dims(self._shape._dims, other._dims)
+            merged = merge_dims(self._shape.dim_sizes, other.dim_sizes)
         except ValueError:
-            a, b = self._shape._dims, other._dims
+            a, b = self._shape.dim_sizes, other.dim_sizes
             if a is not None and b is not None and len(a) == len(b):
                 for i, (x, y) in enumerate(zip(a, b)):
                     if x is not None and y is not None and x != y:
@@ -112,7 +112,7 @@ class Tensor:
     @property
     def dims(self):
         """The static shape as a tuple of ints and None (unknown sizes), or None for an unknown rank."""
-        return self._shape._dims
+        return self._shape.dim_sizes
 
     def _graph_is(self, graph) -> bool:
         return self._op._graph is graph
@@ -130,7 +130,7 @@ class Tensor:
 
     def __str__(self):
         dev = ", device=%s" % self._op._device if self._op._device else ""
-        if self._shape._dims is None:
+        if self._shape.dim_sizes is None:
             return 'Tensor("%s", dtype=%s%s)' % (self.name, self._dtype.name, dev)
         return 'Tensor("%s", shape=%s, dtype=%s%s)' % (self.name, self._shape, self._dtype.name, dev)
 
@@ -299,6 +299,29 @@ class Operation:
         """The tf.cond branch this op was built in (its values may be dead at run time), or None."""
         return self._cond_ctx
 
+    @cond_context.setter
+    def cond_context(self, ctx) -> None:
+        self._cond_ctx = ctx
+
+    @property
+    def gradient_override(self) -> "str | None":
+        """The op type whose gradient this op uses (Graph.gradient_override_map when it was built), or None."""
+        return self._grad_override
+
+    def build_outputs(self) -> list:
+        """Infer and attach this op's output tensors from its OpDef (once, while the op is being built)."""
+        if self._outputs:
+            raise ValueError("Operation '%s' already has its outputs" % self._name)
+        self._outputs = [Tensor(self, i, dt, TensorShape._from_dims(d))
+                         for i, (dt, d) in enumerate(self._opdef.outputs(self))]
+        return list(self._outputs)
+
+    def set_internal_attr(self, name: str, value) -> None:
+        """Record a tfsess-internal attr (name starts with '_'; never in the NodeDef) while building the graph."""
+        if not name.startswith("_"):
+            raise ValueError("internal attr names start with '_', got %r" % (name,))
+        self._attrs[name] = value
+
     @property
     def location(self) -> tuple:
         """(file, line) of the user code that created this op, for error annotations and the graph view."""
@@ -395,8 +418,7 @@ class Graph:
         self._unfeedable = set()
         self._unfetchable = set()
         self._building_function = False
-        self._variable_store = None
-        self._var_scope_stack = None
+        self._layer_state: dict = {}
         self._listeners: list = []
 
     # --- basic state -------------------------------------------------------------------
@@ -408,6 +430,74 @@ class Graph:
     @property
     def _last_id(self) -> int:
         return self._next_id
+
+    # --- the framework's internal API for the op layer (documented, stable; not TF API) ------------------
+    @property
+    def cond_context(self):
+        """The tf.cond branch new ops are built in, or None; the cond/while builders set it while they build."""
+        return self._cond_ctx
+
+    @cond_context.setter
+    def cond_context(self, ctx) -> None:
+        self._cond_ctx = ctx
+
+    @property
+    def name_stack(self) -> str:
+        """The name scope new ops are named in ('' at the top); scope builders set and restore it."""
+        return self._name_stack
+
+    @name_stack.setter
+    def name_stack(self, scope: str) -> None:
+        self._name_stack = scope
+
+    @property
+    def has_control_dependencies(self) -> bool:
+        """Whether a `control_dependencies` block is open (new ops then get control inputs)."""
+        return bool(self._control_deps)
+
+    @property
+    def restricts_feeding(self) -> bool:
+        """Whether prevent_feeding was called on any tensor (a session then checks each feed)."""
+        return bool(self._unfeedable)
+
+    @property
+    def restricts_fetching(self) -> bool:
+        """Whether prevent_fetching was called on any op (a session then checks each fetch)."""
+        return bool(self._unfetchable)
+
+    def ops_since(self, version: int) -> list:
+        """The ops added after `version` (a value of Graph.version), in creation order."""
+        return [op for op in self._ops if op._id > version]
+
+    def has_operation(self, name: str) -> bool:
+        """Whether an op of exactly this name is in the graph."""
+        return name in self._ops_by_name
+
+    def add_built_ops(self, ops) -> None:
+        """Add ops built outside create_op (an atomic import), marking their names as used."""
+        self._check_not_finalized()
+        for op in ops:
+            key = op._name.lower()
+            self._names_in_use[key] = self._names_in_use.get(key, 0) + 1
+            self._add_op(op)
+
+    def layer_state(self, key: str, factory):
+        """Per-graph state a higher layer keeps with the graph (variable store, variable scopes), made once."""
+        state = self._layer_state.get(key)
+        if state is None:
+            state = self._layer_state[key] = factory()
+        return state
+
+    def add_op_listener(self, listener) -> None:
+        """Call listener(op) for every op added from now on (the notebook's %%graph follows cells this way)."""
+        self._listeners.append(listener)
+
+    def remove_op_listener(self, listener) -> None:
+        self._listeners.remove(listener)
+
+    def init_scope(self):
+        """A context that builds outside every control-dependency block and cond branch (TF's init_scope)."""
+        return _InitScope(self)
 
     @property
     def finalized(self) -> bool:
@@ -747,6 +837,22 @@ class _NameScope:
         return False
 
 
+class _InitScope:
+    """Graph.init_scope(): no control dependencies and no cond branch inside, both restored on exit."""
+
+    def __init__(self, graph):
+        self._g = graph
+
+    def __enter__(self):
+        g = self._g
+        self._saved = (g._control_deps, g._cond_ctx)
+        g._control_deps, g._cond_ctx = [], None
+
+    def __exit__(self, *exc):
+        self._g._control_deps, self._g._cond_ctx = self._saved
+        return False
+
+
 class _ControlDepsScope:
     __slots__ = ("_graph", "_ops", "_saved")
 
@@ -1021,7 +1127,8 @@ def convert_n_to_tensor(values, dtype=None, name=None):
 
 
 def is_tensor(x) -> bool:
-    return isinstance(x, Tensor)
+    """A Tensor, or a tensor-like value such as a SparseTensor (as tf.is_tensor)."""
+    return isinstance(x, Tensor) or getattr(type(x), "is_tensor_like", False) is True
 
 
 # ======================================================================================

@@ -12,7 +12,6 @@ import numpy as np
 from typing import ClassVar
 
 from .graph import Graph, Operation, Tensor, _graph_of, convert_to_tensor, get_default_graph
-from .shapes import TensorShape
 
 __all__ = ["OpDef", "OP_REGISTRY", "GRADIENT_REGISTRY", "RegisterGradient", "NotDifferentiable",
            "op_scope", "create_op", "constant_value"]
@@ -54,6 +53,7 @@ class OpDef:
     is_variable: ClassVar[bool] = False  # output 0 is a variable: consumers read the session's current value
     forwards_input: ClassVar[bool] = False  # output 0 is input 0 unchanged (Identity): a variable read stays one
     orders_only: ClassVar[bool] = False  # does nothing but order its control inputs (NoOp)
+    numpy_kernel: ClassVar[bool] = False  # `kernel` uses only NumPy and its arguments: export_numpy copies it
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -66,11 +66,11 @@ class OpDef:
     @classmethod
     def outputs(cls, op: Operation) -> list:
         """[(dtype, dims)] for each output; default: one output from `dtype` and `shape`."""
-        return [(cls.dtype(op), cls.shape(op, *[t._shape._dims for t in op._inputs]))]
+        return [(cls.dtype(op), cls.shape(op, *[t.shape.dim_sizes for t in op.inputs]))]
 
     @staticmethod
     def dtype(op):
-        return op._inputs[0]._dtype.base_dtype
+        return op.inputs[0].dtype.base_dtype
 
     @staticmethod
     def shape(op, *dims):
@@ -97,7 +97,7 @@ class OpDef:
     @classmethod
     def bind(cls, op: Operation, session):
         """The callable the session runs for `op` (input arrays -> outputs); stateful ops use `session`."""
-        kw = {a: op._attrs[a] for a in cls.kernel_attrs}
+        kw = {a: op.attrs[a] for a in cls.kernel_attrs}
         return functools.partial(cls.kernel, **kw) if kw else cls.kernel
 
     @staticmethod
@@ -105,9 +105,41 @@ class OpDef:
         raise NotImplementedError
 
     @classmethod
+    def numpy_source(cls, op: Operation, args: list):
+        """This op as NumPy source, for tfsess.export_numpy: an expression computing its output from `args`
+        (the Python expressions of its inputs; a tuple expression for several outputs; for an op that
+        updates a variable, the new value, its reference inputs given as the variable's current value).
+        None: the op has no NumPy form. An expression that needs helper functions returns
+        (expression, {helper name: its `def` source}). Default: a kernel that is a NumPy ufunc, or with
+        `numpy_kernel`, a call of a copy of the kernel's own source."""
+        kernel = getattr(cls, "kernel", None)
+        if cls.bind.__func__ is not OpDef.bind.__func__:
+            return None
+        if isinstance(kernel, np.ufunc) and not cls.kernel_attrs:
+            return "np.%s(%s)" % (kernel.__name__, ", ".join(args))
+        if cls.numpy_kernel:
+            return _copied_kernel_call(cls, op, args)
+        return None
+
+    @classmethod
     def runtime_error(cls, op, exc, inputs):
         """Translate a NumPy failure inside the kernel to a tf.errors class (None: re-raise as is)."""
         return None
+
+
+def _copied_kernel_call(cls, op, args):
+    """(call, {helper: source}) running a copy of `cls.kernel`'s source (None without source files)."""
+    import inspect
+    import re
+    import textwrap
+    try:
+        src = textwrap.dedent(inspect.getsource(cls.kernel))
+    except (OSError, TypeError):
+        return None
+    name = "_" + re.sub(r"(?<!^)(?=[A-Z])", "_", cls.type_name).lower()
+    src = re.sub(r"^@staticmethod\n", "", src).replace("def kernel(", "def %s(" % name, 1)
+    kw = ["%s=%r" % (a, op.get_attr(a)) for a in cls.kernel_attrs]
+    return "%s(%s)" % (name, ", ".join(list(args) + kw)), {name: src}
 
 
 # ======================================================================================
@@ -173,8 +205,8 @@ class op_scope:  # noqa: N801
 
     def __enter__(self):
         g = self.graph
-        self._old_stack = g._name_stack
-        g._name_stack = self.name
+        self._old_stack = g.name_stack
+        g.name_stack = self.name
         if g is not get_default_graph():
             self._g_ctx = g.as_default()
             self._g_ctx.__enter__()
@@ -183,7 +215,7 @@ class op_scope:  # noqa: N801
         return self
 
     def __exit__(self, *exc):
-        self.graph._name_stack = self._old_stack
+        self.graph.name_stack = self._old_stack
         if self._g_ctx is not None:
             self._g_ctx.__exit__(*exc)
         return False
@@ -203,12 +235,12 @@ class op_scope:  # noqa: N801
     def make(self, opdef, inputs, attrs=None, control_inputs=None) -> Operation:
         """Create the op named by this scope (its name stack restored first)."""
         g = self.graph
-        saved = g._name_stack
-        g._name_stack = self._old_stack
+        saved = g.name_stack
+        g.name_stack = self._old_stack
         try:
             return create_op(opdef, inputs, attrs or {}, self.name, g, control_inputs)
         finally:
-            g._name_stack = saved
+            g.name_stack = saved
 
 
 def create_op(opdef, inputs, attrs, name: str, graph: Graph, extra_control_inputs=None) -> Operation:
@@ -216,24 +248,24 @@ def create_op(opdef, inputs, attrs, name: str, graph: Graph, extra_control_input
     if graph._finalized:
         raise RuntimeError("Graph is finalized and cannot be modified.")
     for t in inputs:
-        if t._op._graph is not graph:
+        if t.op._graph is not graph:
             raise ValueError("%s must be from the same graph as %s." % (t, inputs[0]))
-    ctx = graph._cond_ctx
+    ctx = graph.cond_context
     needs_pivot = False
     if ctx is not None:
         # Values from outside a cond branch enter through a Switch; variable references are not values,
         # so an op using one directly is made to depend on the branch pivot instead (dead if not taken).
         processed = []
         for t in inputs:
-            if t._dtype._ref and not ctx.contains(t._op._cond_ctx):
+            if t.dtype._ref and not ctx.contains(t.op.cond_context):
                 processed.append(t)
                 needs_pivot = True
             else:
                 processed.append(ctx.process_input(t))
         inputs = processed
         needs_pivot = needs_pivot or not inputs
-    input_ops = [t._op for t in inputs]
-    control = graph._control_inputs_for(input_ops) if graph._control_deps else []
+    input_ops = [t.op for t in inputs]
+    control = graph._control_inputs_for(input_ops) if graph.has_control_dependencies else []
     if extra_control_inputs:
         for c in extra_control_inputs:
             if c not in control:
@@ -242,11 +274,10 @@ def create_op(opdef, inputs, attrs, name: str, graph: Graph, extra_control_input
         control.append(ctx.pivot_op)
     op = Operation(graph, name, opdef, inputs, attrs, control)
     if ctx is not None:
-        op._cond_ctx = ctx
+        op.cond_context = ctx
     if graph._gradient_override_map:
         op._grad_override = graph._gradient_override_map.get(opdef.type_name)
-    outs = opdef.outputs(op)
-    op._outputs = [Tensor(op, i, dt, TensorShape._from_dims(d)) for i, (dt, d) in enumerate(outs)]
+    op.build_outputs()
     graph._add_op(op)
     return op
 
@@ -254,19 +285,19 @@ def create_op(opdef, inputs, attrs, name: str, graph: Graph, extra_control_input
 def check_dtype(op_type: str, arg: str, t: Tensor, allowed: str):
     """TF's 'Value passed to parameter ... not in list of allowed values' TypeError."""
     names = TYPES[allowed]
-    if names is not None and t._dtype.base_dtype.name not in names:
+    if names is not None and t.dtype.base_dtype.name not in names:
         raise TypeError("Value passed to parameter '%s' has DataType %s not in list of allowed values: %s"
-                        % (arg, t._dtype.base_dtype.name, ", ".join(names)))
+                        % (arg, t.dtype.base_dtype.name, ", ".join(names)))
 
 
 def same_dtype(op_type: str, args):
     """TF's 'Input 'y' of 'AddV2' Op has type ... that does not match type ... of argument 'x'.'"""
     (n0, t0) = args[0]
-    b0 = t0._dtype.base_dtype
+    b0 = t0.dtype.base_dtype
     for n, t in args[1:]:
-        if t._dtype.base_dtype is not b0:
+        if t.dtype.base_dtype is not b0:
             raise TypeError("Input '%s' of '%s' Op has type %s that does not match type %s of argument '%s'."
-                            % (n, op_type, t._dtype.base_dtype.name, b0.name, n0))
+                            % (n, op_type, t.dtype.base_dtype.name, b0.name, n0))
 
 
 # ======================================================================================
@@ -275,17 +306,17 @@ def same_dtype(op_type: str, args):
 
 def constant_value(t: Tensor, _depth: int = 0):
     """The value of `t` if it is known at graph-construction time (consts, shapes of known tensors)."""
-    op = t._op
-    opdef = op._opdef
-    if not op._inputs:
+    op = t.op
+    opdef = op.op_def
+    if not op.inputs:
         return opdef.static_value(op)
-    if _depth > 6 or op._cond_ctx is not None:
+    if _depth > 6 or op.cond_context is not None:
         return None
     v = opdef.static_value(op)
     if v is not None:
         return v
     values = []
-    for inp in op._inputs:
+    for inp in op.inputs:
         v = constant_value(inp, _depth + 1)
         if v is None:
             return None

@@ -177,6 +177,11 @@ class TensorShape:
         return None if self._dims is None else [Dimension(d) for d in self._dims]
 
     @property
+    def dim_sizes(self) -> "Dims":
+        """Internal API: the sizes as a tuple of ints and None (unknown sizes), or None for an unknown rank."""
+        return self._dims
+
+    @property
     def ndims(self):
         return None if self._dims is None else len(self._dims)
 

@@ -21,15 +21,15 @@ def ancestors(start_ops, stop_tensors=frozenset(), skip_ref_inputs=True, follow_
         if op in seen:
             continue
         seen.add(op)
-        refs = op._opdef.ref_inputs if skip_ref_inputs else ()
-        for i, t in enumerate(op._inputs):
+        refs = op.op_def.ref_inputs if skip_ref_inputs else ()
+        for i, t in enumerate(op.inputs):
             if t in stop_tensors or i in refs:
                 continue
-            p = t._op
+            p = t.op
             if p not in seen:
                 stack.append(p)
         if follow_control:
-            for c in op._control_inputs:
+            for c in op.control_inputs:
                 if c not in seen:
                     stack.append(c)
     return seen
@@ -37,7 +37,7 @@ def ancestors(start_ops, stop_tensors=frozenset(), skip_ref_inputs=True, follow_
 
 def ops_needed(fetch_tensors, target_ops, fed) -> list:
     """The ops `Session.run` must execute, in creation (= topological) order."""
-    start = [t._op for t in fetch_tensors if t not in fed]
+    start = [t.op for t in fetch_tensors if t not in fed]
     start.extend(target_ops)
     return sorted(ancestors(start, fed), key=_op_id)
 

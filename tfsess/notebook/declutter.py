@@ -18,6 +18,7 @@ from typing import Iterable
 
 from .snapshot import CONST_TYPES, PLACEHOLDER_TYPES, VARIABLE_TYPES, GraphSnapshot
 
+
 __all__ = ["Layout", "default_expanded", "scopes_of", "SMALL_GRAPH", "AUX_MIN_OPS", "SERIES_MIN", "MAX_NODES"]
 
 SMALL_GRAPH = 30       # graphs with at most this many ops draw every name scope open
@@ -25,6 +26,7 @@ AUX_MIN_OPS = 15       # TensorBoard extracts auxiliary nodes only from graphs o
 SERIES_MIN = 5         # TensorBoard's seriesNodeMinSize
 MAX_NODES = 200        # beyond this many display nodes, the earliest ones are summarised in one node
 AUX_DEGREE_MIN = 5
+LOOP_TYPES = frozenset({"While"})     # the op that runs a tf.while_loop frame (drawn as one closed box)
 
 _AUX_SCOPE = re.compile(r"^(gradients|save|restore|summaries|summary|init|Adam|GradientDescent|Momentum|RMSProp|"
                         r"Adagrad|AdagradDA|Adadelta|Ftrl|ProximalAdagrad|ProximalGradientDescent)(_\d+)?$")
@@ -108,12 +110,18 @@ def _variable_scopes(snap: GraphSnapshot, sc: Scopes) -> set:
     return {r.name for r in snap.ops if r.type in VARIABLE_TYPES and r.name in sc.index}
 
 
+def _loop_scopes(snap: GraphSnapshot) -> set:
+    """The frames of tf.while_loop: the scope that holds a loop's While op (TensorBoard draws a loop as one box)."""
+    return {r.name.rpartition("/")[0] for r in snap.ops if r.type in LOOP_TYPES and "/" in r.name}
+
+
 def default_expanded(snap: GraphSnapshot, collapsed: Iterable[str] = ()) -> frozenset:
-    """Scopes drawn open by default: all but variables' own scopes in a small graph, none in a larger one."""
+    """Scopes drawn open by default: all but variables' own scopes and while-loop frames in a small graph, none
+    in a larger one."""
     if len(snap) > SMALL_GRAPH:
         return frozenset()
     sc = scopes(snap)
-    shut = _variable_scopes(snap, sc) | set(collapsed)
+    shut = _variable_scopes(snap, sc) | _loop_scopes(snap) | set(collapsed)
     return frozenset(s for s in sc.index if s not in shut)
 
 

@@ -19,8 +19,9 @@ __all__ = ["MAX_NODES", "MAX_TEXT_LINES", "View", "build_view", "graph_to_dot", 
 MAX_TEXT_LINES = 60
 MAX_CONTROL_EDGES = 4        # TensorBoard hides control edges past 4 per node
 MAX_EMBEDDED_LINES = 3
+AUX_COLUMNS = 2              # the auxiliary area's nodes sit in this many columns
 
-_FONT = "Helvetica,Arial,sans-serif"
+_FONT = "Helvetica"          # Graphviz has metrics for it (a font list falls back to Times's: labels overflow)
 _NEW_COLOR = "#d62728"
 _REF_COLOR = "#e67e22"
 _CLUSTER_FILLS = ("#f4f6f9", "#e9edf3", "#dfe4ec")
@@ -243,6 +244,7 @@ class _Emitter:
                        'fontcolor="#666666"; fontsize=14; labeljust=l;'
                        % _q("auxiliary: initializers, gradients, optimizer, saving"))
             self._clusters(out, aux, "    ", self._emitted)
+            out.extend(self._aux_columns(aux))
             out.append("  }")
         if lay.hidden:
             n_hidden = sum(len(self.ops_in.get(k, ())) for k in lay.hidden)
@@ -255,6 +257,13 @@ class _Emitter:
                     summary=lay.summary(), layout=lay)
 
     _emitted: set = frozenset()
+
+    def _aux_columns(self, aux: list) -> list:
+        """Invisible edges that stack the auxiliary area's top-level nodes in AUX_COLUMNS columns beside the
+        main graph (as TensorBoard's side panel) instead of one wide row that pushes the picture past the width."""
+        top = [k for k in aux if not self.lay.location.get(k)]
+        return ["    %s -> %s [style=invis, weight=0];" % (self.node_id(a), self.node_id(b))
+                for a, b in zip(top, top[AUX_COLUMNS:])]
 
     def _clusters(self, out: list, keys: list, pad0: str, taken: set) -> None:
         """Nodes inside their open scopes' clusters, emitted with an explicit stack (no recursion)."""

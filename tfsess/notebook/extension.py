@@ -157,7 +157,7 @@ class Extension:
 
     def _hook(self) -> None:
         graph, sess = self.session.graph, self.session
-        graph._listeners.append(self._on_op)
+        graph.add_op_listener(self._on_op)
         sess._add_run_listener(self._on_run)
         self._hooked = (graph, sess)
         self.graph_dirty = False
@@ -167,7 +167,7 @@ class Extension:
             return
         graph, sess = self._hooked
         with contextlib.suppress(ValueError):
-            graph._listeners.remove(self._on_op)
+            graph.remove_op_listener(self._on_op)
         sess._remove_run_listener(self._on_run)
         self._hooked = None
 

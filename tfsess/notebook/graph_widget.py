@@ -1,24 +1,33 @@
 """GraphWidget: the interactive graph picture, laid out and drawn by Graphviz (WebAssembly) in the browser page.
 
 The kernel only sends DOT text and receives what the user did (expanded scopes, direction) and the SVG the page
-drew; it never lays out or renders here, so a drawing never blocks the kernel. The Graphviz engine (the vendored
-@viz-js/viz module, gzipped) is sent to the page once per kernel through one shared `VizEngine` model.
+drew; it never lays out or renders here, so a drawing never blocks the kernel. What a saved notebook stores per
+view is small: the anywidget module is a loader (static/graph_loader.js, ~5 KB) that shows the `svg` trait (the
+last picture, as the page or the kernel drew it) and asks the kernel, with custom widget messages answered with
+binary buffers, once per page for the front-end (graph_view.js + .css) and for the Graphviz engine (the vendored
+@viz-js/viz module, ~670 KB gzipped). Neither is widget state, so neither is saved into a notebook, and nothing
+is loaded from the network.
 """
 from __future__ import annotations
 
 import gzip
+import hashlib
 import threading
 from importlib import resources
 from pathlib import Path
 
 import anywidget
-import ipywidgets
-from traitlets import Bytes, Dict, Instance, Int, List, TraitError, Unicode, validate
+from traitlets import Dict, Int, List, TraitError, Unicode, validate
 
-__all__ = ["GraphWidget", "VizEngine", "VIZ_VERSION", "shared_engine", "static_path"]
+__all__ = ["GraphWidget", "VIZ_VERSION", "ENGINE_REQUEST", "ENGINE_REPLY", "FRONTEND_REQUEST", "FRONTEND_REPLY",
+           "engine_gz", "frontend_gz", "frontend_version", "static_path"]
 
 VIZ_VERSION = "3.31.0"        # @viz-js/viz, Graphviz 16.1.0 (see static/LICENSE-viz-js.txt)
 RANKDIRS = ("TB", "LR")
+ENGINE_REQUEST = "tfsess:engine?"   # page -> kernel: {"type": ENGINE_REQUEST, "version": ...}
+ENGINE_REPLY = "tfsess:engine"      # kernel -> page: {"type": ENGINE_REPLY, "version": ...}, buffers=[gzip bytes]
+FRONTEND_REQUEST = "tfsess:frontend?"   # page (the loader) -> kernel
+FRONTEND_REPLY = "tfsess:frontend"      # kernel -> page: buffers=[graph_view.js gzipped, graph_view.css gzipped]
 
 
 def static_path(name: str) -> Path:
@@ -28,42 +37,34 @@ def static_path(name: str) -> Path:
 
 _engine_lock = threading.Lock()
 _engine_gz: bytes | None = None
-_shared: "VizEngine | None" = None
 
 
-def _viz_gz() -> bytes:
+_frontend: tuple | None = None
+
+
+def frontend_gz() -> tuple:
+    """(graph_view.js, graph_view.css) gzipped, and a version key (a digest of both), made once per process."""
+    global _frontend
+    with _engine_lock:
+        if _frontend is None:
+            js, css = static_path("graph_view.js").read_bytes(), static_path("graph_view.css").read_bytes()
+            key = hashlib.sha256(js + b"\0" + css).hexdigest()[:16]
+            _frontend = (gzip.compress(js, mtime=0), gzip.compress(css, mtime=0), key)
+        return _frontend
+
+
+def frontend_version() -> str:
+    """The key the page caches the front-end module under (changes whenever graph_view.js or .css does)."""
+    return frontend_gz()[2]
+
+
+def engine_gz() -> bytes:
     """The vendored Graphviz ES module, gzipped once per process (deterministic: mtime 0)."""
     global _engine_gz
     with _engine_lock:
         if _engine_gz is None:
-            _engine_gz = gzip.compress(static_path("viz-standalone.mjs").read_bytes(), compresslevel=3, mtime=0)
+            _engine_gz = gzip.compress(static_path("viz-standalone.mjs").read_bytes(), compresslevel=6, mtime=0)
         return _engine_gz
-
-
-class VizEngine(ipywidgets.Widget):
-    """The Graphviz WebAssembly module for the page, sent once per kernel and shared by every GraphWidget.
-
-    A bare widget model (no view): the page reads `source_gz`, unzips it and imports it once per page.
-    """
-
-    source_gz = Bytes(b"", help="gzipped @viz-js/viz ES module (self-contained: the WebAssembly is inside)"
-                      ).tag(sync=True)
-    version = Unicode(VIZ_VERSION, help="@viz-js/viz version: the page caches one engine per version").tag(sync=True)
-
-    def __repr__(self) -> str:
-        return "VizEngine(version=%r)" % self.version
-
-
-def shared_engine() -> VizEngine:
-    """The kernel's one live VizEngine (made again if it was closed, e.g. by Widget.close_all())."""
-    global _shared
-    with _engine_lock:
-        engine = _shared
-    if engine is None or getattr(engine, "comm", None) is None:
-        engine = VizEngine(source_gz=_viz_gz())
-        with _engine_lock:
-            _shared = engine
-    return engine
 
 
 class GraphWidget(anywidget.AnyWidget):
@@ -74,8 +75,7 @@ class GraphWidget(anywidget.AnyWidget):
     `expanded` and send new `dot`. Nothing here blocks or waits for the page.
     """
 
-    _esm = static_path("graph_view.js")
-    _css = static_path("graph_view.css")
+    _esm = static_path("graph_loader.js")
 
     dot = Unicode("", help="py->js: DOT text to lay out and draw in the page. Collapsed name-scope boxes are "
                            "nodes with id=\"scope:<scope>\"; open scopes are clusters named "
@@ -94,8 +94,12 @@ class GraphWidget(anywidget.AnyWidget):
     height = Int(480, help="py->js: the most pixels of height the drawing area takes (it shrinks to a "
                            "shorter picture).").tag(sync=True)
     status = Unicode("", help="js->py: 'rendering', 'ok' or 'error: <message>' for the last drawing.").tag(sync=True)
-    engine = Instance(VizEngine, help="the shared Graphviz engine model (sent to the page once per kernel)"
-                      ).tag(sync=True, **ipywidgets.widget_serialization)
+    frontend_version = Unicode(help="py->js: the key of the front-end module the kernel serves (the loader asks "
+                                    "for it with custom message %r when the page has none)." % FRONTEND_REQUEST
+                               ).tag(sync=True)
+    engine_version = Unicode(VIZ_VERSION, help="py->js: the @viz-js/viz version the kernel serves; the page keeps "
+                                               "one engine per version and asks for it (custom message "
+                                               "%r) only when it has none." % ENGINE_REQUEST).tag(sync=True)
 
     @validate("rankdir")
     def _check_rankdir(self, proposal):
@@ -112,8 +116,18 @@ class GraphWidget(anywidget.AnyWidget):
         return value
 
     def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("engine", shared_engine())    # its model must exist in the page before this one
+        kwargs.setdefault("frontend_version", frontend_version())
         super().__init__(**kwargs)
+        self.on_msg(self._on_page_message)
+
+    def _on_page_message(self, _widget, content, _buffers) -> None:
+        """Answer the page's requests: the front-end module and the Graphviz engine, gzipped, as binary buffers."""
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == FRONTEND_REQUEST:
+            js, css, key = frontend_gz()
+            self.send({"type": FRONTEND_REPLY, "version": key, "encoding": "gzip"}, buffers=[js, css])
+        elif kind == ENGINE_REQUEST:
+            self.send({"type": ENGINE_REPLY, "version": VIZ_VERSION, "encoding": "gzip"}, buffers=[engine_gz()])
 
     def expand(self, *scopes: str) -> None:
         """Open the boxes of these name scopes (as a click on each would)."""

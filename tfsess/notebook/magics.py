@@ -10,6 +10,7 @@ from IPython.core.magic_arguments import argument, magic_arguments, parse_argstr
 from IPython.display import display
 
 from ..framework.graph import Operation, Tensor
+from ..framework.sparse_tensor import SparseTensor
 from . import cell_errors
 from .declutter import default_expanded
 from .dot import scopes_of
@@ -209,6 +210,8 @@ class TfsessMagics(Magics):
                 items = [("%s[%d]" % (expr, i), v) for i, v in enumerate(value)]
             elif isinstance(value, dict):
                 items = [("%s[%r]" % (expr, k), v) for k, v in value.items()]
+            elif isinstance(value, SparseTensor):   # its three component tensors
+                items = [("%s.%s" % (expr, part), getattr(value, part)) for part in ("indices", "values", "dense_shape")]
             for label, v in items:
                 elem = self._element(v, graph, label)
                 if isinstance(v, str) and isinstance(elem, Operation) and elem.outputs:
@@ -254,13 +257,19 @@ class TfsessMagics(Magics):
                     value = eval(compile(vtext, "<%eval --feed>", "eval"), ns)  # noqa: S307
                 except SyntaxError:
                     raise UsageError("--feed %s: %r is not a Python expression" % (item, vtext)) from None
-                feeds[key] = value
+                if isinstance(key, SparseTensor):   # fed component-wise, as Session.run does
+                    feeds.update(zip((key.indices, key.values, key.dense_shape), value))
+                else:
+                    feeds[key] = value
         return feeds
 
     @staticmethod
     def _feed_key(name: str, ns: dict, graph) -> Tensor:
-        """A feed key: a Python name bound to a tensor, else a tensor name, else an op's only output."""
+        """A feed key: a Python name bound to a tensor (or SparseTensor), else a tensor name, else an op's only
+        output."""
         obj = ns.get(name) if name.isidentifier() else None
+        if isinstance(obj, SparseTensor) and obj.graph is graph:
+            return obj
         if obj is not None and (isinstance(obj, Tensor) or hasattr(obj, "_as_graph_element")):
             elem = graph.as_graph_element(obj, allow_tensor=True, allow_operation=False)
             return elem

@@ -23,11 +23,11 @@ _LITERAL_MAX = 6            # constants with at most this many elements show the
 
 def tensor_spec(t) -> str:
     """'(?, 3) float32': the static shape and base dtype of a tensor, as drawn on edges."""
-    dims = t.shape.dims
+    dims = t.dims                      # ints and None, or None for an unknown rank
     if dims is None:
         shape = "<unknown>"
     else:
-        sizes = ["?" if getattr(d, "value", d) is None else str(getattr(d, "value", d)) for d in dims]
+        sizes = ["?" if d is None else str(d) for d in dims]
         shape = "(%s,)" % sizes[0] if len(sizes) == 1 else "(%s)" % ", ".join(sizes)
     return "%s %s" % (shape, t.dtype.base_dtype.name)
 
@@ -77,11 +77,18 @@ def _attr_summary(op) -> tuple:
     return tuple(out)
 
 
-def _record(op, initializers: frozenset) -> OpRecord:
+def _input_spec(t, made: dict) -> str:
+    """An input's spec: its producer's record already has it (creation order is topological)."""
+    r = made.get(t.op.name)
+    return r.outputs[t.value_index] if r is not None and t.value_index < len(r.outputs) else tensor_spec(t)
+
+
+def _record(op, initializers: frozenset, made: Optional[dict] = None) -> OpRecord:
     loc = op.traceback[0] if op.traceback else ("<unknown>", 0)
+    made = {} if made is None else made
     return OpRecord(
         name=op.name, type=op.type,
-        inputs=tuple((t.op.name, t.value_index, tensor_spec(t)) for t in op.inputs),
+        inputs=tuple((t.op.name, t.value_index, _input_spec(t, made)) for t in op.inputs),
         control_inputs=tuple(c.name for c in op.control_inputs),
         outputs=tuple(tensor_spec(t) for t in op.outputs),
         ref_inputs=tuple(getattr(op.op_def, "ref_inputs", ())),
@@ -144,7 +151,10 @@ def snapshot(graph_or_ops, hidden: Iterable[str] = ()) -> GraphSnapshot:
             records = []
         if len(records) < len(ops):
             inits = _initializer_names(graph)
-            records = records + [_record(op, inits) for op in ops[len(records):]]
+            made = {r.name: r for r in records}
+            for op in ops[len(records):]:
+                made[op.name] = _record(op, inits, made)
+            records = list(made.values())
             _cache[graph] = records
         return GraphSnapshot(records).without(hidden)
     ops = list(graph_or_ops)

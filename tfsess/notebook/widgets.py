@@ -325,7 +325,15 @@ class GraphView(W.VBox):
                 svg = None
             if svg:
                 data["image/svg+xml"] = svg
+                self._keep_picture(svg)
         return data
+
+    def _keep_picture(self, svg: str) -> None:
+        """Give a page-side drawing the kernel's SVG until the page draws its own: a notebook saved before any
+        page drew it (nbclient, nbval) then still shows this picture when reopened without a kernel."""
+        d = self.drawing
+        if d is not None and not isinstance(d, StaticDrawing) and not d.svg and hasattr(d, "engine_version"):
+            d.svg = svg
 
 
 def _close(widget) -> None:
@@ -497,4 +505,5 @@ class EvalView(W.VBox):
                 svg = None
             if svg:
                 data["image/svg+xml"] = svg
+                self.graph_view._keep_picture(svg)
         return data

@@ -28,14 +28,18 @@ class Placeholder(OpDef):
     grad = None
 
     @classmethod
+    def numpy_source(cls, op, args):
+        cls.bind(op, None)()   # an unfed placeholder: the error Session.run gives
+
+    @classmethod
     def outputs(cls, op):
-        return [(op._attrs["dtype"], op._attrs["shape"]._dims)]
+        return [(op.attrs["dtype"], op.attrs["shape"].dim_sizes)]
 
     @classmethod
     def bind(cls, op, session):
         def unfed():
-            dt, d = op._attrs["dtype"], op._attrs["shape"]._dims
-            msg = "You must feed a value for placeholder tensor '%s' with dtype %s" % (op._name, dt._cname)
+            dt, d = op.attrs["dtype"], op.attrs["shape"].dim_sizes
+            msg = "You must feed a value for placeholder tensor '%s' with dtype %s" % (op.name, dt.c_name)
             if d is not None:
                 msg += " and shape %s" % fmt_dims(d)
             raise InvalidArgumentError(None, op, msg)
@@ -48,7 +52,7 @@ def placeholder(dtype, shape=None, name=None) -> Tensor:
     dt = _dtypes.as_dtype(dtype).base_dtype
     op = create_op(Placeholder, [], {"dtype": dt, "shape": TensorShape(shape)},
                    g._op_name("Placeholder" if name is None else name), g)
-    return op._outputs[0]
+    return op.outputs[0]
 
 
 class PlaceholderWithDefault(OpDef):
@@ -58,7 +62,7 @@ class PlaceholderWithDefault(OpDef):
 
     @staticmethod
     def shape(op, d):
-        return op._attrs["shape"]._dims
+        return op.attrs["shape"].dim_sizes
 
     @staticmethod
     def kernel(x):
@@ -67,6 +71,10 @@ class PlaceholderWithDefault(OpDef):
     @classmethod
     def constant_fold(cls, op, values):
         return None  # it can be fed, so its value is never known while building (TF's constant_value agrees)
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return args[0]
 
     @staticmethod
     def grad(op, g):
@@ -79,7 +87,7 @@ def placeholder_with_default(input, shape, name=None) -> Tensor:  # noqa: A002
         want = TensorShape(shape)
         if not want.is_compatible_with(x.shape):
             raise ValueError("Shapes %s and %s are incompatible" % (x.shape, want))
-        return s.make(PlaceholderWithDefault, [x], {"dtype": x.dtype, "shape": want})._outputs[0]
+        return s.make(PlaceholderWithDefault, [x], {"dtype": x.dtype, "shape": want}).outputs[0]
 
 
 class Identity(OpDef):
@@ -96,6 +104,10 @@ class Identity(OpDef):
     def kernel(x):
         return x
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return args[0]
+
     @staticmethod
     def grad(op, g):
         return [g]
@@ -104,7 +116,7 @@ class Identity(OpDef):
 def identity(input, name=None) -> Tensor:  # noqa: A002
     with op_scope(name, "Identity", [input]) as s:
         x = s.convert(input, "input")
-        return s.make(Identity, [x])._outputs[0]
+        return s.make(Identity, [x]).outputs[0]
 
 
 class StopGradient(Identity):
@@ -116,7 +128,7 @@ class StopGradient(Identity):
 
 def stop_gradient(input, name=None) -> Tensor:  # noqa: A002
     with op_scope(name, "StopGradient", [input]) as s:
-        return s.make(StopGradient, [s.convert(input, "input")])._outputs[0]
+        return s.make(StopGradient, [s.convert(input, "input")]).outputs[0]
 
 
 # ======================================================================================
@@ -130,15 +142,19 @@ class Shape(OpDef):
     grad = None
 
     @classmethod
+    def numpy_source(cls, op, args):
+        return "np.array(np.shape(%s), dtype=%r)" % (args[0], op.get_attr("out_type").name)
+
+    @classmethod
     def static_value(cls, op):
-        d = op._inputs[0]._shape._dims
+        d = op.inputs[0].shape.dim_sizes
         if d is None or None in d:
             return None
-        return np.array(d, op._attrs["out_type"]._np)
+        return np.array(d, op.attrs["out_type"].as_numpy_dtype)
 
     @staticmethod
     def dtype(op):
-        return op._attrs["out_type"]
+        return op.attrs["out_type"]
 
     @staticmethod
     def shape(op, d):
@@ -146,7 +162,7 @@ class Shape(OpDef):
 
     @classmethod
     def bind(cls, op, session):
-        np_t = op._attrs["out_type"]._np
+        np_t = op.attrs["out_type"].as_numpy_dtype
         cache = {}  # shape tuple -> read-only array: training loops see the same shapes every step
 
         def shape_of(x):
@@ -167,15 +183,19 @@ class Size(OpDef):
     grad = None
 
     @classmethod
+    def numpy_source(cls, op, args):
+        return "np.array(np.size(%s), dtype=%r)" % (args[0], op.get_attr("out_type").name)
+
+    @classmethod
     def static_value(cls, op):
-        d = op._inputs[0]._shape._dims
+        d = op.inputs[0].shape.dim_sizes
         if d is None or None in d:
             return None
-        return np.array(int(np.prod(d, dtype=np.int64)), op._attrs["out_type"]._np)
+        return np.array(int(np.prod(d, dtype=np.int64)), op.attrs["out_type"].as_numpy_dtype)
 
     @staticmethod
     def dtype(op):
-        return op._attrs["out_type"]
+        return op.attrs["out_type"]
 
     @staticmethod
     def shape(op, d):
@@ -183,7 +203,7 @@ class Size(OpDef):
 
     @staticmethod
     def kernel(x, out_type):
-        return np.array(np.size(x), dtype=out_type._np)
+        return np.array(np.size(x), dtype=out_type.as_numpy_dtype)
 
 
 class Rank(OpDef):
@@ -191,8 +211,12 @@ class Rank(OpDef):
     grad = None
 
     @classmethod
+    def numpy_source(cls, op, args):
+        return "np.array(np.ndim(%s), dtype=np.int32)" % args[0]
+
+    @classmethod
     def static_value(cls, op):
-        d = op._inputs[0]._shape._dims
+        d = op.inputs[0].shape.dim_sizes
         return None if d is None else np.array(len(d), np.int32)  # Rank has no out_type attr: always int32
 
     @staticmethod
@@ -212,18 +236,18 @@ def shape(input, name=None, out_type=_dtypes.int32) -> Tensor:  # noqa: A002
     """The shape of `input` as an int32 tensor (tf.shape)."""
     with op_scope(name, "Shape", [input]) as s:
         x = s.convert(input, "input")
-        return s.make(Shape, [x], {"out_type": _dtypes.as_dtype(out_type), "T": x.dtype})._outputs[0]
+        return s.make(Shape, [x], {"out_type": _dtypes.as_dtype(out_type), "T": x.dtype}).outputs[0]
 
 
 def size(input, name=None, out_type=_dtypes.int32) -> Tensor:  # noqa: A002
     with op_scope(name, "Size", [input]) as s:
         x = s.convert(input, "input")
-        return s.make(Size, [x], {"out_type": _dtypes.as_dtype(out_type), "T": x.dtype})._outputs[0]
+        return s.make(Size, [x], {"out_type": _dtypes.as_dtype(out_type), "T": x.dtype}).outputs[0]
 
 
 def rank(input, name=None) -> Tensor:  # noqa: A002
     with op_scope(name, "Rank", [input]) as s:
-        return s.make(Rank, [s.convert(input, "input")])._outputs[0]
+        return s.make(Rank, [s.convert(input, "input")]).outputs[0]
 
 
 def shape_tensor(value, arg_name="shape", dtype=None):
@@ -252,7 +276,7 @@ def _known_shape_value(t: Tensor):
             out.append(None if c is None else int(c))
         return tuple(out)
     if op.type == "Shape":
-        return op.inputs[0].shape._dims
+        return op.inputs[0].shape.dim_sizes
     return None
 
 
@@ -267,11 +291,11 @@ class Fill(OpDef):
 
     @staticmethod
     def dtype(op):
-        return op._inputs[1]._dtype.base_dtype
+        return op.inputs[1].dtype.base_dtype
 
     @staticmethod
     def shape(op, dims_d, value_d):
-        known = _known_shape_value(op._inputs[0])
+        known = _known_shape_value(op.inputs[0])
         if known is not None:
             return tuple(None if (d is None or d < 0) else d for d in known)
         n = dims_d[0] if dims_d is not None else None
@@ -280,6 +304,11 @@ class Fill(OpDef):
     @staticmethod
     def kernel(dims, value):
         return np.full(dims, value, dtype=np.asarray(value).dtype)
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        dims, value = args
+        return "np.full(%s, %s, dtype=np.asarray(%s).dtype)" % (dims, value, value)
 
     @staticmethod
     def grad(op, g):
@@ -291,7 +320,7 @@ def fill(dims, value, name=None) -> Tensor:
     with op_scope(name, "Fill", []) as s:
         d = shape_tensor(dims, "dims")
         v = s.convert(value, "value")
-        return s.make(Fill, [d, v], {"T": v.dtype})._outputs[0]
+        return s.make(Fill, [d, v], {"T": v.dtype}).outputs[0]
 
 
 def _zeros_or_ones(shape, dtype, name, default, fillv):
@@ -304,7 +333,7 @@ def _zeros_or_ones(shape, dtype, name, default, fillv):
         except (TypeError, ValueError):
             dims = None
         if dims is not None and None not in dims and int(np.prod(dims)) < 1000:
-            np_t = object if dtype is _dtypes.string else dtype._np
+            np_t = object if dtype is _dtypes.string else dtype.as_numpy_dtype
             value = np.full(dims, b"" if dtype is _dtypes.string else fillv, dtype=np_t)
             return constant(value, dtype=dtype, name=name or default)
     with op_scope(name, default, []) as s:
@@ -312,7 +341,7 @@ def _zeros_or_ones(shape, dtype, name, default, fillv):
         if d.dtype not in (_dtypes.int32, _dtypes.int64):
             d = cast(d, _dtypes.int32)
         v = constant(fillv, dtype=dtype, name="Const")
-        return s.make(Fill, [d, v], {"T": dtype})._outputs[0]
+        return s.make(Fill, [d, v], {"T": dtype}).outputs[0]
 
 
 def zeros(shape, dtype=_dtypes.float32, name=None) -> Tensor:
@@ -328,6 +357,10 @@ class ZerosLike(OpDef):
     type_name = "ZerosLike"
     grad = None
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.zeros_like(%s)" % args[0]
+
     @staticmethod
     def shape(op, d):
         return d
@@ -340,6 +373,10 @@ class ZerosLike(OpDef):
 class OnesLike(OpDef):
     type_name = "OnesLike"
     grad = None
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.ones_like(%s)" % args[0]
 
     @staticmethod
     def shape(op, d):
@@ -355,7 +392,7 @@ def zeros_like(tensor, dtype=None, name=None, optimize=True) -> Tensor:
         x = s.convert(tensor, "tensor")
         if dtype is not None and _dtypes.as_dtype(dtype).base_dtype is not x.dtype.base_dtype:
             return _zeros_or_ones(shape(x), dtype, s.scope, "zeros", 0)
-        return s.make(ZerosLike, [x])._outputs[0]
+        return s.make(ZerosLike, [x]).outputs[0]
 
 
 def ones_like(tensor, dtype=None, name=None, optimize=True) -> Tensor:
@@ -363,7 +400,7 @@ def ones_like(tensor, dtype=None, name=None, optimize=True) -> Tensor:
         x = s.convert(tensor, "tensor")
         if dtype is not None and _dtypes.as_dtype(dtype).base_dtype is not x.dtype.base_dtype:
             return _zeros_or_ones(shape(x), dtype, s.scope, "ones", 1)
-        return s.make(OnesLike, [x])._outputs[0]
+        return s.make(OnesLike, [x]).outputs[0]
 
 
 # ======================================================================================
@@ -377,7 +414,7 @@ class Reshape(OpDef):
 
     @staticmethod
     def shape(op, d, shape_d):
-        known = _known_shape_value(op._inputs[1])
+        known = _known_shape_value(op.inputs[1])
         if known is None:
             if shape_d is not None and shape_d[0] is not None:
                 return (None,) * shape_d[0]
@@ -395,8 +432,13 @@ class Reshape(OpDef):
                     unknown_rest = True
                 elif k != -1:
                     rest *= k
-            if n_in is not None and not unknown_rest:
-                if rest == 0 or n_in % rest:
+            if n_in is not None and not unknown_rest and rest == 0:
+                # TF: a 0 in the shape leaves -1 unknown until run time; only a non-empty input is an error
+                if n_in:
+                    raise shape_error(op, "Cannot reshape a tensor with %d elements to shape %s (0 elements)"
+                                      % (n_in, fmt_dims(tuple(out))), d, shape_d)
+            elif n_in is not None and not unknown_rest:
+                if n_in % rest:
                     raise shape_error(op, "Dimension size must be evenly divisible by %d but is %d"
                                       % (rest, n_in), d, shape_d)
                 out[known.index(-1)] = n_in // rest
@@ -414,6 +456,13 @@ class Reshape(OpDef):
         except ValueError:
             n = np.size(x)
             shp = [int(s) for s in np.reshape(shape, [-1])]
+            if -1 in shp and 0 in shp:
+                # TF's rule for a shape with a 0: the -1 is the input's non-zero dims over the other sizes
+                inferred = _zero_size_reshape(np.shape(x), shp)
+                if int(np.prod(inferred)) == n:
+                    return np.reshape(x, inferred)
+                raise InvalidArgumentError(None, None, "Input to reshape is a tensor with %d values, but the "
+                                           "requested shape has %d" % (n, int(np.prod(inferred)))) from None
             if -1 in shp:
                 rest = int(np.prod([s for s in shp if s != -1]))
                 msg = ("Input to reshape is a tensor with %d values, but the requested shape requires a "
@@ -423,9 +472,21 @@ class Reshape(OpDef):
                        % (n, int(np.prod(shp))))
             raise InvalidArgumentError(None, None, msg) from None
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.reshape(%s, %s)" % tuple(args)
+
     @staticmethod
     def grad(op, g):
         return [reshape(g, shape(op.inputs[0])), None]
+
+
+def _zero_size_reshape(in_shape, sizes) -> list:
+    """TF's ReshapeOp with a 0 in `sizes`: -1 = (product of the input's non-zero dims) // (product of the
+    other non-zero sizes), so [3, 0] reshaped to [-1, 0] is [3, 0]."""
+    rest = int(np.prod([s for s in sizes if s > 0]))
+    n = int(np.prod([d for d in in_shape if d > 0]))
+    return [n // rest if s == -1 else s for s in sizes]
 
 
 def reshape(tensor, shape, name=None) -> Tensor:  # noqa: F811
@@ -433,7 +494,7 @@ def reshape(tensor, shape, name=None) -> Tensor:  # noqa: F811
     with op_scope(name, "Reshape", [tensor]) as s:
         x = s.convert(tensor, "tensor")
         sh = shape_tensor(shape, "shape")
-        return s.make(Reshape, [x, sh], {"T": x.dtype, "Tshape": sh.dtype})._outputs[0]
+        return s.make(Reshape, [x, sh], {"T": x.dtype, "Tshape": sh.dtype}).outputs[0]
 
 
 class Transpose(OpDef):
@@ -441,7 +502,7 @@ class Transpose(OpDef):
 
     @staticmethod
     def shape(op, d, perm_d):
-        perm = constant_value(op._inputs[1])
+        perm = constant_value(op.inputs[1])
         if perm is None:
             return None if d is None else (None,) * len(d)
         perm = [int(p) for p in np.reshape(perm, [-1])]
@@ -457,6 +518,10 @@ class Transpose(OpDef):
     @staticmethod
     def kernel(x, perm):
         return np.transpose(x, perm)
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.transpose(%s, %s)" % tuple(args)
 
     @staticmethod
     def grad(op, g):
@@ -478,7 +543,7 @@ def transpose(a, perm=None, name="transpose", conjugate=False) -> Tensor:
                 p = subtract(subtract(rk, 1), _range(0, rk, 1))
         else:
             p = s.convert(perm, "perm", dtype=_dtypes.int32) if not isinstance(perm, Tensor) else perm
-        return s.make(Transpose, [x, p], {"T": x.dtype, "Tperm": p.dtype})._outputs[0]
+        return s.make(Transpose, [x, p], {"T": x.dtype, "Tperm": p.dtype}).outputs[0]
 
 
 class ExpandDims(OpDef):
@@ -486,7 +551,7 @@ class ExpandDims(OpDef):
 
     @staticmethod
     def shape(op, d, axis_d):
-        ax = constant_value(op._inputs[1])
+        ax = constant_value(op.inputs[1])
         if d is None or ax is None:
             return None
         ax = int(np.reshape(ax, [-1])[0])
@@ -504,7 +569,7 @@ class ExpandDims(OpDef):
 
     @classmethod
     def bind(cls, op, session):
-        axis = constant_value(op._inputs[1])
+        axis = constant_value(op.inputs[1])
         if axis is None:
             return cls.kernel
         ax = int(np.reshape(axis, [-1])[0])
@@ -514,6 +579,10 @@ class ExpandDims(OpDef):
             a = ax if ax >= 0 else len(s) + 1 + ax
             return np.reshape(x, s[:a] + (1,) + s[a:])
         return expand
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.expand_dims(%s, int(np.reshape(%s, [-1])[0]))" % tuple(args)
 
     @staticmethod
     def grad(op, g):
@@ -526,7 +595,7 @@ def expand_dims(input, axis=None, name=None, dim=None) -> Tensor:  # noqa: A002
     with op_scope(name, "ExpandDims", [input]) as s:
         x = s.convert(input, "input")
         a = s.convert(axis, "dim", dtype=_dtypes.int32) if not isinstance(axis, Tensor) else axis
-        return s.make(ExpandDims, [x, a], {"T": x.dtype})._outputs[0]
+        return s.make(ExpandDims, [x, a], {"T": x.dtype}).outputs[0]
 
 
 class Squeeze(OpDef):
@@ -535,7 +604,7 @@ class Squeeze(OpDef):
 
     @staticmethod
     def shape(op, d):
-        axes = op._attrs["squeeze_dims"]
+        axes = op.attrs["squeeze_dims"]
         if d is None:
             return None
         r = len(d)
@@ -561,6 +630,11 @@ class Squeeze(OpDef):
             raise InvalidArgumentError(None, None, "Can not squeeze dim[%s], expected a dimension of 1, got %s"
                                        % (squeeze_dims, np.shape(x))) from None
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        dims = op.get_attr("squeeze_dims")
+        return "np.squeeze(%s, axis=%r)" % (args[0], tuple(dims) if dims else None)
+
     @staticmethod
     def grad(op, g):
         return [reshape(g, shape(op.inputs[0]))]
@@ -573,7 +647,7 @@ def squeeze(input, axis=None, name=None, squeeze_dims=None) -> Tensor:  # noqa: 
         axis = [axis]
     with op_scope(name, "Squeeze", [input]) as s:
         x = s.convert(input, "input")
-        return s.make(Squeeze, [x], {"T": x.dtype, "squeeze_dims": list(axis or [])})._outputs[0]
+        return s.make(Squeeze, [x], {"T": x.dtype, "squeeze_dims": list(axis or [])}).outputs[0]
 
 
 # ======================================================================================
@@ -588,7 +662,7 @@ class ConcatV2(OpDef):
     @staticmethod
     def shape(op, *dims):
         vals, _axis_d = dims[:-1], dims[-1]
-        axis = constant_value(op._inputs[-1])
+        axis = constant_value(op.inputs[-1])
         known = [d for d in vals if d is not None]
         if not known:
             return None
@@ -640,6 +714,10 @@ class ConcatV2(OpDef):
             raise InvalidArgumentError(None, None, "ConcatOp : Ranks of all input tensors should match: shape[0] = "
                                        "%s vs. shape[1] = %s" % (fmt_dims(shapes[0]), fmt_dims(shapes[-1]))) from None
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.concatenate([%s], axis=int(%s))" % (", ".join(args[:-1]), args[-1])
+
     @staticmethod
     def grad(op, g):
         from .math_ops import _concat_grad
@@ -659,7 +737,7 @@ def concat(values, axis, name="concat") -> Tensor:
         from ..framework.opdef import same_dtype
         same_dtype("ConcatV2", [("values", vs[0])] + [("values", v) for v in vs[1:]])
         ax = s.convert(axis, "axis", dtype=_dtypes.int32)
-        return s.make(ConcatV2, vs + [ax], {"T": vs[0].dtype, "N": len(vs)})._outputs[0]
+        return s.make(ConcatV2, vs + [ax], {"T": vs[0].dtype, "N": len(vs)}).outputs[0]
 
 
 class Pack(OpDef):
@@ -670,7 +748,7 @@ class Pack(OpDef):
 
     @staticmethod
     def shape(op, *dims):
-        axis = op._attrs["axis"]
+        axis = op.attrs["axis"]
         merged = None
         first_known = None
         for d in dims:
@@ -700,13 +778,17 @@ class Pack(OpDef):
     def kernel(*args, axis):
         return np.stack(args, axis=axis)
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.stack([%s], axis=%d)" % (", ".join(args), op.get_attr("axis"))
+
     @staticmethod
     def grad(op, g):
         return unstack(g, num=len(op.inputs), axis=op.get_attr("axis"))
 
     @classmethod
     def constant_fold(cls, op, values):
-        return np.stack(values, axis=op._attrs["axis"])
+        return np.stack(values, axis=op.attrs["axis"])
 
 
 def stack(values, axis=0, name="stack") -> Tensor:
@@ -721,7 +803,7 @@ def stack(values, axis=0, name="stack") -> Tensor:
                 vs.append(s.convert(v, "values_%d" % i, dtype=first.dtype.base_dtype if first is not None else None))
         from ..framework.opdef import same_dtype
         same_dtype("Pack", [("values", v) for v in vs])
-        return s.make(Pack, vs, {"T": vs[0].dtype, "N": len(vs), "axis": axis})._outputs[0]
+        return s.make(Pack, vs, {"T": vs[0].dtype, "N": len(vs), "axis": axis}).outputs[0]
 
 
 class Unpack(OpDef):
@@ -732,9 +814,9 @@ class Unpack(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        d = op._inputs[0]._shape._dims
-        axis, num = op._attrs["axis"], op._attrs["num"]
-        dt = op._inputs[0]._dtype.base_dtype
+        d = op.inputs[0].shape.dim_sizes
+        axis, num = op.attrs["axis"], op.attrs["num"]
+        dt = op.inputs[0].dtype.base_dtype
         if d is None:
             return [(dt, None)] * num
         a = axis + len(d) if axis < 0 else axis
@@ -749,6 +831,11 @@ class Unpack(OpDef):
                                        % (axis, num, fmt_dims(x.shape)))
         return tuple(np.take(x, i, axis=axis) for i in range(num))
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "tuple(np.take(np.asarray(%s), i, axis=%d) for i in range(%d))" % (
+            args[0], op.get_attr("axis"), op.get_attr("num"))
+
     @staticmethod
     def grad(op, *grads):
         outs = []
@@ -761,7 +848,7 @@ def unstack(value, num=None, axis=0, name="unstack") -> list:
     """Unpack the slices of `value` along `axis` into a list (tf.unstack)."""
     with op_scope(name, "unstack", [value]) as s:
         x = s.convert(value, "value")
-        d = x.shape._dims
+        d = x.shape.dim_sizes
         if num is None:
             if d is None:
                 raise ValueError("Cannot infer num from shape %s" % x.shape)
@@ -770,7 +857,7 @@ def unstack(value, num=None, axis=0, name="unstack") -> list:
                 raise ValueError("Cannot infer argument `num` from shape %s" % x.shape)
         if d is not None and not -len(d) <= axis < len(d):
             raise ValueError("Dimension %d must be in range [-%d, %d)" % (axis, len(d), len(d)))
-        return s.make(Unpack, [x], {"T": x.dtype, "num": num, "axis": axis})._outputs
+        return s.make(Unpack, [x], {"T": x.dtype, "num": num, "axis": axis}).outputs
 
 
 class Split(OpDef):
@@ -781,11 +868,11 @@ class Split(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        n = op._attrs["num_split"]
-        x = op._inputs[1]
-        d = x._shape._dims
-        ax = constant_value(op._inputs[0])
-        dt = x._dtype.base_dtype
+        n = op.attrs["num_split"]
+        x = op.inputs[1]
+        d = x.shape.dim_sizes
+        ax = constant_value(op.inputs[0])
+        dt = x.dtype.base_dtype
         if d is None or ax is None:
             return [(dt, None if d is None else (None,) * len(d))] * n
         ax = int(ax) % len(d)
@@ -803,6 +890,10 @@ class Split(OpDef):
                                        "dimension, but got split_dim %d (size = %d) and num_split %d"
                                        % (int(axis), np.shape(x)[int(axis)], num_split)) from None
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "tuple(np.split(%s, %d, axis=int(%s)))" % (args[1], op.get_attr("num_split"), args[0])
+
     @staticmethod
     def grad(op, *grads):
         outs = [g if g is not None else zeros_like(o) for g, o in zip(grads, op.outputs)]
@@ -817,12 +908,12 @@ class SplitV(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        n = op._attrs["num_split"]
-        x = op._inputs[0]
-        d = x._shape._dims
-        sizes = constant_value(op._inputs[1])
-        ax = constant_value(op._inputs[2])
-        dt = x._dtype.base_dtype
+        n = op.attrs["num_split"]
+        x = op.inputs[0]
+        d = x.shape.dim_sizes
+        sizes = constant_value(op.inputs[1])
+        ax = constant_value(op.inputs[2])
+        dt = x.dtype.base_dtype
         if d is None or ax is None or sizes is None:
             return [(dt, None if d is None else (None,) * len(d))] * n
         ax = int(ax) % len(d)
@@ -843,6 +934,18 @@ class SplitV(OpDef):
                                        "input along split_dim if not fully specified.  Got: %d" % sum(sizes))
         return tuple(np.split(x, np.cumsum(sizes)[:-1], axis=ax))
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_split_v(%s, %s, %s)" % tuple(args), {"_split_v": '''
+def _split_v(x, sizes, axis):
+    """x split along axis into pieces of the given sizes (one size may be -1: the rest)."""
+    sizes = [int(v) for v in sizes]
+    ax = int(axis)
+    if -1 in sizes:
+        sizes[sizes.index(-1)] = np.shape(x)[ax] - (sum(sizes) + 1)
+    return tuple(np.split(x, np.cumsum(sizes)[:-1], axis=ax))
+'''}
+
     @staticmethod
     def grad(op, *grads):
         outs = [g if g is not None else zeros_like(o) for g, o in zip(grads, op.outputs)]
@@ -855,14 +958,14 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split") -> list:
         x = s.convert(value, "value")
         if isinstance(num_or_size_splits, (int, np.integer)):
             ax = s.convert(axis, "split_dim", dtype=_dtypes.int32)
-            return s.make(Split, [ax, x], {"T": x.dtype, "num_split": int(num_or_size_splits)})._outputs
+            return s.make(Split, [ax, x], {"T": x.dtype, "num_split": int(num_or_size_splits)}).outputs
         sizes = s.convert(num_or_size_splits, "size_splits", dtype=_dtypes.int32) \
             if not isinstance(num_or_size_splits, Tensor) else num_or_size_splits
-        n = num if num is not None else (sizes.shape._dims[0] if sizes.shape._dims else None)
+        n = num if num is not None else (sizes.shape.dim_sizes[0] if sizes.shape.dim_sizes else None)
         if n is None:
             raise ValueError("Cannot infer argument `num` from shape %s" % sizes.shape)
         ax = s.convert(axis, "split_dim", dtype=_dtypes.int32)
-        return s.make(SplitV, [x, sizes, ax], {"T": x.dtype, "num_split": int(n)})._outputs
+        return s.make(SplitV, [x, sizes, ax], {"T": x.dtype, "num_split": int(n)}).outputs
 
 
 class Tile(OpDef):
@@ -870,7 +973,7 @@ class Tile(OpDef):
 
     @staticmethod
     def shape(op, d, m_d):
-        m = constant_value(op._inputs[1])
+        m = constant_value(op.inputs[1])
         if d is None:
             return None if m_d is None or m_d[0] is None else (None,) * m_d[0]
         if m is None:
@@ -886,6 +989,10 @@ class Tile(OpDef):
             raise InvalidArgumentError(None, None, "Expected multiples argument to be a vector of length %d but "
                                        "got length %d" % (np.ndim(x), len(multiples)))
         return np.tile(x, multiples)
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.tile(%s, %s)" % tuple(args)
 
     @staticmethod
     def grad(op, g):
@@ -906,16 +1013,17 @@ def tile(input, multiples, name=None) -> Tensor:  # noqa: A002
     with op_scope(name, "Tile", [input]) as s:
         x = s.convert(input, "input")
         m = shape_tensor(multiples, "multiples")
-        return s.make(Tile, [x, m], {"T": x.dtype})._outputs[0]
+        return s.make(Tile, [x, m], {"T": x.dtype}).outputs[0]
 
 
 class Pad(OpDef):
     type_name = "PadV2"
+    numpy_kernel = True
     kernel_attrs = ("mode",)
 
     @staticmethod
     def shape(op, d, p_d, c_d):
-        p = constant_value(op._inputs[1])
+        p = constant_value(op.inputs[1])
         if d is None:
             return None
         if p is None:
@@ -926,6 +1034,8 @@ class Pad(OpDef):
     @staticmethod
     def kernel(x, paddings, constant_values, mode):
         pw = [(int(a), int(b)) for a, b in np.reshape(paddings, [-1, 2])]
+        if not pw:  # a scalar (paddings of shape [0, 2]) pads to itself
+            return np.array(x)
         if mode == "CONSTANT":
             return np.pad(x, pw, mode="constant", constant_values=constant_values)
         return np.pad(x, pw, mode="reflect" if mode == "REFLECT" else "symmetric")
@@ -942,11 +1052,12 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0) -> Tens
         x = s.convert(tensor, "input")
         p = s.convert(paddings, "paddings", dtype=_dtypes.int32) if not isinstance(paddings, Tensor) else paddings
         c = s.convert(constant_values, "constant_values", dtype=x.dtype.base_dtype)
-        return s.make(Pad, [x, p, c], {"T": x.dtype, "mode": mode.upper()})._outputs[0]
+        return s.make(Pad, [x, p, c], {"T": x.dtype, "mode": mode.upper()}).outputs[0]
 
 
 class ReverseV2(OpDef):
     type_name = "ReverseV2"
+    numpy_kernel = True
 
     @staticmethod
     def shape(op, d, a_d):
@@ -965,7 +1076,7 @@ def reverse(tensor, axis, name=None) -> Tensor:
     with op_scope(name, "ReverseV2", [tensor]) as s:
         x = s.convert(tensor, "tensor")
         a = s.convert(axis, "axis", dtype=_dtypes.int32) if not isinstance(axis, Tensor) else axis
-        return s.make(ReverseV2, [x, a], {"T": x.dtype})._outputs[0]
+        return s.make(ReverseV2, [x, a], {"T": x.dtype}).outputs[0]
 
 
 class BroadcastTo(OpDef):
@@ -973,7 +1084,7 @@ class BroadcastTo(OpDef):
 
     @staticmethod
     def shape(op, d, s_d):
-        known = _known_shape_value(op._inputs[1])
+        known = _known_shape_value(op.inputs[1])
         if known is None:
             return None
         return tuple(known)
@@ -986,6 +1097,10 @@ class BroadcastTo(OpDef):
             raise InvalidArgumentError(None, None, "Incompatible shapes: %s vs. %s"
                                        % (fmt_dims(np.shape(x)), fmt_dims(tuple(shape)))) from None
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.broadcast_to(%s, tuple(int(v) for v in %s)).copy()" % tuple(args)
+
     @staticmethod
     def grad(op, g):
         from .math_ops import sum_to_shape_of
@@ -996,7 +1111,7 @@ def broadcast_to(input, shape, name=None) -> Tensor:  # noqa: A002
     with op_scope(name, "BroadcastTo", [input]) as s:
         x = s.convert(input, "input")
         sh = shape_tensor(shape, "shape")
-        return s.make(BroadcastTo, [x, sh], {"T": x.dtype})._outputs[0]
+        return s.make(BroadcastTo, [x, sh], {"T": x.dtype}).outputs[0]
 
 
 # ======================================================================================
@@ -1010,11 +1125,11 @@ class GatherV2(OpDef):
 
     @staticmethod
     def dtype(op):
-        return op._inputs[0]._dtype.base_dtype
+        return op.inputs[0].dtype.base_dtype
 
     @staticmethod
     def shape(op, p, i, a):
-        ax = constant_value(op._inputs[2])
+        ax = constant_value(op.inputs[2])
         if p is None or i is None or ax is None:
             return None
         ax = int(ax)
@@ -1031,6 +1146,10 @@ class GatherV2(OpDef):
             bad = idx.reshape(-1)[np.argmax((idx.reshape(-1) < 0) | (idx.reshape(-1) >= n))]
             raise InvalidArgumentError(None, None, "indices = %d is not in [0, %d)" % (bad, n))
         return np.take(params, idx, axis=ax)
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.take(%s, np.asarray(%s), axis=int(%s))" % tuple(args)
 
     @staticmethod
     def grad(op, g):
@@ -1056,7 +1175,7 @@ def gather(params, indices, validate_indices=None, name=None, axis=None, batch_d
             raise TypeError("Value passed to parameter 'indices' has DataType %s not in list of allowed values: "
                             "int16, int32, int64" % i.dtype.base_dtype.name)
         a = s.convert(0 if axis is None else axis, "axis", dtype=_dtypes.int32)
-        return s.make(GatherV2, [p, i, a], {"Tparams": p.dtype, "Tindices": i.dtype, "batch_dims": batch_dims})._outputs[0]
+        return s.make(GatherV2, [p, i, a], {"Tparams": p.dtype, "Tindices": i.dtype, "batch_dims": batch_dims}).outputs[0]
 
 
 class Slice(OpDef):
@@ -1066,8 +1185,8 @@ class Slice(OpDef):
 
     @staticmethod
     def shape(op, d, b_d, s_d):
-        b = constant_value(op._inputs[1])
-        sz = _known_shape_value(op._inputs[2])
+        b = constant_value(op.inputs[1])
+        sz = _known_shape_value(op.inputs[2])
         if d is None:
             return None if s_d is None or s_d[0] is None else (None,) * s_d[0]
         if sz is None:
@@ -1095,6 +1214,16 @@ class Slice(OpDef):
             idx.append(builtins.slice(b, end))
         return x[tuple(idx)]
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_slice(%s, %s, %s)" % tuple(args), {"_slice": '''
+def _slice(x, begin, size):
+    """x[begin : begin + size] on every axis (size -1: to the end)."""
+    x = np.asarray(x)
+    return x[tuple(slice(int(b), x.shape[i] if int(s) == -1 else int(b) + int(s))
+                   for i, (b, s) in enumerate(zip(begin, size)))]
+'''}
+
     @staticmethod
     def grad(op, g):
         x, begin, _ = op.inputs
@@ -1110,7 +1239,7 @@ def slice(input_, begin, size, name=None) -> Tensor:  # noqa: A001
         x = s.convert(input_, "input")
         b = shape_tensor(begin, "begin")
         sz = shape_tensor(size, "size")
-        return s.make(Slice, [x, b, sz], {"T": x.dtype, "Index": b.dtype})._outputs[0]
+        return s.make(Slice, [x, b, sz], {"T": x.dtype, "Index": b.dtype}).outputs[0]
 
 
 class StridedSlice(OpDef):
@@ -1121,8 +1250,8 @@ class StridedSlice(OpDef):
 
     @staticmethod
     def shape(op, d, *rest):
-        spec = op._attrs["spec"]
-        b, e, st = (constant_value(t) for t in op._inputs[1:])
+        spec = op.attrs["spec"]
+        b, e, st = (constant_value(t) for t in op.inputs[1:])
         if d is None:
             return None
         if b is None or e is None or st is None:
@@ -1181,11 +1310,40 @@ class StridedSlice(OpDef):
         except IndexError as exc:
             raise InvalidArgumentError(None, None, str(exc)) from None
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        """NumPy indexing written out (`x[:, 0]`); needs constant begin, end and strides."""
+        index = _index_source(op, 1)
+        return None if index is None else "np.asarray(%s)[%s]" % (args[0], index)
+
     @staticmethod
     def grad(op, g):
         x = op.inputs[0]
         return [StridedSliceGrad_apply(shape(x), op.inputs[1], op.inputs[2], op.inputs[3], g,
                                        op.get_attr("spec")), None, None, None]
+
+
+def _index_source(op, first):
+    """A StridedSlice(Grad) op's index as NumPy source (`:, 0`), from its constant begin, end and strides
+    (inputs first..first+2); None if they are not constants."""
+    b, e, st = (constant_value(t) for t in op.inputs[first:first + 3])
+    if b is None or e is None or st is None:
+        return None
+    parts = []
+    for j, (kind, has_b, has_e) in enumerate(op.get_attr("spec")):
+        if kind == "newaxis":
+            parts.append("None")
+        elif kind == "ellipsis":
+            parts.append("...")
+        elif kind == "index":
+            parts.append(str(int(b[j])))
+        else:
+            step = int(st[j])
+            parts.append("%s:%s%s" % (int(b[j]) if has_b else "", int(e[j]) if has_e else "",
+                                      "" if step == 1 else ":%d" % step))
+    if not parts:
+        return "()"
+    return ", ".join(parts) + ("," if len(parts) == 1 else "")
 
 
 def _build_index(spec, begin, end, strides, ndim, dims, op):
@@ -1225,22 +1383,36 @@ class StridedSliceGrad(OpDef):
     type_name = "StridedSliceGrad"
     kernel_attrs = ("spec",)
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        index = _index_source(op, 1)
+        if index is None:
+            return None
+        return "_strided_slice_grad(%s, %s, np.index_exp[%s])" % (args[0], args[4], index), {
+            "_strided_slice_grad": '''
+def _strided_slice_grad(shape, dy, index):
+    """dy scattered into zeros of `shape` at `index` (the gradient of a slice)."""
+    out = np.zeros(tuple(int(v) for v in shape), dtype=np.asarray(dy).dtype)
+    out[index] = dy
+    return out
+'''}
+
     @staticmethod
     def grad(op, gg):
         """Linear in dy: its gradient is the same slice of the incoming gradient (TF's rule)."""
         b, e, st = op.inputs[1:4]
         with op_scope(None, "StridedSlice", [gg]) as s:
             sliced = s.make(StridedSlice, [gg, b, e, st], {"T": gg.dtype, "Index": b.dtype,
-                                                           "spec": op.get_attr("spec")})._outputs[0]
+                                                           "spec": op.get_attr("spec")}).outputs[0]
         return [None, None, None, None, sliced]
 
     @staticmethod
     def dtype(op):
-        return op._inputs[4]._dtype.base_dtype
+        return op.inputs[4].dtype.base_dtype
 
     @staticmethod
     def shape(op, s_d, *rest):
-        known = _known_shape_value(op._inputs[0])
+        known = _known_shape_value(op.inputs[0])
         return None if known is None else tuple(known)
 
     @staticmethod
@@ -1253,7 +1425,7 @@ class StridedSliceGrad(OpDef):
 
 def StridedSliceGrad_apply(shape_t, b, e, st, dy, spec):  # noqa: N802
     with op_scope(None, "StridedSliceGrad", [dy]) as s:
-        return s.make(StridedSliceGrad, [shape_t, b, e, st, dy], {"spec": spec, "T": dy.dtype})._outputs[0]
+        return s.make(StridedSliceGrad, [shape_t, b, e, st, dy], {"spec": spec, "T": dy.dtype}).outputs[0]
 
 
 def _slice_helper(tensor, slice_spec):
@@ -1297,7 +1469,7 @@ def _slice_helper(tensor, slice_spec):
         b = pack(begin, "stack")
         e = pack(end, "stack_1")
         st = pack(strides, "stack_2")
-        return sc.make(StridedSlice, [x, b, e, st], {"T": x.dtype, "Index": b.dtype, "spec": tuple(spec)})._outputs[0]
+        return sc.make(StridedSlice, [x, b, e, st], {"T": x.dtype, "Index": b.dtype, "spec": tuple(spec)}).outputs[0]
 
 
 def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, ellipsis_mask=0, new_axis_mask=0,
@@ -1336,15 +1508,15 @@ def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, el
                                                      "begin_mask": begin_mask, "end_mask": end_mask,
                                                      "ellipsis_mask": ellipsis_mask,
                                                      "new_axis_mask": new_axis_mask,
-                                                     "shrink_axis_mask": shrink_axis_mask})._outputs[0]
+                                                     "shrink_axis_mask": shrink_axis_mask}).outputs[0]
 
 
 def _static_length(t: Tensor, arg: str) -> int:
     """The number of entries of a 1-D begin/end/strides tensor, which must be known while building."""
-    d = t._shape._dims
+    d = t.shape.dim_sizes
     if d is None or len(d) != 1 or d[0] is None:
         raise ValueError("tf.strided_slice needs `%s` as a 1-D tensor of known length, got shape %s"
-                         % (arg, t._shape))
+                         % (arg, t.shape))
     return d[0]
 
 
@@ -1353,16 +1525,32 @@ class OneHot(OpDef):
     kernel_attrs = ("axis",)
     grad = None
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_one_hot(%s, %s, %s, %s, %d)" % (*args, op.get_attr("axis")), {"_one_hot": '''
+def _one_hot(indices, depth, on_value, off_value, axis):
+    """on_value at each index along a new axis of size depth, off_value elsewhere."""
+    idx = np.asarray(indices)
+    depth = int(depth)
+    out = np.full(idx.shape + (depth,), off_value, dtype=np.asarray(on_value).dtype)
+    valid = (idx >= 0) & (idx < depth)
+    pos = np.nonzero(valid)
+    out[pos + (idx[pos],)] = on_value
+    if axis != -1:
+        out = np.moveaxis(out, -1, axis)
+    return out
+'''}
+
     @staticmethod
     def dtype(op):
-        return op._inputs[2]._dtype.base_dtype
+        return op.inputs[2].dtype.base_dtype
 
     @staticmethod
     def shape(op, i, d, on, off):
-        depth = constant_value(op._inputs[1])
+        depth = constant_value(op.inputs[1])
         if i is None:
             return None
-        axis = op._attrs["axis"]
+        axis = op.attrs["axis"]
         depth = None if depth is None else int(depth)
         if axis == -1:
             return i + (depth,)
@@ -1372,10 +1560,9 @@ class OneHot(OpDef):
     def kernel(indices, depth, on_value, off_value, axis):
         idx = np.asarray(indices)
         depth = int(depth)
-        out = np.full(idx.shape + (depth,), off_value, dtype=np.asarray(on_value).dtype)
-        valid = (idx >= 0) & (idx < depth)
-        pos = np.nonzero(valid)
-        out[pos + (idx[pos],)] = on_value
+        # out[..., j] = on where indices == j (any rank, scalars included: one_hot(2, 4) has shape [4])
+        hot = idx[..., None] == np.arange(depth)
+        out = np.where(hot, on_value, off_value).astype(np.asarray(on_value).dtype, copy=False)
         if axis != -1:
             out = np.moveaxis(out, -1, axis)
         return out
@@ -1396,7 +1583,7 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
         off = s.convert(0 if off_value is None else off_value, "off_value", dtype=dt)
         i = s.convert(indices, "indices")
         d = s.convert(depth, "depth", dtype=_dtypes.int32)
-        return s.make(OneHot, [i, d, on, off], {"T": dt, "TI": i.dtype, "axis": -1 if axis is None else axis})._outputs[0]
+        return s.make(OneHot, [i, d, on, off], {"T": dt, "TI": i.dtype, "axis": -1 if axis is None else axis}).outputs[0]
 
 
 class Select(OpDef):
@@ -1406,7 +1593,7 @@ class Select(OpDef):
 
     @staticmethod
     def dtype(op):
-        return op._inputs[1]._dtype.base_dtype
+        return op.inputs[1].dtype.base_dtype
 
     @staticmethod
     def shape(op, c, x, y):
@@ -1427,6 +1614,20 @@ class Select(OpDef):
         except ValueError:
             raise InvalidArgumentError(None, None, "'then' and 'else' must have the same size.  but received: %s vs. %s"
                                        % (fmt_dims(np.shape(x)), fmt_dims(np.shape(y)))) from None
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        if cls.type_name == "SelectV2":
+            return "np.where(%s, %s, %s)" % tuple(args)
+        return "_select(%s, %s, %s)" % tuple(args), {"_select": '''
+def _select(c, x, y):
+    """TF1's Select: x where c else y; a vector condition picks rows."""
+    c = np.asarray(c)
+    x = np.asarray(x)
+    if c.ndim == 1 and x.ndim > 1 and c.shape[0] == x.shape[0]:
+        c = c.reshape((-1,) + (1,) * (x.ndim - 1))
+    return np.where(c, x, y)
+'''}
 
     @staticmethod
     def grad(op, g):
@@ -1467,6 +1668,7 @@ class Where(OpDef):
     """Coordinates of true elements (tf.where with one argument)."""
 
     type_name = "Where"
+    numpy_kernel = True
     grad = None
 
     @staticmethod
@@ -1487,7 +1689,7 @@ def where(condition, x=None, y=None, name=None) -> Tensor:
     if x is None and y is None:
         with op_scope(name, "Where", [condition]) as s:
             c = s.convert(condition, "input")
-            return s.make(Where, [c], {"T": c.dtype})._outputs[0]
+            return s.make(Where, [c], {"T": c.dtype}).outputs[0]
     return _select(Select, condition, x, y, name)
 
 
@@ -1508,7 +1710,7 @@ def _select(opdef, condition, x, y, name):
             yt = s.convert(y, "e", dtype=xt.dtype.base_dtype) if not isinstance(y, Tensor) else y
         from ..framework.opdef import same_dtype
         same_dtype(opdef.type_name, [("t", xt), ("e", yt)])
-        return s.make(opdef, [c, xt, yt], {"T": xt.dtype})._outputs[0]
+        return s.make(opdef, [c, xt, yt], {"T": xt.dtype}).outputs[0]
 
 
 def where_v2(condition, x=None, y=None, name=None) -> Tensor:
@@ -1526,7 +1728,7 @@ class Cast(OpDef):
 
     @staticmethod
     def dtype(op):
-        return op._attrs["DstT"]
+        return op.attrs["DstT"]
 
     @staticmethod
     def shape(op, d):
@@ -1539,7 +1741,14 @@ class Cast(OpDef):
         x = np.asarray(x)
         if x.dtype == object:
             raise InvalidArgumentError(None, None, "Cast string to %s is not supported" % DstT.name)
-        return x.astype(DstT._np)
+        return x.astype(DstT.as_numpy_dtype)
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        dst = op.get_attr("DstT")
+        if dst.name == "string":
+            return None
+        return "np.asarray(%s).astype(%r)" % (args[0], dst.name)
 
     @staticmethod
     def grad(op, g):
@@ -1559,7 +1768,7 @@ def cast(x, dtype, name=None) -> Tensor:
         t = s.convert(x, "x")
         if t.dtype.base_dtype is dt:
             return t
-        return s.make(Cast, [t], {"SrcT": t.dtype.base_dtype, "DstT": dt, "Truncate": False})._outputs[0]
+        return s.make(Cast, [t], {"SrcT": t.dtype.base_dtype, "DstT": dt, "Truncate": False}).outputs[0]
 
 
 def boolean_mask(tensor, mask, name="boolean_mask", axis=None) -> Tensor:

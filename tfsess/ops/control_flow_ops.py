@@ -100,8 +100,8 @@ class Switch(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        t = op._inputs[0]
-        return [(t._dtype.base_dtype, t._shape._dims)] * 2
+        t = op.inputs[0]
+        return [(t.dtype.base_dtype, t.shape.dim_sizes)] * 2
 
     @staticmethod
     def kernel(data, pred):
@@ -115,7 +115,7 @@ class Switch(OpDef):
         zf = g_false if g_false is not None else _a.zeros_like(op.outputs[0])
         zt = g_true if g_true is not None else _a.zeros_like(op.outputs[1])
         m = merge([zf, zt])[0]
-        m.op._attrs["_pred"] = op.inputs[1]  # Merge.grad switches on it (second derivatives)
+        m.op.set_internal_attr("_pred", op.inputs[1])  # Merge.grad switches on it (second derivatives)
         return [m, None]
 
 
@@ -127,14 +127,14 @@ class Merge(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        dims = [t._shape._dims for t in op._inputs]
+        dims = [t.shape.dim_sizes for t in op.inputs]
         out = dims[0]
         for d in dims[1:]:
             if out is None or d is None or len(out) != len(d):
                 out = None
                 break
             out = builtins_tuple(a if a == b else None for a, b in zip(out, d))
-        return [(op._inputs[0]._dtype.base_dtype, out), (_dtypes.int32, ())]
+        return [(op.inputs[0].dtype.base_dtype, out), (_dtypes.int32, ())]
 
     @staticmethod
     def kernel(*inputs):
@@ -145,7 +145,7 @@ class Merge(OpDef):
 
     @staticmethod
     def grad(op, g, g_index):
-        pred = op._attrs["_pred"]
+        pred = op.attrs["_pred"]
         if g is None:
             return [None] * len(op.inputs)
         f, t = switch(g, pred)
@@ -157,14 +157,14 @@ builtins_tuple = tuple
 
 def switch(data, pred, name=None):
     with op_scope(name, "Switch", [data, pred]) as s:
-        out = s.make(Switch, [data, pred], {"T": data.dtype})._outputs
+        out = s.make(Switch, [data, pred], {"T": data.dtype}).outputs
     return out[0], out[1]
 
 
 def merge(inputs, name=None):
     with op_scope(name, "Merge", list(inputs)) as s:
         op = s.make(Merge, list(inputs), {"T": inputs[0].dtype, "N": len(inputs)})
-    return op._outputs[0], op._outputs[1]
+    return op.outputs[0], op.outputs[1]
 
 
 class CondContext:
@@ -187,20 +187,20 @@ class CondContext:
         return False
 
     def process_input(self, t: Tensor) -> Tensor:
-        if self.contains(t._op._cond_ctx):
+        if self.contains(t.op.cond_context):
             return t
         cached = self._switched.get(t)
         if cached is not None:
             return cached
         g = t.graph
-        saved_ctx, saved_stack = g._cond_ctx, g._name_stack
-        g._cond_ctx, g._name_stack = self.parent, ""
+        saved_ctx, saved_stack = g.cond_context, g.name_stack
+        g.cond_context, g.name_stack = self.parent, ""
         try:
             name = g.unique_name(self.name + "/Switch")
             sw = create_op(Switch, [t, self.pred], {"T": t.dtype}, name, g)
         finally:
-            g._cond_ctx, g._name_stack = saved_ctx, saved_stack
-        out = sw._outputs[self.branch]
+            g.cond_context, g.name_stack = saved_ctx, saved_stack
+        out = sw.outputs[self.branch]
         self._switched[t] = out
         return out
 
@@ -252,9 +252,9 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
         if p.shape.ndims not in (None, 0):
             raise ValueError("Shape must be rank 0 but is rank %d for 'cond/Switch' (op: 'Switch')" % p.shape.ndims)
         scope = s.name
-        outer = g._cond_ctx
-        saved_stack = g._name_stack
-        g._name_stack = scope
+        outer = g.cond_context
+        saved_stack = g.name_stack
+        g.name_stack = scope
         try:
             sw_f, sw_t = switch(p, p)
             switch_t = _a.identity(sw_t, name="switch_t")
@@ -263,7 +263,7 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
             results = []
             for branch, pivot, fn in ((1, switch_t, true_fn), (0, switch_f, false_fn)):
                 ctx = CondContext(pred_id, pivot, branch, scope, outer)
-                g._cond_ctx = ctx
+                g.cond_context = ctx
                 try:
                     res = fn()
                     if res is None:
@@ -277,11 +277,11 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
                         elif not isinstance(v, Tensor):
                             v = v._as_graph_element() if hasattr(v, "_as_graph_element") else \
                                 convert_to_tensor(v)
-                            if v.dtype._is_ref_dtype:
+                            if v.dtype.is_ref:
                                 v = _a.identity(v)
                         conv.append(ctx.process_input(v))
                 finally:
-                    g._cond_ctx = outer
+                    g.cond_context = outer
                 results.append((res, conv))
             (res_t, flat_t), (res_f, flat_f) = results
             if len(flat_t) != len(flat_f):
@@ -292,10 +292,10 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
                     raise ValueError("Outputs of true_fn and false_fn must have the same type: %s, %s"
                                      % (vt.dtype.name, vf.dtype.name))
                 m, _ = merge([vf, vt])
-                m.op._attrs["_pred"] = pred_id
+                m.op.set_internal_attr("_pred", pred_id)
                 merged.append(m)
         finally:
-            g._name_stack = saved_stack
+            g.name_stack = saved_stack
         out = _pack_like(res_t, merged)
         if not strict and isinstance(out, (list, builtins_tuple)) and len(out) == 1 and not hasattr(out, "_fields"):
             out = out[0]
@@ -350,7 +350,7 @@ class AssertOp(OpDef):
 
     @classmethod
     def bind(cls, op, session):
-        summarize = op._attrs.get("summarize", 3)
+        summarize = op.attrs.get("summarize", 3)
 
         def k(condition, *data):
             if not np.all(condition):
@@ -446,7 +446,7 @@ class CheckNumerics(OpDef):
 def check_numerics(tensor, message, name=None) -> Tensor:
     with op_scope(name, "CheckNumerics", [tensor]) as s:
         x = s.convert(tensor, "tensor")
-        return s.make(CheckNumerics, [x], {"T": x.dtype, "message": message})._outputs[0]
+        return s.make(CheckNumerics, [x], {"T": x.dtype, "message": message}).outputs[0]
 
 
 class PrintOp(OpDef):
@@ -461,9 +461,9 @@ class PrintOp(OpDef):
 
     @classmethod
     def bind(cls, op, session):
-        message = op._attrs["message"]
-        summarize = op._attrs["summarize"]
-        first_n = op._attrs["first_n"]
+        message = op.attrs["message"]
+        summarize = op.attrs["summarize"]
+        first_n = op.attrs["first_n"]
         count = [0]
 
         def k(x, *data):
@@ -484,7 +484,7 @@ def Print(input_, data, message=None, first_n=None, summarize=None, name=None) -
         ds = [s.convert(d, "data") for d in data]
         return s.make(PrintOp, [x] + ds, {"T": x.dtype, "message": message or "",
                                           "first_n": -1 if first_n is None else first_n,
-                                          "summarize": 3 if summarize is None else summarize})._outputs[0]
+                                          "summarize": 3 if summarize is None else summarize}).outputs[0]
 
 
 class PrintV2(OpDef):
@@ -500,7 +500,7 @@ class PrintV2(OpDef):
 
     @classmethod
     def bind(cls, op, session):
-        template, stream, end, summarize = (op._attrs[k] for k in ("template", "output_stream", "end", "summarize"))
+        template, stream, end, summarize = (op.attrs[k] for k in ("template", "output_stream", "end", "summarize"))
 
         def k(*values):
             parts = [_fmt_value(v, summarize) if not isinstance(v, str) else v for v in values]

@@ -111,7 +111,7 @@ class FIFOQueueV2(_QueueOp):
 
     @classmethod
     def bind(cls, op, session):
-        cap = op._attrs["capacity"]
+        cap = op.attrs["capacity"]
         return lambda: session.resource(op, lambda: QueueState(_queue_name(session, op), cap if cap >= 0 else 1 << 62))
 
 
@@ -120,7 +120,7 @@ class RandomShuffleQueueV2(_QueueOp):
 
     @classmethod
     def bind(cls, op, session):
-        a = op._attrs
+        a = op.attrs
 
         def make():
             s1, s2 = a["seed"], a["seed2"]
@@ -131,7 +131,7 @@ class RandomShuffleQueueV2(_QueueOp):
 
 
 def _check_component(op, k, v, dtype, shape):
-    a = np.asarray(v, dtype=object if dtype is _dtypes.string else dtype._np)
+    a = np.asarray(v, dtype=object if dtype is _dtypes.string else dtype.as_numpy_dtype)
     if shape is not None and shape.ndims is not None and not shape.is_compatible_with(a.shape):
         raise InvalidArgumentError(None, op, "Shape mismatch in tuple component %d. Expected %s, got %s"
                                    % (k, shape.as_list(), list(a.shape)))
@@ -149,7 +149,7 @@ class QueueEnqueueV2(OpDef):
 
     @classmethod
     def bind(cls, op, session):
-        types, shapes = op._attrs["Tcomponents"], op._attrs["_shapes"]
+        types, shapes = op.attrs["Tcomponents"], op.attrs["_shapes"]
 
         def k(state, *comps):
             row = tuple(_check_component(op, i, c, t, s) for i, (c, t, s) in enumerate(zip(comps, types, shapes)))
@@ -162,10 +162,10 @@ class QueueEnqueueManyV2(QueueEnqueueV2):
 
     @classmethod
     def bind(cls, op, session):
-        types, shapes = op._attrs["Tcomponents"], op._attrs["_shapes"]
+        types, shapes = op.attrs["Tcomponents"], op.attrs["_shapes"]
 
         def k(state, *comps):
-            arrs = [np.asarray(c, dtype=object if t is _dtypes.string else t._np) for c, t in zip(comps, types)]
+            arrs = [np.asarray(c, dtype=object if t is _dtypes.string else t.as_numpy_dtype) for c, t in zip(comps, types)]
             n = {a.shape[0] if a.ndim else -1 for a in arrs}
             if len(n) != 1 or -1 in n:
                 raise InvalidArgumentError(None, op, "All input tensors must have the same size in the 0th dimension")
@@ -182,11 +182,11 @@ class QueueDequeueV2(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        return [(t, s._dims) for t, s in zip(op._attrs["component_types"], op._attrs["_shapes"])]
+        return [(t, s.dim_sizes) for t, s in zip(op.attrs["component_types"], op.attrs["_shapes"])]
 
     @classmethod
     def bind(cls, op, session):
-        single = len(op._attrs["component_types"]) == 1
+        single = len(op.attrs["component_types"]) == 1
 
         def k(state):
             state.ensure(op, 1)
@@ -201,13 +201,13 @@ class QueueDequeueManyV2(QueueDequeueV2):
 
     @classmethod
     def outputs(cls, op):
-        n = op._attrs.get("_n")
-        return [(t, None if s.ndims is None else (None if cls._small else n,) + tuple(s._dims))
-                for t, s in zip(op._attrs["component_types"], op._attrs["_shapes"])]
+        n = op.attrs.get("_n")
+        return [(t, None if s.ndims is None else (None if cls._small else n,) + tuple(s.dim_sizes))
+                for t, s in zip(op.attrs["component_types"], op.attrs["_shapes"])]
 
     @classmethod
     def bind(cls, op, session):
-        types = op._attrs["component_types"]
+        types = op.attrs["component_types"]
         single = len(types) == 1
         small = cls._small
 
@@ -215,7 +215,7 @@ class QueueDequeueManyV2(QueueDequeueV2):
             n = int(n)
             state.ensure(op, n, allow_small=small)
             rows = state.take(min(n, len(state.items)) if small else n)
-            out = tuple(_batch_rows([r[i] for r in rows], t) if rows else np.zeros((0,), t._np)
+            out = tuple(_batch_rows([r[i] for r in rows], t) if rows else np.zeros((0,), t.as_numpy_dtype)
                         for i, t in enumerate(types))
             return out[0] if single else out
         return k
@@ -228,7 +228,7 @@ def _batch_rows(vals, dtype):
         return np.stack(vals)
     dims = [max(np.shape(v)[d] for v in vals) for d in range(np.ndim(vals[0]))]
     out = np.full([len(vals)] + dims, b"" if dtype is _dtypes.string else 0,
-                  dtype=object if dtype is _dtypes.string else dtype._np)
+                  dtype=object if dtype is _dtypes.string else dtype.as_numpy_dtype)
     for i, v in enumerate(vals):
         out[(i,) + tuple(slice(0, n) for n in np.shape(v))] = v
     return out
@@ -304,7 +304,7 @@ class QueueBase:
         with op_scope(name, default) as s:
             a = {"component_types": self._dtypes, "shapes": self._shapes, "capacity": capacity}
             a.update(attrs)
-            self._queue_ref = s.make(opdef, [], a)._outputs[0]
+            self._queue_ref = s.make(opdef, [], a).outputs[0]
         self._name = self._queue_ref.op.name
 
     @property
@@ -340,7 +340,7 @@ class QueueBase:
             c = s.convert(v, "component_%d" % i, dtype=t)
             if c.dtype.base_dtype is not t:
                 raise TypeError("Expected %s, got %s" % (t.name, c.dtype.name))
-            have = c.shape if not many else (TensorShape(c.shape._dims[1:]) if c.shape._dims else TensorShape(None))
+            have = c.shape if not many else (TensorShape(c.shape.dim_sizes[1:]) if c.shape.dim_sizes else TensorShape(None))
             if shp.ndims is not None and not shp.is_compatible_with(have):
                 raise ValueError("Shapes %s and %s are incompatible" % (have, shp))
             out.append(c)
@@ -365,7 +365,7 @@ class QueueBase:
     def dequeue(self, name=None):
         with op_scope(name, "%s_Dequeue" % self._name.split("/")[-1], [self._queue_ref]) as s:
             op = s.make(QueueDequeueV2, [self._queue_ref], {"component_types": self._dtypes, "_shapes": self._shapes})
-        return self._pack(list(op._outputs))
+        return self._pack(list(op.outputs))
 
     def _dequeue_n(self, opdef, n, name, default):
         with op_scope(name, default, [self._queue_ref]) as s:
@@ -374,7 +374,7 @@ class QueueBase:
             nv = constant_value(nt)
             op = s.make(opdef, [self._queue_ref, nt], {"component_types": self._dtypes, "_shapes": self._shapes,
                                                        "_n": None if nv is None else int(nv)})
-        return self._pack(list(op._outputs))
+        return self._pack(list(op.outputs))
 
     def dequeue_many(self, n, name=None):
         return self._dequeue_n(QueueDequeueManyV2, n, name, "%s_DequeueMany" % self._name.split("/")[-1])
@@ -388,11 +388,11 @@ class QueueBase:
 
     def size(self, name=None) -> Tensor:
         with op_scope(name, "%s_Size" % self._name.split("/")[-1], [self._queue_ref]) as s:
-            return s.make(QueueSizeV2, [self._queue_ref])._outputs[0]
+            return s.make(QueueSizeV2, [self._queue_ref]).outputs[0]
 
     def is_closed(self, name=None) -> Tensor:
         with op_scope(name, "%s_IsClosed" % self._name.split("/")[-1], [self._queue_ref]) as s:
-            return s.make(QueueIsClosedV2, [self._queue_ref])._outputs[0]
+            return s.make(QueueIsClosedV2, [self._queue_ref]).outputs[0]
 
 
 class FIFOQueue(QueueBase):
@@ -445,7 +445,7 @@ class TextLineReaderV2(OpDef):
 
     @classmethod
     def bind(cls, op, session):
-        skip = op._attrs["skip_header_lines"]
+        skip = op.attrs["skip_header_lines"]
         return lambda: session.resource(op, lambda: ReaderState(skip))
 
 
@@ -504,7 +504,7 @@ class TextLineReader:
     def __init__(self, skip_header_lines=None, name=None):
         with op_scope(name, "TextLineReaderV2") as s:
             self._reader_ref = s.make(TextLineReaderV2, [], {"skip_header_lines": int(skip_header_lines or 0)}) \
-                ._outputs[0]
+                .outputs[0]
 
     @property
     def reader_ref(self) -> Tensor:
@@ -514,7 +514,7 @@ class TextLineReader:
         """(key, value): `key` is "<file>:<line number>", `value` the line."""
         q = queue.queue_ref if isinstance(queue, QueueBase) else queue
         with op_scope(name, "ReaderReadV2", [self._reader_ref, q]) as s:
-            out = s.make(ReaderReadV2, [self._reader_ref, q])._outputs
+            out = s.make(ReaderReadV2, [self._reader_ref, q]).outputs
         return out[0], out[1]
 
 
@@ -530,17 +530,17 @@ class DecodeCSV(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        d = op._inputs[0]._shape._dims
-        return [(t._dtype.base_dtype, d) for t in op._inputs[1:]]
+        d = op.inputs[0].shape.dim_sizes
+        return [(t.dtype.base_dtype, d) for t in op.inputs[1:]]
 
     @classmethod
     def bind(cls, op, session):
-        delim, quote, na, cols = (op._attrs[k] for k in ("field_delim", "use_quote_delim", "na_value", "select_cols"))
-        types = [t._dtype.base_dtype for t in op._inputs[1:]]
+        delim, quote, na, cols = (op.attrs[k] for k in ("field_delim", "use_quote_delim", "na_value", "select_cols"))
+        types = [t.dtype.base_dtype for t in op.inputs[1:]]
 
         def k(records, *defaults):
             recs = np.asarray(records, object)
-            outs = [np.empty(recs.shape, object if t is _dtypes.string else t._np) for t in types]
+            outs = [np.empty(recs.shape, object if t is _dtypes.string else t.as_numpy_dtype) for t in types]
             for idx, rec in enumerate(recs.reshape(-1)):
                 text = rec.decode() if isinstance(rec, bytes) else str(rec)
                 fields = _split_csv(op, text, delim, quote, idx)
@@ -625,7 +625,7 @@ def decode_csv(records, record_defaults, field_delim=",", use_quote_delim=True, 
                 raise TypeError("Value passed to parameter 'record_defaults' has DataType %s not in list of allowed "
                                 "values: float32, float64, int32, int64, string" % t.dtype.base_dtype.name)
         out = s.make(DecodeCSV, [r] + defaults, {"field_delim": field_delim, "use_quote_delim": use_quote_delim,
-                                                 "na_value": na_value, "select_cols": list(select_cols or [])})._outputs
+                                                 "na_value": na_value, "select_cols": list(select_cols or [])}).outputs
     return list(out)
 
 
@@ -640,14 +640,14 @@ class CountUpTo(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        ref = op._inputs[0]
-        return [(ref._dtype.base_dtype, ref._shape._dims)]
+        ref = op.inputs[0]
+        return [(ref.dtype.base_dtype, ref.shape.dim_sizes)]
 
     @classmethod
     def bind(cls, op, session):
-        var = op._inputs[0]._op
+        var = op.inputs[0].op
         store = session.variable_store
-        limit = op._attrs["limit"]
+        limit = op.attrs["limit"]
 
         def k(undo):
             old = store.get(var)
@@ -664,5 +664,5 @@ def count_up_to(ref, limit, name=None) -> Tensor:
     """Increment `ref` until it reaches `limit` (tf.count_up_to)."""
     r = ref._ref() if hasattr(ref, "_ref") else ref
     with op_scope(name, "CountUpTo", [r]) as s:
-        return s.make(CountUpTo, [r], {"T": r.dtype.base_dtype, "limit": int(limit)})._outputs[0]
+        return s.make(CountUpTo, [r], {"T": r.dtype.base_dtype, "limit": int(limit)}).outputs[0]
 

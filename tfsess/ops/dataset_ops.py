@@ -42,7 +42,7 @@ def _component(v, dtype):
         a = np.empty(np.shape(v), object)
         a[...] = v
         return a
-    return np.asarray(v, dtype._np)
+    return np.asarray(v, dtype.as_numpy_dtype)
 
 
 # ======================================================================================
@@ -108,7 +108,7 @@ class _Generator(Source):
 
     def elements(self):
         op = self.op
-        types, shapes, flatten = op._attrs["output_types"], op._attrs["output_shapes"], op._attrs["_flatten"]
+        types, shapes, flatten = op.attrs["output_types"], op.attrs["output_shapes"], op.attrs["_flatten"]
         gen = self.fn(*self.args)
         for value in gen:
             flat = flatten(value)
@@ -432,7 +432,7 @@ class GeneratorDataset(_DatasetOp):
 
     @classmethod
     def bind(cls, op, session):
-        fn = op._attrs["_generator"]
+        fn = op.attrs["_generator"]
         return lambda *args: _Generator(op, fn, args)
 
 
@@ -452,7 +452,7 @@ class MapDataset(_DatasetOp):
 
     @classmethod
     def bind(cls, op, session):
-        fn = op._attrs["_fn"]
+        fn = op.attrs["_fn"]
         run = session.subplan(fn.outs, fn.args + fn.captured)
         return lambda src, *captured: _Map(src, run, captured)
 
@@ -463,7 +463,7 @@ class FilterDataset(_DatasetOp):
 
     @classmethod
     def bind(cls, op, session):
-        fn = op._attrs["_fn"]
+        fn = op.attrs["_fn"]
         run = session.subplan(fn.outs, fn.args + fn.captured)
         return lambda src, *captured: _Filter(src, run, captured)
 
@@ -476,7 +476,7 @@ class InterleaveDataset(_DatasetOp):
 
     @classmethod
     def bind(cls, op, session):
-        fn = op._attrs["_fn"]
+        fn = op.attrs["_fn"]
         run = session.subplan(fn.outs, fn.args + fn.captured)
 
         def k(src, cycle, block, *captured):
@@ -502,7 +502,7 @@ class PaddedBatchDatasetV2(_DatasetOp):
 
     @classmethod
     def bind(cls, op, session):
-        n = op._attrs["N"]
+        n = op.attrs["N"]
 
         def k(src, size, *rest):
             shapes = [tuple(int(d) for d in np.asarray(s).reshape(-1)) for s in rest[:n]]
@@ -517,7 +517,7 @@ class ShuffleDataset(_DatasetOp):
 
     @classmethod
     def bind(cls, op, session):
-        reshuffle = op._attrs["reshuffle_each_iteration"]
+        reshuffle = op.attrs["reshuffle_each_iteration"]
 
         def k(src, size, seed, seed2):
             if int(size) <= 0:
@@ -599,8 +599,8 @@ class IteratorV2(OpDef):
     @classmethod
     def bind(cls, op, session):
         def k():
-            state = session.resource(op, lambda: IteratorState(op._name))
-            _handles(session)[op._name.encode()] = state
+            state = session.resource(op, lambda: IteratorState(op.name))
+            _handles(session)[op.name.encode()] = state
             return state
         return k
 
@@ -613,10 +613,10 @@ class OneShotIterator(IteratorV2):
     @classmethod
     def bind(cls, op, session):
         def k(source):
-            state = session.resource(op, lambda: IteratorState(op._name))
+            state = session.resource(op, lambda: IteratorState(op.name))
             if state.it is None:
                 state.reset(source)
-                _handles(session)[op._name.encode()] = state
+                _handles(session)[op.name.encode()] = state
             return state
         return k
 
@@ -688,11 +688,11 @@ class IteratorGetNext(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        return [(dt, s._dims) for dt, s in zip(op._attrs["output_types"], op._attrs["output_shapes"])]
+        return [(dt, s.dim_sizes) for dt, s in zip(op.attrs["output_types"], op.attrs["output_shapes"])]
 
     @classmethod
     def bind(cls, op, session):
-        types = op._attrs["output_types"]
+        types = op.attrs["output_types"]
         single = len(types) == 1
 
         def k(state):
@@ -708,7 +708,7 @@ class IteratorGetNext(OpDef):
             if len(e) != len(types):
                 raise InvalidArgumentError(None, op, "Number of components does not match: expected %d types but got "
                                            "%d." % (len(types), len(e)))
-            out = tuple(_component(v, dt) if not (type(v) is np.ndarray and v.dtype.type is dt._np) else v
+            out = tuple(_component(v, dt) if not (type(v) is np.ndarray and v.dtype.type is dt.as_numpy_dtype) else v
                         for v, dt in zip(e, types))
             return out[0] if single else out
         return k

@@ -34,12 +34,12 @@ def _as_list(x):
 
 
 def _differentiable(t: Tensor) -> bool:
-    d = t._dtype.base_dtype
+    d = t.dtype.base_dtype
     return d.is_floating or d.is_complex
 
 
 def _grad_fn(op: Operation):
-    key = op._grad_override or op._type
+    key = op.gradient_override or op.type
     if key in GRADIENT_REGISTRY:
         return GRADIENT_REGISTRY[key]
     raise LookupError("No gradient defined for operation '%s' (op type: %s). In general every operation must "
@@ -48,7 +48,7 @@ def _grad_fn(op: Operation):
                       "`tf.stop_gradient`. This can be useful to silence the error in cases where you know "
                       "gradients are not needed, e.g. the forward pass of tf.custom_gradient. Please see more "
                       "details in https://www.tensorflow.org/api_docs/python/tf/custom_gradient."
-                      % (op._name, op._type))
+                      % (op.name, op.type))
 
 
 def _aggregate(grads):
@@ -76,12 +76,12 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
     with g.as_default(), op_scope(name, "gradients") as sc:
         if len(grad_ys) != len(ys):  # inside the scope: a failed call uses up its name, as in TF
             raise ValueError("Length mismatch. Passed %d grad_ys for %d ys" % (len(grad_ys), len(ys)))
-        saved_stack = g._name_stack
-        g._name_stack = sc.name
+        saved_stack = g.name_stack
+        g.name_stack = sc.name
         try:
             results = _gradients_in_scope(g, ys, xs, grad_ys, stops, unconnected)
         finally:
-            g._name_stack = saved_stack
+            g.name_stack = saved_stack
     if unconnected is UnconnectedGradients.ZERO:  # TF makes these after leaving the gradients scope
         with g.as_default():
             results = [_a.zeros_like(x) if gx is None else gx for x, gx in zip(xs, results)]
@@ -94,7 +94,7 @@ def _gradients_in_scope(g, ys, xs, grad_ys, stops, unconnected):
         if gy is None:
             if y.dtype.base_dtype.is_complex:
                 raise TypeError("Gradients of complex tensors (%s) must set grad_ys (y.dtype = %r)" % (y, y.dtype))
-            d = y.shape._dims
+            d = y.shape.dim_sizes
             if d is not None and None not in d:
                 shp = _a.constant(np.array(d, dtype=np.int32), name="Shape")
             else:
@@ -103,14 +103,14 @@ def _gradients_in_scope(g, ys, xs, grad_ys, stops, unconnected):
                 one = _a.constant(1, dtype=y.dtype.base_dtype, name="Const")
                 from .array_ops import Fill
                 with op_scope(scope, "Fill") as s:
-                    gy = s.make(Fill, [shp, one], {"T": one.dtype})._outputs[0]
+                    gy = s.make(Fill, [shp, one], {"T": one.dtype}).outputs[0]
         else:
             gy = convert_to_tensor(gy, dtype=y.dtype.base_dtype) if not isinstance(gy, Tensor) else gy
         pending.setdefault(y, []).append(gy)
     # TF's algorithm, kept for its summation order: mark ops reached forward from the xs (through
     # differentiable outputs), walk back from the ys to find the ops in between, count pending
     # consumers, then process ops from a FIFO queue as their gradients become complete.
-    from_ops = [x._op for x in xs]
+    from_ops = [x.op for x in xs]
     reached = set()
     queue = collections.deque(from_ops)
     while queue:
@@ -118,10 +118,10 @@ def _gradients_in_scope(g, ys, xs, grad_ys, stops, unconnected):
         if op in reached:
             continue
         reached.add(op)
-        for out in op._outputs:
+        for out in op.outputs:
             if _differentiable(out):
-                queue.extend(out._consumers)
-    to_ops = [y._op for y in ys]
+                queue.extend(out.consumers())
+    to_ops = [y.op for y in ys]
     reachable_to = {op for op in to_ops if op in reached}
     between = set()
     queue = collections.deque(to_ops)
@@ -129,16 +129,16 @@ def _gradients_in_scope(g, ys, xs, grad_ys, stops, unconnected):
         op = queue.popleft()
         if op in reached and op not in between:
             between.add(op)
-            for t in op._inputs:
-                queue.append(t._op)
+            for t in op.inputs:
+                queue.append(t.op)
     pending_count = collections.defaultdict(int)
     for op in between:
-        for t in op._inputs:
-            if t._op in between:
-                pending_count[t._op] += 1
-    stop_ops = {t._op for t in stops}
+        for t in op.inputs:
+            if t.op in between:
+                pending_count[t.op] += 1
+    stop_ops = {t.op for t in stops}
     for op in from_ops:
-        if all(pending_count[t._op] == 0 for t in op._inputs):
+        if all(pending_count[t.op] == 0 for t in op.inputs):
             stop_ops.add(op)
     queue = collections.deque()
     queued = set()
@@ -149,7 +149,7 @@ def _gradients_in_scope(g, ys, xs, grad_ys, stops, unconnected):
     while queue:
         op = queue.popleft()
         out_grads = []
-        for t in op._outputs:
+        for t in op.outputs:
             gr = _aggregate(pending.get(t))
             if gr is not None:
                 pending[t] = [gr]
@@ -159,18 +159,18 @@ def _gradients_in_scope(g, ys, xs, grad_ys, stops, unconnected):
         if has_out and op not in stop_ops:
             fn = _grad_fn(op)
         if fn is not None and has_out:
-            with g.name_scope(op._name + "_grad"):
-                for i, (t, gr) in enumerate(zip(op._outputs, out_grads)):
+            with g.name_scope(op.name + "_grad"):
+                for i, (t, gr) in enumerate(zip(op.outputs, out_grads)):
                     if gr is None and _differentiable(t):
                         out_grads[i] = _a.zeros_like(t)
                 in_grads = fn(op, *out_grads)
             in_grads = list(in_grads) if isinstance(in_grads, (list, tuple)) else [in_grads]
-            if len(in_grads) != len(op._inputs):
+            if len(in_grads) != len(op.inputs):
                 raise ValueError("Num gradients %d generated for op %s do not match num inputs %d"
-                                 % (len(in_grads), op.node_def, len(op._inputs)))
+                                 % (len(in_grads), op.node_def, len(op.inputs)))
         else:
-            in_grads = [None] * len(op._inputs)
-        for t, gr in zip(op._inputs, in_grads):
+            in_grads = [None] * len(op.inputs)
+        for t, gr in zip(op.inputs, in_grads):
             if gr is None:
                 continue
             if not isinstance(gr, Tensor):
@@ -180,11 +180,11 @@ def _gradients_in_scope(g, ys, xs, grad_ys, stops, unconnected):
             except ValueError:
                 raise ValueError("Incompatible shapes between op input and calculated input gradient.  Forward "
                                  "operation: %s.  Input index: %d. Original input shape: %s.  Calculated input "
-                                 "gradient shape: %s" % (op.name, list(op._inputs).index(t), t.shape, gr.shape)) \
+                                 "gradient shape: %s" % (op.name, list(op.inputs).index(t), t.shape, gr.shape)) \
                     from None
             pending.setdefault(t, []).append(gr)
-        for t in op._inputs:
-            p = t._op
+        for t in op.inputs:
+            p = t.op
             pending_count[p] -= 1
             if pending_count[p] == 0 and p in between:
                 queue.append(p)

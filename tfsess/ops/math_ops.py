@@ -45,6 +45,19 @@ def _unbroadcast(g, shape):
     return np.add.reduce(g, axis=axes, dtype=g.dtype).reshape(shape)
 
 
+_SUM_TO_SHAPE_SRC = """
+def _sum_to_shape(g, shape):
+    \"\"\"g summed down to `shape` (undoing NumPy broadcasting).\"\"\"
+    gs = np.shape(g)
+    if gs == shape:
+        return g
+    extra = len(gs) - len(shape)
+    axes = tuple(range(extra)) + tuple(i + extra for i, s in enumerate(shape) if s == 1 and gs[i + extra] != 1)
+    g = np.asarray(g)
+    return np.add.reduce(g, axis=axes, dtype=g.dtype).reshape(shape)
+"""   # export_numpy's form of _unbroadcast
+
+
 class SumToShape(OpDef):
     """Gradient helper: sum a broadcast gradient back to the shape of the input it came from.
 
@@ -56,25 +69,25 @@ class SumToShape(OpDef):
 
     @staticmethod
     def shape(op, g, s):
-        if not op._attrs["shape_input"]:
+        if not op.attrs["shape_input"]:
             return s
-        v = _aops._known_shape_value(op._inputs[1])
+        v = _aops._known_shape_value(op.inputs[1])
         if v is not None:
             return tuple(v)
         return None if s is None or s[0] is None else (None,) * s[0]
 
     @classmethod
     def bind(cls, op, session):
-        if not op._attrs["shape_input"]:
+        if not op.attrs["shape_input"]:
             def to_shape_of(g, x):
                 target = np.shape(x)
                 return g if np.shape(g) == target else _unbroadcast(g, target)
             return to_shape_of
-        known = constant_value(op._inputs[1])
+        known = constant_value(op.inputs[1])
         if known is None:
             return _unbroadcast
         target = tuple(int(v) for v in np.reshape(known, [-1]))
-        gd = op._inputs[0]._shape._dims
+        gd = op.inputs[0].shape.dim_sizes
         if gd is None or len(gd) < len(target):
             return lambda g, shape: g if np.shape(g) == target else _unbroadcast(g, target)
         extra = len(gd) - len(target)
@@ -89,6 +102,12 @@ class SumToShape(OpDef):
             return add_reduce(g, axis=axes, dtype=g.dtype).reshape(target)
         return to_known_shape
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        g, s = args
+        target = "tuple(int(v) for v in np.reshape(%s, [-1]))" % s if op.get_attr("shape_input") else "np.shape(%s)" % s
+        return "_sum_to_shape(%s, %s)" % (g, target), {"_sum_to_shape": _SUM_TO_SHAPE_SRC}
+
     @staticmethod
     def grad(op, gg):
         return [_aops.broadcast_to(gg, _shape(op.inputs[0])), None]
@@ -97,10 +116,10 @@ class SumToShape(OpDef):
 def _never_broadcast(x: Tensor, others) -> bool:
     """True if `x` cannot have been broadcast against `others`: for every axis, x's size is a known
     size other than 1, or every other input has size 1 there (or lacks the axis)."""
-    xd = x.shape._dims
+    xd = x.shape.dim_sizes
     if xd is None:
         return False
-    ods = [o.shape._dims for o in others]
+    ods = [o.shape.dim_sizes for o in others]
     if any(od is None or len(od) > len(xd) for od in ods):
         return False
     for i, d in enumerate(xd):
@@ -116,7 +135,7 @@ def _never_broadcast(x: Tensor, others) -> bool:
 def sum_to_shape_of(g: Tensor, x: Tensor, others=()) -> Tensor:
     """`g` summed down to `x`'s shape; no op at all when the static shapes show no broadcasting
     happened (`others`: the op's other inputs, which x was broadcast against)."""
-    gd, xd = g.shape._dims, x.shape._dims
+    gd, xd = g.shape.dim_sizes, x.shape.dim_sizes
     if gd is not None and xd is not None and gd == xd and None not in gd:
         return g
     if gd is not None and xd is not None and len(gd) == len(xd) and all(
@@ -127,8 +146,28 @@ def sum_to_shape_of(g: Tensor, x: Tensor, others=()) -> Tensor:
     with op_scope(None, "SumToShape", [g]) as s:
         if xd is not None and None not in xd:
             target = constant(np.array(xd, dtype=np.int32), name="shape")
-            return s.make(SumToShape, [g, target], {"T": g.dtype, "shape_input": True})._outputs[0]
-        return s.make(SumToShape, [g, x], {"T": g.dtype, "shape_input": False})._outputs[0]
+            return s.make(SumToShape, [g, target], {"T": g.dtype, "shape_input": True}).outputs[0]
+        return s.make(SumToShape, [g, x], {"T": g.dtype, "shape_input": False}).outputs[0]
+
+
+_REDUCE_GRAD_SRC = """
+def _reduce_grad(g, target, axes, keep_dims, mean, shape_input):
+    \"\"\"The gradient of a reduction, broadcast back to the reduced input's shape (/ count for a mean).\"\"\"
+    shape = tuple(int(v) for v in np.reshape(target, [-1])) if shape_input else np.shape(target)
+    g = np.asarray(g)
+    nd = len(shape)
+    ax = tuple(int(i) + nd if int(i) < 0 else int(i) for i in np.reshape(axes, [-1])) if nd else ()
+    if mean:
+        n = 1
+        for i in ax:
+            n *= shape[i]
+        g = g / g.dtype.type(n)
+    if g.ndim == 0:
+        return np.full(shape, g, dtype=g.dtype)
+    if not keep_dims:
+        g = g.reshape([1 if i in ax else shape[i] for i in range(nd)])
+    return np.broadcast_to(g, shape)
+"""   # export_numpy's form of ReduceGrad.kernel
 
 
 class ReduceGrad(OpDef):
@@ -144,9 +183,9 @@ class ReduceGrad(OpDef):
 
     @staticmethod
     def shape(op, g, s, a):
-        if not op._attrs["shape_input"]:
+        if not op.attrs["shape_input"]:
             return s
-        v = _aops._known_shape_value(op._inputs[1])
+        v = _aops._known_shape_value(op.inputs[1])
         return None if v is None else tuple(v)
 
     @staticmethod
@@ -168,15 +207,15 @@ class ReduceGrad(OpDef):
 
     @classmethod
     def bind(cls, op, session):
-        keep, mean, shape_input = op._attrs["keep_dims"], op._attrs["mean"], op._attrs["shape_input"]
-        axes = constant_value(op._inputs[2])
-        static = op._inputs[1]._shape._dims
+        keep, mean, shape_input = op.attrs["keep_dims"], op.attrs["mean"], op.attrs["shape_input"]
+        axes = constant_value(op.inputs[2])
+        static = op.inputs[1].shape.dim_sizes
         rank = (static[0] if static else None) if shape_input else (None if static is None else len(static))
         if axes is None or rank is None:
             return super().bind(op, session)
         ax = _axes_tuple(axes, rank) if rank else ()
-        np_t = op._inputs[0]._dtype.base_dtype._np
-        known = constant_value(op._inputs[1]) if shape_input else None
+        np_t = op.inputs[0].dtype.base_dtype.as_numpy_dtype
+        known = constant_value(op.inputs[1]) if shape_input else None
         if shape_input and known is None:
             return super().bind(op, session)
         fixed = None if known is None else tuple(int(v) for v in np.reshape(known, [-1]))
@@ -203,6 +242,12 @@ class ReduceGrad(OpDef):
             return kernel(g, target, axes_value, keep, mean, shape_input)
         return reduce_grad
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return ("_reduce_grad(%s, %s, %s, %r, %r, %r)" % (*args, op.get_attr("keep_dims"), op.get_attr("mean"),
+                                                          op.get_attr("shape_input")),
+                {"_reduce_grad": _REDUCE_GRAD_SRC})
+
     @staticmethod
     def grad(op, gg):
         out = reduce_sum(gg, op.inputs[2], keepdims=op.get_attr("keep_dims"))
@@ -215,14 +260,14 @@ class ReduceGrad(OpDef):
 def _reduce_grad(g, x, axes, keep_dims, mean=False):
     """ReduceGrad of `g` for a reduction of `x` over `axes` (a const shape when x's shape is static)."""
     with op_scope(None, "ReduceGrad", [g]) as s:
-        xd = x.shape._dims
+        xd = x.shape.dim_sizes
         attrs = {"T": g.dtype, "keep_dims": keep_dims, "mean": mean}
         if xd is not None and None not in xd:
             target = constant(np.array(xd, np.int32), name="shape")
             attrs["shape_input"] = True
         else:
             target, attrs["shape_input"] = x, False
-        return s.make(ReduceGrad, [g, target, axes], attrs)._outputs[0]
+        return s.make(ReduceGrad, [g, target, axes], attrs).outputs[0]
 
 
 def _axes_tuple(axes, nd):
@@ -241,7 +286,7 @@ class _Binary(OpDef):
 
     @staticmethod
     def shape(op, x, y):
-        return broadcast_dims(x, y, op._name, op._type)
+        return broadcast_dims(x, y, op.name, op.type)
 
     @classmethod
     def runtime_error(cls, op, exc, inputs):
@@ -302,6 +347,14 @@ class RealDiv(_Binary):
                 sum_to_shape_of(multiply(g, realdiv(realdiv(negative(x), y), y)), y, [x])]
 
 
+def _trunc_int_div(x, y):
+    """Integer quotient rounded toward zero (C++'s `/`), computed in the inputs' integer dtype."""
+    q = np.floor_divide(x, y)
+    if x.dtype.kind == "i":
+        q = q + ((np.mod(x, y) != 0) & ((x < 0) != (y < 0))).astype(q.dtype)
+    return q
+
+
 def _int_zero_check(y):
     if (np.asarray(y) == 0).any():
         raise InvalidArgumentError(None, None, "Integer division by zero")
@@ -316,19 +369,50 @@ def _checked_int_div(fn):
     return k
 
 
+def _float_floor_div(x, y):
+    """TF's FloorDiv for floats: floor(x / y) (1.0 // 0.1 is 10, where Python and NumPy give 9)."""
+    return np.floor(np.true_divide(x, y))
+
+
+def _float_floor_mod(x, y):
+    """TF's FloorMod for floats: fmod(x, y), moved into y's sign when they differ (not floor-div-consistent)."""
+    r = np.fmod(x, y)
+    return np.where((r != 0) & ((y < 0) != (r < 0)), r + y, r)
+
+
 class FloorDiv(_Binary):
     type_name = "FloorDiv"
     grad = None
-    kernel = staticmethod(np.floor_divide)
+    kernel = staticmethod(np.floor_divide)   # integers: exact floor of the quotient
+    float_kernel = staticmethod(_float_floor_div)
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        if op.inputs[0].dtype.is_floating:
+            return cls.float_source(*args)
+        return "np.%s(%s)" % (cls.kernel.__name__, ", ".join(args))
+
+    @staticmethod
+    def float_source(x, y):
+        return "np.floor(np.true_divide(%s, %s))" % (x, y)
 
     @classmethod
     def bind(cls, op, session):
-        return _checked_int_div(cls.kernel) if op._inputs[0]._dtype.is_integer else cls.kernel
+        dt = op.inputs[0].dtype
+        if dt.is_integer:
+            return _checked_int_div(cls.kernel)
+        return cls.float_kernel if dt.is_floating else cls.kernel
 
 
 class FloorMod(FloorDiv):
     type_name = "FloorMod"
     kernel = staticmethod(np.mod)
+    float_kernel = staticmethod(_float_floor_mod)
+
+    @staticmethod
+    def float_source(x, y):
+        r = "np.fmod(%s, %s)" % (x, y)
+        return "np.where((%s != 0) & ((%s < 0) != (%s < 0)), %s + %s, %s)" % (r, y, r, r, y, r)
 
     @staticmethod
     def grad(op, g):
@@ -342,9 +426,12 @@ class TruncateDiv(_Binary):
 
     @staticmethod
     def kernel(x, y):
-        _int_zero_check(y)
-        q = np.trunc(np.true_divide(x, y))
-        return q.astype(np.asarray(x).dtype)
+        """C's x / y: integers divide exactly in their own dtype (rounding toward zero), floats trunc(x / y)."""
+        x, y = np.asarray(x), np.asarray(y)
+        if x.dtype.kind in "iu":
+            _int_zero_check(y)
+            return _trunc_int_div(x, y)
+        return np.trunc(np.true_divide(x, y)).astype(x.dtype, copy=False)
 
 
 class Pow(_Binary):
@@ -352,7 +439,7 @@ class Pow(_Binary):
 
     @classmethod
     def bind(cls, op, session):
-        if not op._inputs[0]._dtype.is_integer:
+        if not op.inputs[0].dtype.is_integer:
             return np.power
 
         def int_pow(x, y):
@@ -360,6 +447,10 @@ class Pow(_Binary):
                 raise InvalidArgumentError(None, None, "Integers to negative integer powers are not allowed")
             return np.power(x, y)
         return int_pow
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.power(%s)" % ", ".join(args)
 
     @staticmethod
     def grad(op, g):
@@ -405,6 +496,11 @@ class SquaredDifference(_Binary):
     def kernel(x, y):
         d = np.subtract(x, y)
         return d * d
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_squared_difference(%s, %s)" % tuple(args), {"_squared_difference": (
+            "def _squared_difference(x, y):\n    d = np.subtract(x, y)\n    return d * d\n")}
 
     @staticmethod
     def grad(op, g):
@@ -516,7 +612,7 @@ def _binary(opdef, x, y, name, default, strict=False, reflected=False, allowed=N
             opdef = Add
         check_dtype(opdef.type_name, "x", xt, allowed or opdef.allowed)
         same_dtype(opdef.type_name, [("x", xt), ("y", yt)])
-        return s.make(opdef, [xt, yt], {"T": xt.dtype.base_dtype})._outputs[0]
+        return s.make(opdef, [xt, yt], {"T": xt.dtype.base_dtype}).outputs[0]
 
 
 def add(x, y, name=None) -> Tensor:
@@ -621,7 +717,7 @@ def _truediv_impl(x, y, name, default, reflected=False):
             yt = cast(yt, target, name="Cast_1")
         elif dt is _dtypes.bool or dt is _dtypes.string:
             raise TypeError("Invalid dtype %r in __truediv__" % dt)
-        return s.make(RealDiv, [xt, yt], {"T": xt.dtype})._outputs[0]
+        return s.make(RealDiv, [xt, yt], {"T": xt.dtype}).outputs[0]
 
 
 def truediv(x, y, name=None) -> Tensor:
@@ -640,7 +736,7 @@ def div(x, y, name=None) -> Tensor:
         yt = s.convert(y, "y", dtype_hint=xt.dtype.base_dtype)
         same_dtype("Div", [("x", xt), ("y", yt)])
         opdef = FloorDiv if xt.dtype.base_dtype.is_integer else RealDiv
-        return s.make(opdef, [xt, yt], {"T": xt.dtype})._outputs[0]
+        return s.make(opdef, [xt, yt], {"T": xt.dtype}).outputs[0]
 
 
 # ======================================================================================
@@ -660,7 +756,7 @@ def _unary(opdef, x, name, default=None):
     with op_scope(name, default or opdef.type_name, [x]) as s:
         t = s.convert(x, opdef.arg)
         check_dtype(opdef.type_name, opdef.arg, t, opdef.allowed)
-        return s.make(opdef, [t], {"T": t.dtype.base_dtype})._outputs[0]
+        return s.make(opdef, [t], {"T": t.dtype.base_dtype}).outputs[0]
 
 
 class Neg(_Unary):
@@ -711,6 +807,10 @@ class Rsqrt(_Unary):
     @staticmethod
     def kernel(x):
         return np.reciprocal(np.sqrt(x))
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.reciprocal(np.sqrt(%s))" % args[0]
 
     @staticmethod
     def grad(op, g):
@@ -807,11 +907,16 @@ class TanhGrad(OpDef):
 
     @staticmethod
     def shape(op, y, dy):
-        return broadcast_dims(y, dy, op._name, op._type)
+        return broadcast_dims(y, dy, op.name, op.type)
 
     @staticmethod
     def kernel(y, dy):
         return dy * (1 - y * y)
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        y, dy = args
+        return "%s * (1 - %s * %s)" % (dy, y, y)
 
     @staticmethod
     def grad(op, g):
@@ -821,7 +926,7 @@ class TanhGrad(OpDef):
 
 def _tanh_grad(y, dy):
     with op_scope(None, "TanhGrad", [y, dy]) as s:
-        return s.make(TanhGrad, [y, dy], {"T": y.dtype})._outputs[0]
+        return s.make(TanhGrad, [y, dy], {"T": y.dtype}).outputs[0]
 
 
 class Sigmoid(_Unary):
@@ -833,6 +938,11 @@ class Sigmoid(_Unary):
         x = np.asarray(x)
         one = x.dtype.type(1)
         return one / (one + np.exp(-x))
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_sigmoid(%s)" % args[0], {"_sigmoid": (
+            "def _sigmoid(x):\n    x = np.asarray(x)\n    one = x.dtype.type(1)\n    return one / (one + np.exp(-x))\n")}
 
     @staticmethod
     def grad(op, g):
@@ -846,11 +956,16 @@ class SigmoidGrad(OpDef):
 
     @staticmethod
     def shape(op, y, dy):
-        return broadcast_dims(y, dy, op._name, op._type)
+        return broadcast_dims(y, dy, op.name, op.type)
 
     @staticmethod
     def kernel(y, dy):
         return (dy * y) * (1 - y)
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        y, dy = args
+        return "(%s * %s) * (1 - %s)" % (dy, y, y)
 
     @staticmethod
     def grad(op, g):
@@ -862,7 +977,7 @@ class SigmoidGrad(OpDef):
 
 def _sigmoid_grad(y, dy):
     with op_scope(None, "SigmoidGrad", [y, dy]) as s:
-        return s.make(SigmoidGrad, [y, dy], {"T": y.dtype})._outputs[0]
+        return s.make(SigmoidGrad, [y, dy], {"T": y.dtype}).outputs[0]
 
 
 class Sign(_Unary):
@@ -878,6 +993,10 @@ class Round(_Unary):
     type_name = "Round"
     kernel = staticmethod(np.round)   # half to even, as TF
     grad = None
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.round(%s)" % args[0]
 
 
 class Floor(_Unary):
@@ -907,6 +1026,7 @@ class Reciprocal(_Unary):
 
 class Erf(_Unary):
     type_name = "Erf"
+    numpy_kernel = True
     allowed = "real_float"
 
     @staticmethod
@@ -1119,6 +1239,12 @@ class AddN(OpDef):
             out += x
         return out
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        if len(args) == 1:
+            return "np.array(%s, copy=True)" % args[0]
+        return " + ".join(args)
+
     @staticmethod
     def grad(op, g):
         return [g] * len(op.inputs)
@@ -1136,7 +1262,7 @@ def add_n(inputs, name=None) -> Tensor:
                             % ", ".join(d.name for d in dts))
         if len(ts) == 1:
             return _aops.identity(ts[0], name=s.scope)
-        return s.make(AddN, ts, {"T": dts[0], "N": len(ts)})._outputs[0]
+        return s.make(AddN, ts, {"T": dts[0], "N": len(ts)}).outputs[0]
 
 
 class MatMul(OpDef):
@@ -1147,7 +1273,7 @@ class MatMul(OpDef):
 
     @staticmethod
     def shape(op, a, b):
-        ta, tb = op._attrs["transpose_a"], op._attrs["transpose_b"]
+        ta, tb = op.attrs["transpose_a"], op.attrs["transpose_b"]
         for d in (a, b):
             if d is not None and len(d) != 2:
                 raise shape_error(op, "Shape must be rank 2 but is rank %d" % len(d), a, b)
@@ -1163,7 +1289,7 @@ class MatMul(OpDef):
 
     @classmethod
     def bind(cls, op, session):
-        ta, tb = op._attrs["transpose_a"], op._attrs["transpose_b"]
+        ta, tb = op.attrs["transpose_a"], op.attrs["transpose_b"]
         if not ta and not tb:
             return np.matmul
         if ta and not tb:
@@ -1179,6 +1305,12 @@ class MatMul(OpDef):
             return InvalidArgumentError(None, op, "Matrix size-incompatible: In[0]: %s, In[1]: %s"
                                         % (fmt_dims(a), fmt_dims(b)))
         return None
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        a, b = args
+        return "np.matmul(%s, %s)" % (a + ".T" if op.get_attr("transpose_a") else a,
+                                      b + ".T" if op.get_attr("transpose_b") else b)
 
     @staticmethod
     def grad(op, g):
@@ -1205,12 +1337,12 @@ class BatchMatMulV2(OpDef):
             return None
         if len(a) < 2 or len(b) < 2:
             raise shape_error(op, "Shape must be at least rank 2", a, b)
-        ax, ay = op._attrs["adj_x"], op._attrs["adj_y"]
+        ax, ay = op.attrs["adj_x"], op.attrs["adj_y"]
         m, k = (a[-1], a[-2]) if ax else (a[-2], a[-1])
         k2, n = (b[-1], b[-2]) if ay else (b[-2], b[-1])
         if k is not None and k2 is not None and k != k2:
             raise shape_error(op, "Dimensions must be equal, but are %d and %d" % (k, k2), a, b)
-        batch = broadcast_dims(a[:-2], b[:-2], op._name, op._type)
+        batch = broadcast_dims(a[:-2], b[:-2], op.name, op.type)
         return batch + (m, n)
 
     @staticmethod
@@ -1228,6 +1360,12 @@ class BatchMatMulV2(OpDef):
             return InvalidArgumentError(None, op, "Matrix size-incompatible: In[0]: %s, In[1]: %s"
                                         % (fmt_dims(a), fmt_dims(b)))
         return None
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        a, b = args
+        return "np.matmul(%s, %s)" % ("np.swapaxes(%s, -1, -2)" % a if op.get_attr("adj_x") else a,
+                                      "np.swapaxes(%s, -1, -2)" % b if op.get_attr("adj_y") else b)
 
     @staticmethod
     def grad(op, g):
@@ -1255,10 +1393,11 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
         check_dtype("MatMul", "a", at, "number")
         same_dtype("MatMul", [("a", at), ("b", bt)])
         ra, rb = at.shape.ndims, bt.shape.ndims
-        if (ra is not None and ra > 2) or (rb is not None and rb > 2):
-            return s.make(BatchMatMulV2, [at, bt], {"T": at.dtype, "adj_x": transpose_a, "adj_y": transpose_b})._outputs[0]
+        # TF 1.15: BatchMatMulV2 unless both inputs are known to be rank <= 2 (unknown rank may be batched)
+        if ra is None or rb is None or ra > 2 or rb > 2:
+            return s.make(BatchMatMulV2, [at, bt], {"T": at.dtype, "adj_x": transpose_a, "adj_y": transpose_b}).outputs[0]
         return s.make(MatMul, [at, bt], {"T": at.dtype, "transpose_a": transpose_a,
-                                         "transpose_b": transpose_b})._outputs[0]
+                                         "transpose_b": transpose_b}).outputs[0]
 
 
 # ======================================================================================
@@ -1273,8 +1412,8 @@ class _Reduce(OpDef):
 
     @staticmethod
     def shape(op, d, a_d):
-        keep = op._attrs["keep_dims"]
-        axes = constant_value(op._inputs[1])
+        keep = op.attrs["keep_dims"]
+        axes = constant_value(op.inputs[1])
         if d is None:
             return None
         r = len(d)
@@ -1292,10 +1431,10 @@ class _Reduce(OpDef):
 
     @classmethod
     def bind(cls, op, session):
-        keep = op._attrs["keep_dims"]
+        keep = op.attrs["keep_dims"]
         fn = cls.reduce
-        const_axes = constant_value(op._inputs[1])
-        rank = op._inputs[0]._shape.ndims
+        const_axes = constant_value(op.inputs[1])
+        rank = op.inputs[0].shape.ndims
         if const_axes is not None and rank is not None:
             ax = () if rank == 0 else tuple(sorted({int(a) % rank for a in np.reshape(const_axes, [-1])}))
             return lambda x, axes: fn(x, ax, keep)
@@ -1312,6 +1451,25 @@ class _Reduce(OpDef):
             return fn(x, ax, keep)
         return k
 
+    numpy_reduce: tuple = ()   # (helper name, helper source): reduce(x, axis, keepdims) as NumPy
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        if not cls.numpy_reduce:
+            return None
+        x, axes = args
+        const_axes = constant_value(op.inputs[1])
+        rank = op.inputs[0].shape.ndims
+        name, src = cls.numpy_reduce
+        helpers = {name: src}
+        if const_axes is not None and rank is not None:
+            ax = repr(() if rank == 0 else tuple(sorted({int(a) % rank for a in np.reshape(const_axes, [-1])})))
+        else:
+            ax = "_reduction_axes(%s, %s)" % (x, axes)
+            helpers["_reduction_axes"] = ("def _reduction_axes(x, axes):\n"
+                                          "    return () if np.ndim(x) == 0 else tuple(int(a) for a in np.reshape(axes, [-1]))\n")
+        return "%s(%s, %s, %r)" % (name, x, ax, op.get_attr("keep_dims")), helpers
+
 
 _pymax, _pymin = builtins.max, builtins.min
 
@@ -1322,6 +1480,9 @@ class Sum(_Reduce):
     @staticmethod
     def reduce(x, ax, keep):
         return np.sum(x, axis=ax, keepdims=keep, dtype=x.dtype)
+
+    numpy_reduce = ("_sum", "def _sum(x, axis, keepdims):\n    x = np.asarray(x)\n"
+                            "    return np.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype)\n")
 
     @staticmethod
     def grad(op, g):
@@ -1336,14 +1497,31 @@ class Mean(_Reduce):
     def reduce(x, ax, keep):
         x = np.asarray(x)
         if x.dtype.kind in "iu":
+            # TF sums in int64 (uint64 for unsigned) and divides the sum by the count as C++ does
+            # (toward zero), all in integers: no float64 rounding of large int64 values.
+            acc = np.uint64 if x.dtype.kind == "u" else np.int64
             n = int(np.prod([x.shape[a] for a in ax])) if ax != () or x.ndim == 0 else 1
-            s = np.sum(x, axis=ax, keepdims=keep, dtype=np.int64)
+            s = np.asarray(np.sum(x, axis=ax, keepdims=keep, dtype=acc))
             if n == 0:
                 return np.zeros(np.shape(s), dtype=x.dtype)
-            return (np.trunc(s / n)).astype(x.dtype)
+            return _trunc_int_div(s, np.asarray(n, dtype=acc)).astype(x.dtype)
         s = np.add.reduce(x, axis=ax, keepdims=keep, dtype=x.dtype)
         n = x.size // np.size(s) if np.size(s) else 1
         return s / x.dtype.type(n)
+
+    numpy_reduce = ("_mean", '''
+def _mean(x, axis, keepdims):
+    x = np.asarray(x)
+    if x.dtype.kind in "iu":
+        n = int(np.prod([x.shape[a] for a in axis])) if axis != () or x.ndim == 0 else 1
+        s = np.sum(x, axis=axis, keepdims=keepdims, dtype=np.int64)
+        if n == 0:
+            return np.zeros(np.shape(s), dtype=x.dtype)
+        return (np.trunc(s / n)).astype(x.dtype)
+    s = np.add.reduce(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+    n = x.size // np.size(s) if np.size(s) else 1
+    return s / x.dtype.type(n)
+''')
 
     @staticmethod
     def grad(op, g):
@@ -1364,6 +1542,17 @@ class Max(_Reduce):
             return np.full(shape, np.iinfo(x.dtype).min if x.dtype.kind in "iu" else False, x.dtype)
         return np.max(x, axis=ax, keepdims=keep)
 
+    numpy_reduce = ("_max", """
+def _max(x, axis, keepdims):
+    x = np.asarray(x)
+    if x.size == 0:
+        shape = np.sum(np.zeros(x.shape, np.int8), axis=axis, keepdims=keepdims).shape
+        if x.dtype.kind == "f":
+            return np.full(shape, -np.inf, x.dtype)
+        return np.full(shape, np.iinfo(x.dtype).min if x.dtype.kind in "iu" else False, x.dtype)
+    return np.max(x, axis=axis, keepdims=keepdims)
+""")
+
     @staticmethod
     def grad(op, g):
         return _minmax_grad(op, g)
@@ -1381,6 +1570,17 @@ class Min(_Reduce):
                 return np.full(shape, np.inf, x.dtype)
             return np.full(shape, np.iinfo(x.dtype).max if x.dtype.kind in "iu" else True, x.dtype)
         return np.min(x, axis=ax, keepdims=keep)
+
+    numpy_reduce = ("_min", """
+def _min(x, axis, keepdims):
+    x = np.asarray(x)
+    if x.size == 0:
+        shape = np.sum(np.zeros(x.shape, np.int8), axis=axis, keepdims=keepdims).shape
+        if x.dtype.kind == "f":
+            return np.full(shape, np.inf, x.dtype)
+        return np.full(shape, np.iinfo(x.dtype).max if x.dtype.kind in "iu" else True, x.dtype)
+    return np.min(x, axis=axis, keepdims=keepdims)
+""")
 
     @staticmethod
     def grad(op, g):
@@ -1404,11 +1604,14 @@ class Prod(_Reduce):
     def reduce(x, ax, keep):
         return np.prod(x, axis=ax, keepdims=keep, dtype=x.dtype)
 
+    numpy_reduce = ("_prod", "def _prod(x, axis, keepdims):\n    x = np.asarray(x)\n"
+                             "    return np.prod(x, axis=axis, keepdims=keepdims, dtype=x.dtype)\n")
+
     @staticmethod
     def grad(op, g):
         x, axes = op.inputs
         with op_scope(None, "ProdGrad", [x]) as s:
-            others = s.make(ProdOthers, [x, axes], {"T": x.dtype})._outputs[0]
+            others = s.make(ProdOthers, [x, axes], {"T": x.dtype}).outputs[0]
         return [multiply(_reduce_grad(g, x, axes, op.get_attr("keep_dims")), others), None]
 
 
@@ -1445,7 +1648,7 @@ class ProdOthers(OpDef):
         off = subtract(constant(1, dtype=x.dtype.base_dtype), eye)
         rows = add(multiply(_aops.expand_dims(xf, -2), off), eye)     # [..., k, i]: x with x[k] -> 1
         with op_scope(None, "ProdOthers", [rows]) as s:
-            prods = s.make(ProdOthers, [rows, constant(np.array([-1], np.int32))], {"T": x.dtype})._outputs[0]
+            prods = s.make(ProdOthers, [rows, constant(np.array([-1], np.int32))], {"T": x.dtype}).outputs[0]
         gx = reduce_sum(multiply(multiply(_aops.expand_dims(gf, -1), prods), off), -2)
         return [_aops.transpose(reshape(gx, _shape(xt)), invert_permutation(perm)), None]
 
@@ -1469,6 +1672,7 @@ class Any(_Reduce):
     type_name = "Any"
     allowed = "bool"
     grad = None
+    numpy_reduce = ("_any", "def _any(x, axis, keepdims):\n    return np.any(x, axis=axis, keepdims=keepdims)\n")
 
     @staticmethod
     def reduce(x, ax, keep):
@@ -1479,6 +1683,7 @@ class All(_Reduce):
     type_name = "All"
     allowed = "bool"
     grad = None
+    numpy_reduce = ("_all", "def _all(x, axis, keepdims):\n    return np.all(x, axis=axis, keepdims=keepdims)\n")
 
     @staticmethod
     def reduce(x, ax, keep):
@@ -1499,10 +1704,10 @@ def _reduce(opdef, input_tensor, axis, keepdims, name, default, reduction_indice
         else:
             axes = range(0, _aops.rank(x), 1)
         with op_scope(name, default, [x]) as s:
-            return s.make(opdef, [x, axes], {"T": x.dtype, "Tidx": axes.dtype, "keep_dims": bool(keepdims)})._outputs[0]
+            return s.make(opdef, [x, axes], {"T": x.dtype, "Tidx": axes.dtype, "keep_dims": bool(keepdims)}).outputs[0]
     with op_scope(name, default, [x]) as s:
         axes = s.convert(axis, "reduction_indices", dtype=_dtypes.int32) if not isinstance(axis, Tensor) else axis
-        return s.make(opdef, [x, axes], {"T": x.dtype, "Tidx": axes.dtype, "keep_dims": bool(keepdims)})._outputs[0]
+        return s.make(opdef, [x, axes], {"T": x.dtype, "Tidx": axes.dtype, "keep_dims": bool(keepdims)}).outputs[0]
 
 
 def reduce_sum(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None):
@@ -1570,13 +1775,18 @@ class ArgMax(OpDef):
     kernel_attrs = ("output_type",)
     grad = None
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        fn = "argmin" if cls.type_name == "ArgMin" else "argmax"
+        return "np.%s(%s, axis=int(%s)).astype(%r)" % (fn, args[0], args[1], op.get_attr("output_type").name)
+
     @staticmethod
     def dtype(op):
-        return op._attrs["output_type"]
+        return op.attrs["output_type"]
 
     @staticmethod
     def shape(op, d, a_d):
-        ax = constant_value(op._inputs[1])
+        ax = constant_value(op.inputs[1])
         if d is None or ax is None:
             return None
         ax = int(ax)
@@ -1587,7 +1797,7 @@ class ArgMax(OpDef):
 
     @staticmethod
     def kernel(x, axis, output_type):
-        return np.argmax(x, axis=int(axis)).astype(output_type._np)
+        return np.argmax(x, axis=int(axis)).astype(output_type.as_numpy_dtype)
 
 
 class ArgMin(ArgMax):
@@ -1595,7 +1805,7 @@ class ArgMin(ArgMax):
 
     @staticmethod
     def kernel(x, axis, output_type):
-        return np.argmin(x, axis=int(axis)).astype(output_type._np)
+        return np.argmin(x, axis=int(axis)).astype(output_type.as_numpy_dtype)
 
 
 def argmax(input, axis=None, name=None, dimension=None, output_type=_dtypes.int64) -> Tensor:  # noqa: A002
@@ -1605,7 +1815,7 @@ def argmax(input, axis=None, name=None, dimension=None, output_type=_dtypes.int6
     with op_scope(name, "ArgMax", [input]) as s:
         x = s.convert(input, "input")
         a = s.convert(axis, "dimension", dtype=_dtypes.int32)
-        return s.make(ArgMax, [x, a], {"T": x.dtype, "output_type": _dtypes.as_dtype(output_type)})._outputs[0]
+        return s.make(ArgMax, [x, a], {"T": x.dtype, "output_type": _dtypes.as_dtype(output_type)}).outputs[0]
 
 
 def argmin(input, axis=None, name=None, dimension=None, output_type=_dtypes.int64) -> Tensor:  # noqa: A002
@@ -1614,11 +1824,12 @@ def argmin(input, axis=None, name=None, dimension=None, output_type=_dtypes.int6
     with op_scope(name, "ArgMin", [input]) as s:
         x = s.convert(input, "input")
         a = s.convert(axis, "dimension", dtype=_dtypes.int32)
-        return s.make(ArgMin, [x, a], {"T": x.dtype, "output_type": _dtypes.as_dtype(output_type)})._outputs[0]
+        return s.make(ArgMin, [x, a], {"T": x.dtype, "output_type": _dtypes.as_dtype(output_type)}).outputs[0]
 
 
 class Cumsum(OpDef):
     type_name = "Cumsum"
+    numpy_kernel = True
     kernel_attrs = ("exclusive", "reverse")
 
     @staticmethod
@@ -1648,7 +1859,7 @@ def cumsum(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
     with op_scope(name, "Cumsum", [x]) as s:
         t = s.convert(x, "x")
         a = s.convert(axis, "axis", dtype=_dtypes.int32)
-        return s.make(Cumsum, [t, a], {"T": t.dtype, "exclusive": exclusive, "reverse": reverse})._outputs[0]
+        return s.make(Cumsum, [t, a], {"T": t.dtype, "exclusive": exclusive, "reverse": reverse}).outputs[0]
 
 
 # ======================================================================================
@@ -1661,11 +1872,11 @@ class Range(OpDef):
 
     @staticmethod
     def dtype(op):
-        return op._inputs[0]._dtype.base_dtype
+        return op.inputs[0].dtype.base_dtype
 
     @staticmethod
     def shape(op, *dims):
-        vals = [constant_value(t) for t in op._inputs]
+        vals = [constant_value(t) for t in op.inputs]
         if any(v is None for v in vals):
             return (None,)
         start, limit, delta = (v.item() for v in vals)
@@ -1685,6 +1896,16 @@ class Range(OpDef):
         n = int(np.ceil((float(limit) - float(start)) / float(delta)))
         return (start + np.arange(_pymax(n, 0), dtype=dt) * np.asarray(delta, dt)).astype(dt)
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_range(%s, %s, %s)" % tuple(args), {"_range": '''
+def _range(start, limit, delta):
+    """start, start + delta, ... up to (not including) limit, in start's dtype."""
+    dt = np.asarray(start).dtype
+    n = int(np.ceil((float(limit) - float(start)) / float(delta)))
+    return (start + np.arange(max(n, 0), dtype=dt) * np.asarray(delta, dt)).astype(dt)
+'''}
+
 
 def range(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:  # noqa: A001
     """A sequence from `start` to `limit` by `delta` (tf.range); int32 unless a float is involved."""
@@ -1702,16 +1923,17 @@ def range(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:  # no
         st = cast(s.convert(start, "start"), dt) if isinstance(start, Tensor) else s.convert(start, "start", dtype=dt)
         li = cast(s.convert(limit, "limit"), dt) if isinstance(limit, Tensor) else s.convert(limit, "limit", dtype=dt)
         de = cast(s.convert(delta, "delta"), dt) if isinstance(delta, Tensor) else s.convert(delta, "delta", dtype=dt)
-        return s.make(Range, [st, li, de], {"Tidx": dt})._outputs[0]
+        return s.make(Range, [st, li, de], {"Tidx": dt}).outputs[0]
 
 
 class LinSpace(OpDef):
     type_name = "LinSpace"
+    numpy_kernel = True
     grad = None
 
     @staticmethod
     def shape(op, *dims):
-        n = constant_value(op._inputs[2])
+        n = constant_value(op.inputs[2])
         return (None if n is None else int(n),)
 
     @staticmethod
@@ -1727,7 +1949,7 @@ def linspace(start, stop, num, name=None, axis=0) -> Tensor:
             st = cast(st, _dtypes.float64)
         sp = s.convert(stop, "stop", dtype=st.dtype.base_dtype) if not isinstance(stop, Tensor) else stop
         n = s.convert(num, "num", dtype=_dtypes.int32)
-        return s.make(LinSpace, [st, sp, n], {"T": st.dtype, "Tidx": n.dtype})._outputs[0]
+        return s.make(LinSpace, [st, sp, n], {"T": st.dtype, "Tidx": n.dtype}).outputs[0]
 
 
 lin_space = linspace
@@ -1738,7 +1960,7 @@ class UnsortedSegmentSum(OpDef):
 
     @staticmethod
     def shape(op, d, ids, n):
-        num = constant_value(op._inputs[2])
+        num = constant_value(op.inputs[2])
         if d is None or ids is None:
             return None
         return (None if num is None else int(num),) + d[len(ids):]
@@ -1756,6 +1978,19 @@ class UnsortedSegmentSum(OpDef):
         np.add.at(out, ids, data.reshape((-1,) + rest))
         return out
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_unsorted_segment_sum(%s, %s, %s)" % tuple(args), {"_unsorted_segment_sum": '''
+def _unsorted_segment_sum(data, segment_ids, num_segments):
+    """out[i] = sum of the rows of data whose segment id is i."""
+    data = np.asarray(data)
+    ids = np.asarray(segment_ids).reshape(-1)
+    rest = data.shape[np.ndim(segment_ids):]
+    out = np.zeros((int(num_segments),) + rest, dtype=data.dtype)
+    np.add.at(out, ids, data.reshape((-1,) + rest))
+    return out
+'''}
+
     @staticmethod
     def grad(op, g):
         return [_aops.gather(g, op.inputs[1]), None, None]
@@ -1767,11 +2002,12 @@ def unsorted_segment_sum(data, segment_ids, num_segments, name=None) -> Tensor:
         i = s.convert(segment_ids, "segment_ids")
         n = s.convert(num_segments, "num_segments", dtype=_dtypes.int32) if not isinstance(num_segments, Tensor) \
             else num_segments
-        return s.make(UnsortedSegmentSum, [d, i, n], {"T": d.dtype})._outputs[0]
+        return s.make(UnsortedSegmentSum, [d, i, n], {"T": d.dtype}).outputs[0]
 
 
 class InvertPermutation(OpDef):
     type_name = "InvertPermutation"
+    numpy_kernel = True
     grad = None
 
     @staticmethod
@@ -1786,7 +2022,7 @@ class InvertPermutation(OpDef):
 def invert_permutation(x, name=None) -> Tensor:
     with op_scope(name, "InvertPermutation", [x]) as s:
         t = s.convert(x, "x")
-        return s.make(InvertPermutation, [t], {"T": t.dtype})._outputs[0]
+        return s.make(InvertPermutation, [t], {"T": t.dtype}).outputs[0]
 
 
 def _concat_grad(op, g):
@@ -1794,7 +2030,7 @@ def _concat_grad(op, g):
     values, axis = op.inputs[:-1], op.inputs[-1]
     sizes = []
     for v in values:
-        d = v.shape._dims
+        d = v.shape.dim_sizes
         ax = constant_value(axis)
         if d is not None and ax is not None and d[int(ax) % len(d)] is not None:
             sizes.append(d[int(ax) % len(d)])
@@ -1856,7 +2092,7 @@ def trace(x, name=None) -> Tensor:
     with op_scope(name, "Trace", [x]) as s:
         t = s.convert(x, "x")
         n = t.shape.as_list()[-1]
-        eye = constant(np.eye(n, dtype=t.dtype.base_dtype._np))
+        eye = constant(np.eye(n, dtype=t.dtype.base_dtype.as_numpy_dtype))
         return reduce_sum(multiply(t, eye), [-2, -1], name=s.scope)
 
 
@@ -1864,7 +2100,7 @@ def diag(diagonal, name=None) -> Tensor:
     with op_scope(name, "Diag", [diagonal]) as s:
         d = s.convert(diagonal, "diagonal")
         n = d.shape.as_list()[0]
-        eye = constant(np.eye(n, dtype=d.dtype.base_dtype._np))
+        eye = constant(np.eye(n, dtype=d.dtype.base_dtype.as_numpy_dtype))
         return multiply(_aops.expand_dims(d, 0), eye, name=s.scope)
 
 

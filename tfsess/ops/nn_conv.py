@@ -131,7 +131,7 @@ class _ConvBase(OpDef):
 
     @staticmethod
     def dtype(op):
-        return op._attrs["T"]
+        return op.attrs["T"]
 
 
 def _conv_forward(x, f, strides, padding, explicit_paddings, dilations, data_format):
@@ -169,7 +169,7 @@ class Conv2D(_ConvBase):
         for d in (x, f):
             if d is not None and len(d) != 4:
                 raise shape_error(op, "Shape must be rank 4 but is rank %d" % len(d), x, f)
-        fmt = op._attrs["data_format"]
+        fmt = op.attrs["data_format"]
         hi, wi, ci = _spatial(fmt)
         if x is None:
             return (None, None, None, None if f is None else f[3]) if fmt == "NHWC" else None
@@ -181,8 +181,8 @@ class Conv2D(_ConvBase):
         if x[ci] is not None and f[2] is not None and x[ci] != f[2]:
             raise shape_error(op, "tfsess does not support grouped convolutions: depth of input (%d) differs "
                               "from input depth of filter (%d)" % (x[ci], f[2]), x, f)
-        geo = _geometry(op._attrs, x[hi], x[wi], f[0] or 1, f[1] or 1, fmt)
-        dil = op._attrs["dilations"]
+        geo = _geometry(op.attrs, x[hi], x[wi], f[0] or 1, f[1] or 1, fmt)
+        dil = op.attrs["dilations"]
         outs = []
         for (out, _, _), size, k, d in zip(geo, (x[hi], x[wi]), f[:2], (dil[hi], dil[wi])):
             if k is None:
@@ -211,7 +211,7 @@ class Conv2DBackpropInput(_ConvBase):
 
     @staticmethod
     def shape(op, sizes, f, g):
-        known = _a._known_shape_value(op._inputs[0])
+        known = _a._known_shape_value(op.inputs[0])
         if known is not None and len(known) != 4:
             raise shape_error(op, "Shape must be rank 4 but is rank %d" % len(known), sizes, f, g)
         for d in (f, g):
@@ -219,7 +219,7 @@ class Conv2DBackpropInput(_ConvBase):
                 raise shape_error(op, "Shape must be rank 4 but is rank %d" % len(d), sizes, f, g)
         if known is None:
             return (None,) * 4
-        _, _, ci = _spatial(op._attrs["data_format"])
+        _, _, ci = _spatial(op.attrs["data_format"])
         if f is not None and known[ci] is not None and f[2] is not None and known[ci] != f[2]:
             raise shape_error(op, "Input depth (%d) does not match filter input depth (%d)" % (known[ci], f[2]),
                               sizes, f, g)
@@ -263,7 +263,7 @@ class Conv2DBackpropFilter(_ConvBase):
 
     @staticmethod
     def shape(op, x, sizes, g):
-        known = _a._known_shape_value(op._inputs[1])
+        known = _a._known_shape_value(op.inputs[1])
         if known is not None and len(known) != 4:
             raise shape_error(op, "Shape must be rank 4 but is rank %d" % len(known), x, sizes, g)
         return (None,) * 4 if known is None else tuple(known)
@@ -381,7 +381,7 @@ def conv2d(input=None, filter=None, strides=None, padding=None, use_cudnn_on_gpu
         same_dtype("Conv2D", [("input", x), ("filter", f)])
         attrs = {"T": x.dtype.base_dtype, "strides": strides, "use_cudnn_on_gpu": bool(use_cudnn_on_gpu),
                  "padding": pad, "explicit_paddings": explicit, "data_format": fmt, "dilations": dilations}
-        return s.make(Conv2D, [x, f], attrs)._outputs[0]
+        return s.make(Conv2D, [x, f], attrs).outputs[0]
 
 
 def conv2d_backprop_input(input_sizes, filter, out_backprop, strides, padding, use_cudnn_on_gpu=True,
@@ -402,7 +402,7 @@ def conv2d_backprop_input(input_sizes, filter, out_backprop, strides, padding, u
         same_dtype("Conv2DBackpropInput", [("filter", f), ("out_backprop", g)])
         attrs = {"T": f.dtype.base_dtype, "strides": strides, "use_cudnn_on_gpu": bool(use_cudnn_on_gpu),
                  "padding": pad, "explicit_paddings": explicit, "data_format": fmt, "dilations": dilations}
-        return s.make(Conv2DBackpropInput, [sizes, f, g], attrs)._outputs[0]
+        return s.make(Conv2DBackpropInput, [sizes, f, g], attrs).outputs[0]
 
 
 def conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding, use_cudnn_on_gpu=True,
@@ -423,7 +423,7 @@ def conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding, 
         same_dtype("Conv2DBackpropFilter", [("input", x), ("out_backprop", g)])
         attrs = {"T": x.dtype.base_dtype, "strides": strides, "use_cudnn_on_gpu": bool(use_cudnn_on_gpu),
                  "padding": pad, "explicit_paddings": explicit, "data_format": fmt, "dilations": dilations}
-        return s.make(Conv2DBackpropFilter, [x, sizes, g], attrs)._outputs[0]
+        return s.make(Conv2DBackpropFilter, [x, sizes, g], attrs).outputs[0]
 
 
 def conv2d_transpose(value=None, filter=None, output_shape=None, strides=None, padding="SAME", data_format="NHWC",
@@ -480,7 +480,7 @@ class _PoolBase(OpDef):
 
     @staticmethod
     def dtype(op):
-        return op._attrs["T"]
+        return op.attrs["T"]
 
 
 def _pool_shape(op, x):
@@ -488,10 +488,10 @@ def _pool_shape(op, x):
         raise shape_error(op, "Shape must be rank 4 but is rank %d" % len(x), x)
     if x is None:
         return (None,) * 4
-    fmt = op._attrs["data_format"]
+    fmt = op.attrs["data_format"]
     hi, wi, ci = _spatial(fmt)
-    k = op._attrs["ksize"]
-    geo = _geometry(op._attrs, x[hi], x[wi], k[hi], k[wi], fmt)
+    k = op.attrs["ksize"]
+    geo = _geometry(op.attrs, x[hi], x[wi], k[hi], k[wi], fmt)
     for (out, _, _), size, kk in zip(geo, (x[hi], x[wi]), (k[hi], k[wi])):
         _check_negative(op, out, kk, size, (x,))
     out = list(x)
@@ -661,11 +661,11 @@ class AvgPoolGrad(_PoolBase):
 
     @staticmethod
     def dtype(op):
-        return op._attrs["T"]
+        return op.attrs["T"]
 
     @staticmethod
     def shape(op, sizes, g):
-        known = _a._known_shape_value(op._inputs[0])
+        known = _a._known_shape_value(op.inputs[0])
         return (None,) * 4 if known is None else tuple(known)
 
     @staticmethod
@@ -688,7 +688,7 @@ class AvgPoolGrad(_PoolBase):
 def _pool_grad_op(opdef, op, inputs):
     attrs = {k: op.get_attr(k) for k in ("T", "ksize", "strides", "padding", "data_format")}
     with op_scope(None, opdef.type_name, inputs) as s:
-        return s.make(opdef, inputs, attrs)._outputs[0]
+        return s.make(opdef, inputs, attrs).outputs[0]
 
 
 def _pool(opdef, value, ksize, strides, padding, data_format, name, default, input=None):
@@ -708,7 +708,7 @@ def _pool(opdef, value, ksize, strides, padding, data_format, name, default, inp
         x = s.convert(value, "input")
         check_dtype(opdef.type_name, "input", x, "real" if opdef is MaxPool else "real_float")
         attrs = {"T": x.dtype.base_dtype, "ksize": ksize, "strides": strides, "padding": pad, "data_format": fmt}
-        return s.make(opdef, [x], attrs)._outputs[0]
+        return s.make(opdef, [x], attrs).outputs[0]
 
 
 def max_pool(value=None, ksize=None, strides=None, padding=None, data_format="NHWC", name=None,

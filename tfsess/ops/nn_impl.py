@@ -172,10 +172,10 @@ class TopKV2(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        d = op._inputs[0]._shape._dims
-        k = constant_value(op._inputs[1])
+        d = op.inputs[0].shape.dim_sizes
+        k = constant_value(op.inputs[1])
         if d is not None and len(d) < 1:
-            raise shape_error(op, "Shape must be at least rank 1 but is rank 0", d, op._inputs[1]._shape._dims)
+            raise shape_error(op, "Shape must be at least rank 1 but is rank 0", d, op.inputs[1].shape.dim_sizes)
         if k is not None:
             k = int(k)
             if k < 0:
@@ -183,11 +183,11 @@ class TopKV2(OpDef):
             if d is not None and d[-1] is not None and d[-1] < k:
                 raise shape_error(op, "input must have last dimension >= k = %d but is %d" % (k, d[-1]), d, ())
         out = None if d is None else d[:-1] + (k,)
-        return [(op._attrs["T"], out), (op._attrs["index_type"], out)]
+        return [(op.attrs["T"], out), (op.attrs["index_type"], out)]
 
     @classmethod
     def bind(cls, op, session):
-        idx_t = op._attrs["index_type"]._np
+        idx_t = op.attrs["index_type"].as_numpy_dtype
 
         def top_k(x, k):
             x = np.asarray(x)
@@ -227,7 +227,7 @@ def top_k(input, k=1, sorted=True, name=None, index_type=_dtypes.int32):  # noqa
         kt = s.convert(k, "k", dtype=_dtypes.int32)
         op = s.make(TopKV2, [x, kt], {"T": x.dtype.base_dtype, "Tk": _dtypes.int32, "sorted": bool(sorted),
                                       "index_type": _dtypes.as_dtype(index_type)})
-        return TopKV2Result(op._outputs[0], op._outputs[1])
+        return TopKV2Result(op.outputs[0], op.outputs[1])
 
 
 class InTopKV2(OpDef):
@@ -279,7 +279,7 @@ def in_top_k(predictions, targets, k, name=None) -> Tensor:
                 raise TypeError("Value passed to parameter 'targets' has DataType %s not in list of allowed "
                                 "values: int32, int64" % t.dtype.base_dtype.name)
             kt = s.convert(k, "k", dtype=t.dtype.base_dtype)
-            return s.make(InTopKV2, [p, t, kt], {"T": t.dtype.base_dtype})._outputs[0]
+            return s.make(InTopKV2, [p, t, kt], {"T": t.dtype.base_dtype}).outputs[0]
 
 
 # ======================================================================================
@@ -303,18 +303,18 @@ class _CandidateSampler(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        tc = op._inputs[0]._shape._dims
+        tc = op.inputs[0].shape.dim_sizes
         if tc is not None and len(tc) != 2:
             raise shape_error(op, "Shape must be rank 2 but is rank %d" % len(tc), tc)
-        ns = op._attrs["num_sampled"]
+        ns = op.attrs["num_sampled"]
         batch = None if tc is None else tc[0]
-        return [(_dtypes.int64, (ns,)), (_dtypes.float32, (batch, op._attrs["num_true"])),
+        return [(_dtypes.int64, (ns,)), (_dtypes.float32, (batch, op.attrs["num_true"])),
                 (_dtypes.float32, (ns,))]
 
     @classmethod
     def bind(cls, op, session):
         rng = session._rng_for(op) if session is not None else np.random.default_rng()
-        a = op._attrs
+        a = op.attrs
         ns, unique, range_max, num_true = a["num_sampled"], a["unique"], a["range_max"], a["num_true"]
         draw, prob = cls.draw, cls.probability
 
@@ -384,7 +384,7 @@ def _sampler(opdef, true_classes, num_true, num_sampled, unique, range_max, seed
                  "range_max": int(range_max)}
         attrs.update(_r._seed_attrs(seed))
         op = s.make(opdef, [tc], attrs)
-        return CandidateSamplerResult(*op._outputs)
+        return CandidateSamplerResult(*op.outputs)
 
 
 def log_uniform_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max, seed=None, name=None):
@@ -435,7 +435,7 @@ def compute_accidental_hits(true_classes, sampled_candidates, num_true, seed=Non
         attrs = {"num_true": int(num_true)}
         attrs.update(_r._seed_attrs(seed))
         op = s.make(ComputeAccidentalHits, [tc, sc], attrs)
-        return ComputeAccidentalHitsResult(*op._outputs)
+        return ComputeAccidentalHitsResult(*op.outputs)
 
 
 # ======================================================================================

@@ -34,7 +34,7 @@ def _activation(opdef, features, name, attrs=None):
         check_dtype(opdef.type_name, "features", x, opdef.allowed)
         a = {"T": x.dtype.base_dtype}
         a.update(attrs or {})
-        return s.make(opdef, [x], a)._outputs[0]
+        return s.make(opdef, [x], a).outputs[0]
 
 
 class _ActivationGrad(OpDef):
@@ -42,14 +42,14 @@ class _ActivationGrad(OpDef):
 
     @staticmethod
     def shape(op, g, x):
-        return broadcast_dims(g, x, op._name, op._type)
+        return broadcast_dims(g, x, op.name, op.type)
 
 
 def _act_grad(opdef, g, x, attrs=None):
     with op_scope(None, opdef.type_name, [g, x]) as s:
         a = {"T": g.dtype}
         a.update(attrs or {})
-        return s.make(opdef, [g, x], a)._outputs[0]
+        return s.make(opdef, [g, x], a).outputs[0]
 
 
 class Relu(_Activation):
@@ -58,6 +58,11 @@ class Relu(_Activation):
     @staticmethod
     def kernel(x):
         return np.maximum(x, np.zeros((), np.asarray(x).dtype))
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_relu(%s)" % args[0], {"_relu": (
+            "def _relu(x):\n    return np.maximum(x, np.zeros((), np.asarray(x).dtype))\n")}
 
     @staticmethod
     def grad(op, g):
@@ -71,6 +76,11 @@ class ReluGrad(_ActivationGrad):
     def kernel(g, y):
         return g * (y > 0)
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        g, y = args
+        return "%s * (%s > 0)" % (g, y)
+
     @staticmethod
     def grad(op, gg):
         return [_act_grad(ReluGrad, gg, op.inputs[1]), _a.zeros_like(op.inputs[1])]
@@ -78,6 +88,7 @@ class ReluGrad(_ActivationGrad):
 
 class Relu6(_Activation):
     type_name = "Relu6"
+    numpy_kernel = True
 
     @staticmethod
     def kernel(x):
@@ -91,6 +102,7 @@ class Relu6(_Activation):
 
 class Relu6Grad(_ActivationGrad):
     type_name = "Relu6Grad"
+    numpy_kernel = True
 
     @staticmethod
     def kernel(g, x):
@@ -103,6 +115,7 @@ class Relu6Grad(_ActivationGrad):
 
 class Elu(_Activation):
     type_name = "Elu"
+    numpy_kernel = True
     allowed = "real_float"
 
     @staticmethod
@@ -118,6 +131,7 @@ class Elu(_Activation):
 
 class EluGrad(_ActivationGrad):
     type_name = "EluGrad"
+    numpy_kernel = True
 
     @staticmethod
     def kernel(g, y):
@@ -145,6 +159,16 @@ class Selu(_Activation):
             return (sc * np.where(x > 0, x, a * np.expm1(np.minimum(x, 0)))).astype(x.dtype)
         return k
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_selu(%s)" % args[0], {"_selu": '''
+def _selu(x):
+    """scale * (x if x > 0 else alpha * (exp(x) - 1))."""
+    x = np.asarray(x)
+    a, sc = %r, %r
+    return (sc * np.where(x > 0, x, a * np.expm1(np.minimum(x, 0)))).astype(x.dtype)
+''' % (cls._alpha, cls._scale)}
+
     @staticmethod
     def grad(op, g):
         x = op.inputs[0]
@@ -156,6 +180,7 @@ class Selu(_Activation):
 
 class Softplus(_Activation):
     type_name = "Softplus"
+    numpy_kernel = True
     allowed = "real_float"
 
     @staticmethod
@@ -170,6 +195,7 @@ class Softplus(_Activation):
 
 class SoftplusGrad(_ActivationGrad):
     type_name = "SoftplusGrad"
+    numpy_kernel = True
 
     @staticmethod
     def kernel(g, x):
@@ -187,6 +213,7 @@ class SoftplusGrad(_ActivationGrad):
 
 class Softsign(_Activation):
     type_name = "Softsign"
+    numpy_kernel = True
     allowed = "real_float"
 
     @staticmethod
@@ -203,6 +230,7 @@ class Softsign(_Activation):
 
 class LeakyRelu(_Activation):
     type_name = "LeakyRelu"
+    numpy_kernel = True
     allowed = "real_float"
     kernel_attrs = ("alpha",)
 
@@ -218,6 +246,7 @@ class LeakyRelu(_Activation):
 
 class LeakyReluGrad(_ActivationGrad):
     type_name = "LeakyReluGrad"
+    numpy_kernel = True
     kernel_attrs = ("alpha",)
 
     @staticmethod
@@ -266,14 +295,32 @@ def leaky_relu(features, alpha=0.2, name=None) -> Tensor:
 
 def _np_softmax(x, axis=-1):
     x = np.asarray(x)
+    if x.shape[axis] == 0:  # TF: softmax over an empty axis is an empty result of the same shape
+        return np.empty_like(x)
     e = np.exp(x - np.max(x, axis=axis, keepdims=True))
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
 def _np_log_softmax(x, axis=-1):
     x = np.asarray(x)
+    if x.shape[axis] == 0:
+        return np.empty_like(x)
     shifted = x - np.max(x, axis=axis, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
+_SOFTMAX_SRC = """
+def _softmax(x, axis=-1):
+    x = np.asarray(x)
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+"""   # export_numpy's form of _np_softmax
+_LOG_SOFTMAX_SRC = """
+def _log_softmax(x, axis=-1):
+    x = np.asarray(x)
+    shifted = x - np.max(x, axis=axis, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+"""   # export_numpy's form of _np_log_softmax
 
 
 class Softmax(OpDef):
@@ -292,6 +339,10 @@ class Softmax(OpDef):
             raise InvalidArgumentError(None, None, "logits must have >= 1 dimension, got %s" % fmt_dims(np.shape(x)))
         return _np_softmax(x)
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_softmax(%s)" % args[0], {"_softmax": _SOFTMAX_SRC}
+
     @staticmethod
     def grad(op, g):
         y = op.outputs[0]
@@ -306,6 +357,10 @@ class LogSoftmax(Softmax):
     def kernel(x):
         return _np_log_softmax(x)
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_log_softmax(%s)" % args[0], {"_log_softmax": _LOG_SOFTMAX_SRC}
+
     @staticmethod
     def grad(op, g):
         y = op.outputs[0]
@@ -318,7 +373,7 @@ def _softmax_along(opdef, logits, axis, name):
         check_dtype(opdef.type_name, "logits", x, "real_float")
         r = x.shape.ndims
         if axis is None or axis == -1 or (r is not None and axis == r - 1):
-            return s.make(opdef, [x], {"T": x.dtype})._outputs[0]
+            return s.make(opdef, [x], {"T": x.dtype}).outputs[0]
     # other axes: swap the axis to the end, apply, swap back
     with op_scope(name, opdef.type_name, [logits]) as s:
         r = x.shape.ndims
@@ -326,7 +381,7 @@ def _softmax_along(opdef, logits, axis, name):
         perm[axis], perm[-1] = perm[-1], perm[axis]
         xt = _a.transpose(x, perm)
         with op_scope(None, opdef.type_name, [xt]) as s2:
-            y = s2.make(opdef, [xt], {"T": x.dtype})._outputs[0]
+            y = s2.make(opdef, [xt], {"T": x.dtype}).outputs[0]
         return _a.transpose(y, perm, name=s.scope)
 
 
@@ -346,12 +401,12 @@ class SoftmaxCrossEntropyWithLogits(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        f, l = (t._shape._dims for t in op._inputs)
-        dt = op._inputs[0]._dtype.base_dtype
+        f, l = (t.shape.dim_sizes for t in op.inputs)
+        dt = op.inputs[0].dtype.base_dtype
         for d in (f, l):
             if d is not None and len(d) != 2:
                 raise shape_error(op, "Shape must be rank 2 but is rank %d" % len(d), f, l)
-        both = broadcast_dims(f, l, op._name, op._type)
+        both = broadcast_dims(f, l, op.name, op.type)
         return [(dt, None if both is None else (both[0],)), (dt, both)]
 
     @staticmethod
@@ -364,6 +419,8 @@ class SoftmaxCrossEntropyWithLogits(OpDef):
                                            "labels_size=%s" % (fmt_dims(np.shape(features)),
                                                                fmt_dims(np.shape(labels)))) from None
         features = np.asarray(features)
+        if features.shape[-1] == 0:  # no classes: TF's loss is 0 per row
+            return np.zeros(features.shape[:-1], features.dtype), np.empty_like(features)
         shifted = features - np.max(features, axis=-1, keepdims=True)
         e = np.exp(shifted)
         s = np.sum(e, axis=-1, keepdims=True)
@@ -371,6 +428,23 @@ class SoftmaxCrossEntropyWithLogits(OpDef):
         loss = -np.sum(labels * logp, axis=-1)
         backprop = e / s - labels
         return loss.astype(features.dtype, copy=False), backprop.astype(features.dtype, copy=False)
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_softmax_cross_entropy(%s, %s)" % tuple(args), {"_softmax_cross_entropy": '''
+def _softmax_cross_entropy(features, labels):
+    """(loss per row, backprop = softmax(features) - labels) of softmax cross-entropy."""
+    if np.shape(features) != np.shape(labels):
+        features, labels = np.broadcast_arrays(features, labels)
+    features = np.asarray(features)
+    shifted = features - np.max(features, axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    s = np.sum(e, axis=-1, keepdims=True)
+    logp = shifted - np.log(s)
+    loss = -np.sum(labels * logp, axis=-1)
+    backprop = e / s - labels
+    return loss.astype(features.dtype, copy=False), backprop.astype(features.dtype, copy=False)
+'''}
 
     @staticmethod
     def grad(op, g_loss, g_backprop):
@@ -390,8 +464,8 @@ class SparseSoftmaxCrossEntropyWithLogits(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        f, l = (t._shape._dims for t in op._inputs)
-        dt = op._inputs[0]._dtype.base_dtype
+        f, l = (t.shape.dim_sizes for t in op.inputs)
+        dt = op.inputs[0].dtype.base_dtype
         if f is not None and len(f) != 2:
             raise shape_error(op, "Shape must be rank 2 but is rank %d" % len(f), f, l)
         if l is not None and len(l) != 1:
@@ -422,6 +496,22 @@ class SparseSoftmaxCrossEntropyWithLogits(OpDef):
         backprop[rows, labels] -= 1
         return loss.astype(features.dtype), backprop.astype(features.dtype)
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_sparse_softmax_cross_entropy(%s, %s)" % tuple(args), {
+            "_log_softmax": _LOG_SOFTMAX_SRC, "_sparse_softmax_cross_entropy": '''
+def _sparse_softmax_cross_entropy(features, labels):
+    """(loss per row, backprop) of softmax cross-entropy against integer class labels."""
+    features = np.asarray(features)
+    labels = np.asarray(labels)
+    logp = _log_softmax(features)
+    rows = np.arange(features.shape[0])
+    loss = -logp[rows, labels]
+    backprop = np.exp(logp)
+    backprop[rows, labels] -= 1
+    return loss.astype(features.dtype), backprop.astype(features.dtype)
+'''}
+
     @staticmethod
     def grad(op, g_loss, g_backprop):
         gx = _m.multiply(_a.expand_dims(g_loss, -1), op.outputs[1])
@@ -445,28 +535,55 @@ def _flatten_outer(x):
     return _a.reshape(x, _a.concat([[-1], _a.slice(_a.shape(x), [_a.rank(x) - 1], [1])], 0))
 
 
+def _move_axis_to_end(x, axis, rank):
+    """Transpose `x` so `axis` is last, the other axes in order (TF's _move_dim_to_end); rank may be dynamic."""
+    if isinstance(rank, int):
+        perm = [i for i in range(rank) if i != axis] + [axis]
+        return _a.transpose(x, perm)
+    if axis < 0:
+        axis = _m.add(rank, axis)
+    perm = _a.concat([_m.range(axis), _m.range(axis + 1, rank), _a.reshape(axis, [1])], 0)
+    return _a.transpose(x, perm)
+
+
 def softmax_cross_entropy_with_logits_v2(labels, logits, axis=-1, name=None, dim=None) -> Tensor:
-    """Cross-entropy between label distributions and softmax(logits), one value per row."""
+    """Cross-entropy between label distributions and softmax(logits), one value per row.
+
+    As TF: labels are cast to the logits' dtype, both are flattened to [-1, classes] (so labels of another
+    rank that broadcast, e.g. [1, ?, 7] against [?, 7], are accepted), and the result has the logits'
+    shape without `axis`. float16 logits are computed in float32.
+    """
     if dim is not None:
         axis = dim
+    if axis is None:
+        axis = -1
     with op_scope(name, "softmax_cross_entropy_with_logits", [logits, labels]) as s:
         lg = s.convert(logits, "logits")
         lb = s.convert(labels, "labels", dtype_hint=lg.dtype.base_dtype)
         check_dtype("SoftmaxCrossEntropyWithLogits", "features", lg, "real_float")
-        same_dtype("SoftmaxCrossEntropyWithLogits", [("features", lg), ("labels", lb)])
-        r = lg.shape.ndims
-        if axis not in (-1, None) and r is not None and axis != r - 1:
-            perm = list(range(r))
-            perm[axis], perm[-1] = perm[-1], perm[axis]
-            lg, lb = _a.transpose(lg, perm), _a.transpose(lb, perm)
-        if r == 2:
-            return s.make(SoftmaxCrossEntropyWithLogits, [lg, lb], {"T": lg.dtype})._outputs[0]
-        in_shape = _a.shape(lg)
-        lg2, lb2 = _flatten_outer(lg), _flatten_outer(lb)
-        with op_scope(None, "SoftmaxCrossEntropyWithLogits", [lg2]) as s2:
-            loss = s2.make(SoftmaxCrossEntropyWithLogits, [lg2, lb2], {"T": lg.dtype})._outputs[0]
-        out_shape = _a.slice(in_shape, [0], [_a.rank(lg) - 1])
-        return _a.reshape(loss, out_shape, name=s.scope)
+        static = lg.shape
+        out_dtype = lg.dtype.base_dtype
+        precise = _m.cast(lg, "float32") if out_dtype.name in ("float16", "bfloat16") else lg
+        lb = _m.cast(lb, precise.dtype)
+        r = static.ndims
+        if r is not None and axis < 0:
+            axis += r
+        if axis != -1 and axis != (r - 1 if r is not None else None):
+            rank = r if r is not None else _a.rank(precise)
+            precise, lb = _move_axis_to_end(precise, axis, rank), _move_axis_to_end(lb, axis, rank)
+        if r == 2 and lb.shape.ndims == 2:
+            cost = s.make(SoftmaxCrossEntropyWithLogits, [precise, lb], {"T": precise.dtype}).outputs[0]
+        else:
+            in_shape = _a.shape(precise)
+            lg2, lb2 = _flatten_outer(precise), _flatten_outer(lb)
+            cost = s.make(SoftmaxCrossEntropyWithLogits, [lg2, lb2], {"T": precise.dtype}).outputs[0]
+            out_shape = _a.slice(in_shape, [0], [_a.rank(precise) - 1])
+            cost = _a.reshape(cost, out_shape)
+        if static.ndims is not None:
+            dims = static.as_list()
+            del dims[axis]
+            cost.set_shape(dims)
+        return cost if precise is lg else _m.cast(cost, out_dtype)
 
 
 def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, dim=-1, name=None, axis=None):
@@ -498,12 +615,12 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits
             raise ValueError("Rank mismatch: Rank of labels (received %d) should equal rank of logits minus 1 "
                              "(received %d)." % (lr, gr))
         if gr == 2 or gr is None:
-            return s.make(SparseSoftmaxCrossEntropyWithLogits, [lg, lb], {"T": lg.dtype, "Tlabels": lb.dtype})._outputs[0]
+            return s.make(SparseSoftmaxCrossEntropyWithLogits, [lg, lb], {"T": lg.dtype, "Tlabels": lb.dtype}).outputs[0]
         lb_shape = _a.shape(lb)
         lg2 = _flatten_outer(lg)
         lb2 = _a.reshape(lb, [-1])
         with op_scope(None, "SparseSoftmaxCrossEntropyWithLogits", [lg2]) as s2:
-            loss = s2.make(SparseSoftmaxCrossEntropyWithLogits, [lg2, lb2], {"T": lg.dtype, "Tlabels": lb.dtype})._outputs[0]
+            loss = s2.make(SparseSoftmaxCrossEntropyWithLogits, [lg2, lb2], {"T": lg.dtype, "Tlabels": lb.dtype}).outputs[0]
         return _a.reshape(loss, lb_shape, name=s.scope)
 
 
@@ -553,7 +670,7 @@ class BiasAdd(OpDef):
             raise shape_error(op, "Shape must be rank 1 but is rank %d" % len(b), v, b)
         if v is None:
             return None
-        c = 1 if op._attrs["data_format"] == "NCHW" else -1
+        c = 1 if op.attrs["data_format"] == "NCHW" else -1
         if b is not None and v[c] is not None and b[0] is not None and v[c] != b[0]:
             raise shape_error(op, "Dimensions must be equal, but are %d and %d" % (v[c], b[0]), v, b)
         out = list(v)
@@ -570,10 +687,17 @@ class BiasAdd(OpDef):
                                        "tensor: %s vs. %s" % (fmt_dims(np.shape(b)), fmt_dims(np.shape(v))))
         return v + b
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        v, b = args
+        if op.get_attr("data_format") == "NCHW":
+            return "%s + np.reshape(%s, (-1,) + (1,) * (np.ndim(%s) - 2))" % (v, b, v)
+        return "%s + %s" % (v, b)
+
     @staticmethod
     def grad(op, g):
         with op_scope(None, "BiasAddGrad", [g]) as s:
-            gb = s.make(BiasAddGrad, [g], {"T": g.dtype, "data_format": op.get_attr("data_format")})._outputs[0]
+            gb = s.make(BiasAddGrad, [g], {"T": g.dtype, "data_format": op.get_attr("data_format")}).outputs[0]
         return [g, gb]
 
 
@@ -585,13 +709,23 @@ class BiasAddGrad(OpDef):
     def shape(op, d):
         if d is None:
             return (None,)
-        return (d[1] if op._attrs["data_format"] == "NCHW" else d[-1],)
+        return (d[1] if op.attrs["data_format"] == "NCHW" else d[-1],)
 
     @staticmethod
     def kernel(g, data_format):
         g = np.asarray(g)
         c = 1 if data_format == "NCHW" else g.ndim - 1
         return np.sum(g, axis=tuple(i for i in range(g.ndim) if i != c), dtype=g.dtype)
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_bias_add_grad(%s, %r)" % (args[0], op.get_attr("data_format")), {"_bias_add_grad": '''
+def _bias_add_grad(g, data_format):
+    """The bias gradient: g summed over every axis but the channel axis."""
+    g = np.asarray(g)
+    c = 1 if data_format == "NCHW" else g.ndim - 1
+    return np.sum(g, axis=tuple(i for i in range(g.ndim) if i != c), dtype=g.dtype)
+'''}
 
     @staticmethod
     def grad(op, gg):
@@ -608,7 +742,7 @@ def bias_add(value, bias, data_format=None, name=None) -> Tensor:
         b = s.convert(bias, "bias", dtype_hint=v.dtype.base_dtype)
         same_dtype("BiasAdd", [("value", v), ("bias", b)])
         fmt = "NCHW" if data_format in ("NCHW", "NCDHW", "NCW") else "NHWC"
-        return s.make(BiasAdd, [v, b], {"T": v.dtype, "data_format": fmt})._outputs[0]
+        return s.make(BiasAdd, [v, b], {"T": v.dtype, "data_format": fmt}).outputs[0]
 
 
 class L2Loss(OpDef):
@@ -625,6 +759,11 @@ class L2Loss(OpDef):
         t = np.asarray(t)
         return (np.sum(t * t, dtype=t.dtype) / 2).astype(t.dtype)
 
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "_l2_loss(%s)" % args[0], {"_l2_loss": (
+            "def _l2_loss(t):\n    t = np.asarray(t)\n    return (np.sum(t * t, dtype=t.dtype) / 2).astype(t.dtype)\n")}
+
     @staticmethod
     def grad(op, g):
         return [_m.multiply(op.inputs[0], g)]
@@ -634,7 +773,7 @@ def l2_loss(t, name=None) -> Tensor:
     with op_scope(name, "L2Loss", [t]) as s:
         x = s.convert(t, "t")
         check_dtype("L2Loss", "t", x, "real_float")
-        return s.make(L2Loss, [x], {"T": x.dtype})._outputs[0]
+        return s.make(L2Loss, [x], {"T": x.dtype}).outputs[0]
 
 
 def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None) -> Tensor:

@@ -46,11 +46,11 @@ class _RandomOp(OpDef):
 
     @staticmethod
     def dtype(op):
-        return op._attrs["dtype"]
+        return op.attrs["dtype"]
 
     @staticmethod
     def shape(op, d, *rest):
-        known = _known_shape_value(op._inputs[0])
+        known = _known_shape_value(op.inputs[0])
         if known is None:
             return None if d is None or d[0] is None else (None,) * d[0]
         return tuple(known)
@@ -58,7 +58,7 @@ class _RandomOp(OpDef):
     @classmethod
     def bind(cls, op, session):
         rng = session._rng_for(op) if session is not None else np.random.default_rng()
-        np_t = op._attrs["dtype"]._np
+        np_t = op.attrs["dtype"].as_numpy_dtype
         draw = cls.draw
 
         def k(shape, *args):
@@ -108,7 +108,7 @@ class RandomShuffle(_RandomOp):
 
     @staticmethod
     def dtype(op):
-        return op._inputs[0]._dtype.base_dtype
+        return op.inputs[0].dtype.base_dtype
 
     @staticmethod
     def shape(op, d):
@@ -131,17 +131,17 @@ class Multinomial(_RandomOp):
 
     @staticmethod
     def dtype(op):
-        return op._attrs["output_dtype"]
+        return op.attrs["output_dtype"]
 
     @staticmethod
     def shape(op, logits, n):
-        num = constant_value(op._inputs[1])
+        num = constant_value(op.inputs[1])
         return (None if logits is None else logits[0], None if num is None else int(num))
 
     @classmethod
     def bind(cls, op, session):
         rng = session._rng_for(op) if session is not None else np.random.default_rng()
-        out_t = op._attrs["output_dtype"]._np
+        out_t = op.attrs["output_dtype"].as_numpy_dtype
 
         def k(logits, num):
             logits = np.asarray(logits, np.float64)
@@ -161,7 +161,7 @@ def _random(opdef, shape, dtype, seed, scope, extra_inputs=()):
     attrs = {"dtype": dtype, "T": shp.dtype}
     attrs.update(_seed_attrs(seed))
     with op_scope(None, opdef.type_name, [shp]) as s:
-        return s.make(opdef, [shp] + list(extra_inputs), attrs)._outputs[0]
+        return s.make(opdef, [shp] + list(extra_inputs), attrs).outputs[0]
 
 
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=_dtypes.float32, seed=None, name=None) -> Tensor:
@@ -201,7 +201,7 @@ def random_uniform(shape, minval=0, maxval=None, dtype=_dtypes.float32, seed=Non
             attrs = {"Tout": dtype, "dtype": dtype}
             attrs.update(_seed_attrs(seed))
             with op_scope(None, "RandomUniformInt", [shp]) as s2:
-                return s2.make(RandomUniformInt, [shp, lo, hi], attrs)._outputs[0]
+                return s2.make(RandomUniformInt, [shp, lo, hi], attrs).outputs[0]
         rnd = _random(RandomUniform, shp, dtype, seed, s.scope)
         return _m.add(rnd * (hi - lo), lo, name=s.scope)
 
@@ -211,7 +211,7 @@ def random_shuffle(value, seed=None, name=None) -> Tensor:
         x = s.convert(value, "value")
         attrs = {"T": x.dtype}
         attrs.update(_seed_attrs(seed))
-        return s.make(RandomShuffle, [x], attrs)._outputs[0]
+        return s.make(RandomShuffle, [x], attrs).outputs[0]
 
 
 def multinomial(logits, num_samples, seed=None, name=None, output_dtype=None) -> Tensor:
@@ -221,7 +221,7 @@ def multinomial(logits, num_samples, seed=None, name=None, output_dtype=None) ->
         attrs = {"T": lg.dtype, "output_dtype": _dtypes.as_dtype(output_dtype or _dtypes.int64)}
         attrs.update(_seed_attrs(seed))
         with op_scope(None, "Multinomial", [lg]) as s2:
-            return s2.make(Multinomial, [lg, n], attrs)._outputs[0]
+            return s2.make(Multinomial, [lg, n], attrs).outputs[0]
 
 
 def categorical(logits, num_samples, dtype=None, seed=None, name=None) -> Tensor:

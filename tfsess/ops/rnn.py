@@ -51,7 +51,7 @@ class ReverseSequence(OpDef):
 
     @staticmethod
     def grad(op, g):
-        return [reverse_sequence(g, op._inputs[1], op._attrs["seq_dim"], op._attrs["batch_dim"]), None]
+        return [reverse_sequence(g, op.inputs[1], op.attrs["seq_dim"], op.attrs["batch_dim"]), None]
 
 
 def reverse_sequence(input, seq_lengths, seq_axis=None, batch_axis=None, name=None, seq_dim=None,  # noqa: A002
@@ -63,7 +63,7 @@ def reverse_sequence(input, seq_lengths, seq_axis=None, batch_axis=None, name=No
         x = s.convert(input, "input")
         n = s.convert(seq_lengths, "seq_lengths", dtype_hint=_dtypes.int64)
         return s.make(ReverseSequence, [x, n], {"T": x.dtype, "Tlen": n.dtype, "seq_dim": int(seq_axis),
-                                                "batch_dim": int(batch_axis)})._outputs[0]
+                                                "batch_dim": int(batch_axis)}).outputs[0]
 
 
 def _transpose_batch_time(x):
@@ -100,7 +100,7 @@ def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=No
         x = inputs if isinstance(inputs, Tensor) else convert_to_tensor(inputs)
         if not time_major:
             x = _transpose_batch_time(x)  # [time, batch, depth]
-        dims = x.shape._dims
+        dims = x.shape.dim_sizes
         if dims is None or len(dims) != 3 or dims[2] is None:
             raise ValueError("Input size (depth of inputs) must be accessible via shape inference, but saw value "
                              "None.")
@@ -150,7 +150,7 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
         raise ValueError("inputs must not be empty")
     with variable_scope(scope or "rnn"):
         first = inputs[0]
-        b = first.shape._dims[0] if first.shape._dims is not None else None
+        b = first.shape.dim_sizes[0] if first.shape.dim_sizes is not None else None
         state = _initial_state(cell, initial_state, dtype, b if b is not None else _a.shape(first)[0])
         if sequence_length is not None:
             sequence_length = _a.identity(_m.to_int32(sequence_length), name="sequence_length")

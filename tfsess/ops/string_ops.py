@@ -41,7 +41,7 @@ def length(input, name=None, unit="BYTE"):  # noqa: A002
         if x.dtype.base_dtype is not _dtypes.string:
             raise TypeError("Value passed to parameter 'input' has DataType %s not in list of allowed values: string"
                             % x.dtype.base_dtype.name)
-        return s.make(StringLength, [x], {"unit": unit})._outputs[0]
+        return s.make(StringLength, [x], {"unit": unit}).outputs[0]
 
 
 class StringJoin(OpDef):
@@ -58,7 +58,7 @@ class StringJoin(OpDef):
         from ..framework.shapes import broadcast_dims
         out = ()
         for d in dims:
-            out = broadcast_dims(out, d, op._name, op._type)
+            out = broadcast_dims(out, d, op.name, op.type)
         return out
 
     @staticmethod
@@ -76,7 +76,7 @@ class StringJoin(OpDef):
 def join(inputs, separator="", name=None):
     with op_scope(name, "StringJoin", list(inputs)) as s:
         xs = [s.convert(x, "inputs") for x in inputs]
-        return s.make(StringJoin, xs, {"separator": separator, "N": len(xs)})._outputs[0]
+        return s.make(StringJoin, xs, {"separator": separator, "N": len(xs)}).outputs[0]
 
 
 class AsString(OpDef):
@@ -104,4 +104,4 @@ class AsString(OpDef):
 def as_string(input, name=None, **kwargs):  # noqa: A002
     with op_scope(name, "AsString", [input]) as s:
         x = s.convert(input, "input")
-        return s.make(AsString, [x], {"T": x.dtype})._outputs[0]
+        return s.make(AsString, [x], {"T": x.dtype}).outputs[0]

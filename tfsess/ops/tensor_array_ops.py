@@ -59,8 +59,8 @@ def _merge(a, b) -> TensorList:
 
 
 def _element_dims(op):
-    es = op._attrs.get("element_shape")
-    return es._dims if isinstance(es, TensorShape) else None
+    es = op.attrs.get("element_shape")
+    return es.dim_sizes if isinstance(es, TensorShape) else None
 
 
 class _TAOp(OpDef):
@@ -97,8 +97,8 @@ class TensorArrayWriteV3(_TAOp):
 
     @classmethod
     def bind(cls, op, session):
-        dynamic = op._attrs["dynamic_size"]
-        name = op._attrs["ta_name"]
+        dynamic = op.attrs["dynamic_size"]
+        name = op.attrs["ta_name"]
 
         def k(flow, index, value):
             items = list(_items(flow))
@@ -117,8 +117,8 @@ class TensorArrayWriteV3(_TAOp):
 
     @staticmethod
     def grad(op, g):
-        flow, index, value = op._inputs
-        return [g, None, _read(g, index, op._attrs, like=value, name="TensorArrayReadV3")]
+        flow, index, value = op.inputs
+        return [g, None, _read(g, index, op.attrs, like=value, name="TensorArrayReadV3")]
 
 
 class TensorArrayReadV3(_TAOp):
@@ -128,13 +128,13 @@ class TensorArrayReadV3(_TAOp):
 
     @classmethod
     def outputs(cls, op):
-        return [(op._attrs["dtype"], _element_dims(op))]
+        return [(op.attrs["dtype"], _element_dims(op))]
 
     @classmethod
     def bind(cls, op, session):
-        zeros_ok = op._attrs.get("_grad_read", False)
-        name = op._attrs["ta_name"]
-        np_type = op._attrs["dtype"]._np
+        zeros_ok = op.attrs.get("_grad_read", False)
+        name = op.attrs["ta_name"]
+        np_type = op.attrs["dtype"].as_numpy_dtype
 
         def k(flow, index, *like):
             items = _items(flow)
@@ -152,10 +152,10 @@ class TensorArrayReadV3(_TAOp):
 
     @staticmethod
     def grad(op, g):
-        flow, index = op._inputs[:2]
+        flow, index = op.inputs[:2]
         with op_scope(None, "TensorArrayGradScatter", [flow, index, g]) as s:
-            out = s.make(TensorArrayGradPut, [flow, index, g], dict(op._attrs))._outputs[0]
-        return [out, None] + [None] * (len(op._inputs) - 2)
+            out = s.make(TensorArrayGradPut, [flow, index, g], dict(op.attrs)).outputs[0]
+        return [out, None] + [None] * (len(op.inputs) - 2)
 
 
 class TensorArrayGradPut(_TAOp):
@@ -186,16 +186,16 @@ class TensorArrayGatherV3(_TAOp):
     @classmethod
     def outputs(cls, op):
         e = _element_dims(op)
-        n = op._inputs[1]._shape._dims
+        n = op.inputs[1].shape.dim_sizes
         lead = n[0] if n is not None else None
-        return [(op._attrs["dtype"], None if e is None else (lead,) + tuple(e))]
+        return [(op.attrs["dtype"], None if e is None else (lead,) + tuple(e))]
 
     @classmethod
     def bind(cls, op, session):
-        name = op._attrs["ta_name"]
-        np_type = op._attrs["dtype"]._np
+        name = op.attrs["ta_name"]
+        np_type = op.attrs["dtype"].as_numpy_dtype
         e = _element_dims(op)
-        zeros_ok = op._attrs.get("_grad_read", False)
+        zeros_ok = op.attrs.get("_grad_read", False)
 
         def k(flow, indices, *like):
             items = _items(flow)
@@ -219,10 +219,10 @@ class TensorArrayGatherV3(_TAOp):
 
     @staticmethod
     def grad(op, g):
-        flow, indices = op._inputs[:2]
+        flow, indices = op.inputs[:2]
         with op_scope(None, "TensorArrayGradScatter", [flow, indices, g]) as s:
-            out = s.make(TensorArrayScatterV3, [flow, indices, g], dict(op._attrs, _fresh=True))._outputs[0]
-        return [out, None] + [None] * (len(op._inputs) - 2)
+            out = s.make(TensorArrayScatterV3, [flow, indices, g], dict(op.attrs, _fresh=True)).outputs[0]
+        return [out, None] + [None] * (len(op.inputs) - 2)
 
 
 class TensorArrayScatterV3(_TAOp):
@@ -236,9 +236,9 @@ class TensorArrayScatterV3(_TAOp):
 
     @classmethod
     def bind(cls, op, session):
-        fresh = op._attrs.get("_fresh", False)
-        dynamic = op._attrs["dynamic_size"]
-        name = op._attrs["ta_name"]
+        fresh = op.attrs.get("_fresh", False)
+        dynamic = op.attrs["dynamic_size"]
+        name = op.attrs["ta_name"]
 
         def k(flow, indices, value):
             items = [None] * len(_items(flow)) if fresh else list(_items(flow))
@@ -260,9 +260,9 @@ class TensorArrayScatterV3(_TAOp):
 
     @staticmethod
     def grad(op, g):
-        flow, indices, value = op._inputs
-        return [None if op._attrs.get("_fresh") else g, None,
-                _gather(g, indices, dict(op._attrs, _grad_read=True), like=value)]
+        flow, indices, value = op.inputs
+        return [None if op.attrs.get("_fresh") else g, None,
+                _gather(g, indices, dict(op.attrs, _grad_read=True), like=value)]
 
 
 class TensorArraySizeV3(_TAOp):
@@ -284,13 +284,13 @@ def _read(flow, index, attrs, like=None, name=None):
     attrs = dict(attrs, _grad_read=like is not None)
     ins = [flow, index] + ([like] if like is not None else [])
     with op_scope(name, "TensorArrayReadV3", ins) as s:
-        return s.make(TensorArrayReadV3, ins, attrs)._outputs[0]
+        return s.make(TensorArrayReadV3, ins, attrs).outputs[0]
 
 
 def _gather(flow, indices, attrs, like=None, name=None):
     ins = [flow, indices] + ([like] if like is not None else [])
     with op_scope(name, "TensorArrayGatherV3", ins) as s:
-        return s.make(TensorArrayGatherV3, ins, attrs)._outputs[0]
+        return s.make(TensorArrayGatherV3, ins, attrs).outputs[0]
 
 
 class TensorArray:
@@ -313,7 +313,7 @@ class TensorArray:
         with op_scope(name, "TensorArray", [size] if isinstance(size, Tensor) else []) as s:
             size_t = size if isinstance(size, Tensor) else constant(size, _dtypes.int32, name="size")
             self._name = tensor_array_name or s.name
-            self._flow = s.make(TensorArrayV3, [size_t], self._attrs())._outputs[0]
+            self._flow = s.make(TensorArrayV3, [size_t], self._attrs()).outputs[0]
 
     def _attrs(self):
         return {"dtype": self._dtype, "element_shape": self._element_shape, "dynamic_size": self._dynamic_size,
@@ -356,18 +356,18 @@ class TensorArray:
             v = s.convert(value, "value", dtype=self._dtype)
             i = s.convert(index, "index", dtype=_dtypes.int32)
             es = self._merged_shape(v.shape)
-            flow = s.make(TensorArrayWriteV3, [self._flow, i, v], self._attrs())._outputs[0]
+            flow = s.make(TensorArrayWriteV3, [self._flow, i, v], self._attrs()).outputs[0]
         return self._with_flow(flow, es)
 
     def read(self, index, name=None) -> Tensor:
         with op_scope(name, "TensorArrayRead", [self._flow]) as s:
             i = s.convert(index, "index", dtype=_dtypes.int32)
-            return s.make(TensorArrayReadV3, [self._flow, i], self._attrs())._outputs[0]
+            return s.make(TensorArrayReadV3, [self._flow, i], self._attrs()).outputs[0]
 
     def gather(self, indices, name=None) -> Tensor:
         with op_scope(name, "TensorArrayGather", [self._flow]) as s:
             i = s.convert(indices, "indices", dtype=_dtypes.int32)
-            return s.make(TensorArrayGatherV3, [self._flow, i], self._attrs())._outputs[0]
+            return s.make(TensorArrayGatherV3, [self._flow, i], self._attrs()).outputs[0]
 
     def stack(self, name=None) -> Tensor:
         from .math_ops import range as _range
@@ -378,8 +378,8 @@ class TensorArray:
         with op_scope(name, "TensorArrayScatter", [self._flow]) as s:
             v = s.convert(value, "value", dtype=self._dtype)
             i = s.convert(indices, "indices", dtype=_dtypes.int32)
-            es = self._merged_shape(TensorShape(v.shape._dims[1:]) if v.shape._dims is not None else TensorShape(None))
-            flow = s.make(TensorArrayScatterV3, [self._flow, i, v], self._attrs())._outputs[0]
+            es = self._merged_shape(TensorShape(v.shape.dim_sizes[1:]) if v.shape.dim_sizes is not None else TensorShape(None))
+            flow = s.make(TensorArrayScatterV3, [self._flow, i, v], self._attrs()).outputs[0]
         return self._with_flow(flow, es)
 
     def unstack(self, value, name=None) -> "TensorArray":
@@ -387,12 +387,12 @@ class TensorArray:
         from .array_ops import shape as _shape
         with op_scope(name, "TensorArrayUnstack", [self._flow]) as s:
             v = s.convert(value, "value", dtype=self._dtype)
-            n = v.shape._dims[0] if v.shape._dims is not None and v.shape._dims[0] is not None else _shape(v)[0]
+            n = v.shape.dim_sizes[0] if v.shape.dim_sizes is not None and v.shape.dim_sizes[0] is not None else _shape(v)[0]
             return self.scatter(_range(0, n), v, name="TensorArrayScatter")
 
     def size(self, name=None) -> Tensor:
         with op_scope(name, "TensorArraySizeV3", [self._flow]) as s:
-            return s.make(TensorArraySizeV3, [self._flow], self._attrs())._outputs[0]
+            return s.make(TensorArraySizeV3, [self._flow], self._attrs()).outputs[0]
 
     def close(self, name=None):
         from .control_flow_ops import no_op

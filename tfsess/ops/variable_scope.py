@@ -166,7 +166,7 @@ class _VariableStore:
         v = Variable(initial_value=init_val, name=name, trainable=trainable, collections=collections,
                      dtype=dtype if explicit else None, validate_shape=validate_shape, constraint=constraint)
         self.vars[name] = v
-        loc = v.op._location
+        loc = v.op.location
         self.locations[name] = '  File "%s", line %d, in <module>' % loc
         if regularizer is not None:
             with get_default_graph().name_scope(name + "/Regularizer/"):
@@ -177,15 +177,11 @@ class _VariableStore:
 
 
 def _store(g) -> _VariableStore:
-    if g._variable_store is None:
-        g._variable_store = _VariableStore()
-    return g._variable_store
+    return g.layer_state("variable_store", _VariableStore)
 
 
 def _scope_state(g):
-    if g._var_scope_stack is None:
-        g._var_scope_stack = {"current": VariableScope(False), "counts": {}}
-    return g._var_scope_stack
+    return g.layer_state("variable_scopes", lambda: {"current": VariableScope(False), "counts": {}})
 
 
 def get_variable_scope() -> VariableScope:

@@ -33,7 +33,7 @@ class VariableV2(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        return [(op._attrs["dtype"]._as_ref, op._attrs["shape"]._dims)]
+        return [(op.attrs["dtype"]._as_ref, op.attrs["shape"].dim_sizes)]
 
     @classmethod
     def bind(cls, op, session):
@@ -56,8 +56,8 @@ class _UpdateOp(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        ref = op._inputs[0]
-        return [(ref._dtype, cls.shape(op, *[t._shape._dims for t in op._inputs]))]
+        ref = op.inputs[0]
+        return [(ref.dtype, cls.shape(op, *[t.shape.dim_sizes for t in op.inputs]))]
 
     @staticmethod
     def shape(op, ref, value, *rest):
@@ -72,7 +72,7 @@ class Assign(_UpdateOp):
 
     @staticmethod
     def shape(op, ref, value):
-        if op._attrs["validate_shape"] and ref is not None and value is not None:
+        if op.attrs["validate_shape"] and ref is not None and value is not None:
             if len(ref) != len(value):
                 raise shape_error(op, "Shapes must be equal rank, but are %d and %d" % (len(ref), len(value)),
                                   ref, value)
@@ -80,15 +80,15 @@ class Assign(_UpdateOp):
                 if a is not None and b is not None and a != b:
                     raise shape_error(op, "Dimension %d in both shapes must be equal, but are %d and %d. Shapes "
                                       "are %s and %s." % (i, a, b, fmt_dims(ref), fmt_dims(value)), ref, value)
-        return ref if op._attrs["validate_shape"] else value
+        return ref if op.attrs["validate_shape"] else value
 
     @classmethod
     def bind(cls, op, session):
-        var = op._inputs[0]._op
+        var = op.inputs[0].op
         store = session.variable_store
-        np_t = op._inputs[0]._dtype.base_dtype._np
-        validate = op._attrs["validate_shape"]
-        want = var._attrs["shape"]._dims if var._type == "VariableV2" else None
+        np_t = op.inputs[0].dtype.base_dtype.as_numpy_dtype
+        validate = op.attrs["validate_shape"]
+        want = var.attrs["shape"].dim_sizes if var.type == "VariableV2" else None
 
         def assign(undo, value):
             new = np.array(value, dtype=np_t, copy=True)
@@ -98,6 +98,10 @@ class Assign(_UpdateOp):
             write_variable(store, undo, var, new)
             return new
         return assign
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        return "np.array(%s, dtype=%r, copy=True)" % (args[1], op.inputs[0].dtype.base_dtype.name)
 
 
 class AssignAdd(_UpdateOp):
@@ -109,7 +113,7 @@ class AssignAdd(_UpdateOp):
 
     @classmethod
     def bind(cls, op, session):
-        var = op._inputs[0]._op
+        var = op.inputs[0].op
         store = session.variable_store
         fn = cls._fn
 
@@ -127,6 +131,11 @@ class AssignAdd(_UpdateOp):
             write_variable(store, undo, var, new)
             return new
         return update
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        ref, value = args
+        return "np.asarray(np.%s(%s, %s), dtype=%s.dtype)" % (cls._fn.__name__, ref, value, ref)
 
 
 class AssignSub(AssignAdd):
@@ -152,7 +161,7 @@ class IsVariableInitialized(OpDef):
 
     @classmethod
     def bind(cls, op, session):
-        var = op._inputs[0]._op
+        var = op.inputs[0].op
         store = session.variable_store
         return lambda: np.bool_(var in store)
 
@@ -160,7 +169,7 @@ class IsVariableInitialized(OpDef):
 def _ref_of(ref, opname):
     if isinstance(ref, Variable):
         return ref._variable
-    if isinstance(ref, Tensor) and ref.dtype._is_ref_dtype:
+    if isinstance(ref, Tensor) and ref.dtype.is_ref:
         return ref
     raise TypeError("Input 'ref' of '%s' Op requires l-value input" % opname)
 
@@ -183,7 +192,7 @@ def _update(opdef, ref, value, name, default, extra_attrs, use_locking=None):
         # TF's attr defaults: Assign locks, AssignAdd/AssignSub do not (tfsess makes every update atomic).
         attrs = {"T": dt, "use_locking": opdef is Assign if use_locking is None else bool(use_locking)}
         attrs.update(extra_attrs)
-        return s.make(opdef, [r, v], attrs)._outputs[0]
+        return s.make(opdef, [r, v], attrs).outputs[0]
 
 
 def assign(ref, value, validate_shape=None, use_locking=None, name=None) -> Tensor:
@@ -198,22 +207,6 @@ def assign_add(ref, value, use_locking=None, name=None) -> Tensor:
 
 def assign_sub(ref, value, use_locking=None, name=None) -> Tensor:
     return _update(AssignSub, ref, value, name, "AssignSub", {}, use_locking)
-
-
-class _InitScope:
-    """Variables are created outside any control-dependency block or cond branch (TF's init_scope)."""
-
-    def __init__(self, graph):
-        self._g = graph
-
-    def __enter__(self):
-        g = self._g
-        self._saved = (g._control_deps, g._cond_ctx)
-        g._control_deps, g._cond_ctx = [], None
-
-    def __exit__(self, *exc):
-        self._g._control_deps, self._g._cond_ctx = self._saved
-        return False
 
 
 class Variable:
@@ -244,7 +237,7 @@ class Variable:
         self._constraint = constraint
         g = get_default_graph() if init_from_fn or not isinstance(initial_value, Tensor) else initial_value.graph
         self._graph_key = g
-        with g.as_default(), _InitScope(g):
+        with g.as_default(), g.init_scope():
             from ..framework.graph import name_scope
             with name_scope(name, "Variable", [] if init_from_fn else [initial_value]) as scope:
                 var_name = scope[:-1]
@@ -255,7 +248,7 @@ class Variable:
                     init_t = convert_to_tensor(initial_value, name="initial_value", dtype=dtype)
                     if dtype is not None and init_t.dtype.base_dtype is not dtype.base_dtype:
                         init_t = _a.cast(init_t, dtype)
-                if init_t.dtype._is_ref_dtype:
+                if init_t.dtype.is_ref:
                     init_t = _a.identity(init_t)
                 self._initial_value = init_t
                 if shape is not None:
@@ -268,7 +261,7 @@ class Variable:
                     vshape = TensorShape(None)
                 self._variable = create_op(VariableV2, [], {"shape": vshape, "dtype": init_t.dtype.base_dtype,
                                                             "container": "", "shared_name": ""},
-                                           var_name, g)._outputs[0]
+                                           var_name, g).outputs[0]
                 self._initializer_op = assign(self._variable, init_t, validate_shape=validate_shape,
                                               name="Assign").op
                 self._snapshot = _a.identity(self._variable, name="read")
@@ -335,7 +328,7 @@ class Variable:
     def initialized_value(self) -> Tensor:
         """The value, computed after the initializer has run (for initializing other variables)."""
         from .control_flow_ops import cond
-        with _InitScope(self.graph):
+        with self.graph.init_scope():
             return cond(is_variable_initialized(self), self.read_value, lambda: self.initial_value)
 
     # --- running -----------------------------------------------------------------------------
@@ -485,7 +478,7 @@ initialize_local_variables = local_variables_initializer
 def is_variable_initialized(variable) -> Tensor:
     r = _ref_of(variable, "IsVariableInitialized")
     with op_scope(None, "IsVariableInitialized", [r]) as s:
-        return s.make(IsVariableInitialized, [r], {"dtype": r.dtype.base_dtype})._outputs[0]
+        return s.make(IsVariableInitialized, [r], {"dtype": r.dtype.base_dtype}).outputs[0]
 
 
 def report_uninitialized_variables(var_list=None, name="report_uninitialized_variables") -> Tensor:

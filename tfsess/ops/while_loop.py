@@ -29,13 +29,13 @@ class LoopVar(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        return [(op._attrs["dtype"], op._attrs["shape"]._dims)]
+        return [(op.attrs["dtype"], op.attrs["shape"].dim_sizes)]
 
     @classmethod
     def bind(cls, op, session):
         def k():
             raise InvalidArgumentError(None, op, "%s is a loop variable of a tf.while_loop: it has a value only "
-                                       "while the loop runs; fetch the loop's outputs instead" % op._outputs[0].name)
+                                       "while the loop runs; fetch the loop's outputs instead" % op.outputs[0].name)
         return k
 
 
@@ -84,15 +84,15 @@ class While(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        loop = op._attrs["_loop"]
-        outs = [(t._dtype.base_dtype, t._shape._dims) for t in loop.body_args]
+        loop = op.attrs["_loop"]
+        outs = [(t.dtype.base_dtype, t.shape.dim_sizes) for t in loop.body_args]
         if loop.back_prop:
             outs.append((_dtypes.variant, ()))
         return outs
 
     @classmethod
     def bind(cls, op, session):
-        loop = op._attrs["_loop"]
+        loop = op.attrs["_loop"]
         n, has_max, back_prop = loop.n, loop.has_max, loop.back_prop
         run_cond = session.subplan([loop.cond_out], loop.cond_args + loop.captured)
         run_body = session.subplan(loop.body_outs + loop.stateful, loop.body_args + loop.captured)
@@ -128,16 +128,16 @@ class WhileGrad(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        return [(t._dtype.base_dtype, t._shape._dims) for t in op._attrs["_targets"]]
+        return [(t.dtype.base_dtype, t.shape.dim_sizes) for t in op.attrs["_targets"]]
 
     @classmethod
     def bind(cls, op, session):
-        loop, gys, dxs, dcaps = (op._attrs[k] for k in ("_loop", "_gys", "_dxs", "_dcaps"))
+        loop, gys, dxs, dcaps = (op.attrs[k] for k in ("_loop", "_gys", "_dxs", "_dcaps"))
         nf = len(gys)
         run = session.subplan([d for d in dxs if d is not None] + [d for d in dcaps if d is not None],
                               loop.body_args + loop.captured + loop.stateful + gys)
-        var_idx = op._attrs["_var_idx"]
-        cap_idx = op._attrs["_cap_idx"]
+        var_idx = op.attrs["_var_idx"]
+        cap_idx = op.attrs["_cap_idx"]
 
         def k(record, *rest):
             g = list(rest[:nf])
@@ -162,24 +162,24 @@ def _as_dtype(x, dtype):
 
 
 def _differentiable(t):
-    d = t._dtype.base_dtype
+    d = t.dtype.base_dtype
     return d.is_floating or d.is_complex
 
 
 def _while_grad(op, grads):
     from .gradients import _gradients_in_scope, UnconnectedGradients
-    loop = op._attrs["_loop"]
-    n_in = len(op._inputs)
+    loop = op.attrs["_loop"]
+    n_in = len(op.inputs)
     if not loop.back_prop:
         return [None] * n_in
-    g = op._graph
+    g = op.graph
     var_idx = [i for i in range(loop.n) if _differentiable(loop.body_args[i]) and grads[i] is not None]
     cap_idx = [j for j, t in enumerate(loop.captured) if _differentiable(t)]
     if not var_idx:
         return [None] * n_in
-    gys = [create_op(LoopVar, [], {"dtype": loop.body_args[i]._dtype.base_dtype,
-                                   "shape": loop.body_args[i]._shape},
-                     g.unique_name(g._name_stack + "/GradIn" if g._name_stack else "GradIn"), g)._outputs[0]
+    gys = [create_op(LoopVar, [], {"dtype": loop.body_args[i].dtype.base_dtype,
+                                   "shape": loop.body_args[i].shape},
+                     g.unique_name(g.name_stack + "/GradIn" if g.name_stack else "GradIn"), g).outputs[0]
            for i in var_idx]
     xs = [loop.body_args[i] for i in var_idx] + [loop.captured[j] for j in cap_idx]
     ys = [loop.body_outs[i] for i in var_idx]
@@ -189,27 +189,27 @@ def _while_grad(op, grads):
     keep_caps = [j for j, d in zip(cap_idx, dcaps) if d is not None]
     attrs = {"_loop": loop, "_gys": gys, "_dxs": dxs, "_dcaps": [d for d in dcaps if d is not None],
              "_var_idx": var_idx, "_cap_idx": keep_caps,
-             "_targets": [op._inputs[i] for i in var_idx] + [op._inputs[loop.n + loop.has_max + j]
+             "_targets": [op.inputs[i] for i in var_idx] + [op.inputs[loop.n + loop.has_max + j]
                                                             for j in keep_caps]}
-    inputs = [op._outputs[loop.n]] + [grads[i] for i in var_idx] + [op._inputs[loop.n + loop.has_max + j]
+    inputs = [op.outputs[loop.n]] + [grads[i] for i in var_idx] + [op.inputs[loop.n + loop.has_max + j]
                                                                      for j in range(len(loop.captured))]
     with op_scope(None, "WhileGrad", inputs) as s:
         gop = s.make(WhileGrad, inputs, attrs)
     res = [None] * n_in
     for k, i in enumerate(var_idx):
-        res[i] = gop._outputs[k]
+        res[i] = gop.outputs[k]
     for k, j in enumerate(keep_caps):
-        res[loop.n + loop.has_max + j] = gop._outputs[len(var_idx) + k]
+        res[loop.n + loop.has_max + j] = gop.outputs[len(var_idx) + k]
     return res
 
 
 def _shape_le(out: TensorShape, inv: TensorShape) -> bool:
     """True when `out` is at least as specific as the invariant `inv` (TF's _ShapeLessThanOrEqual)."""
-    if inv._dims is None:
+    if inv.dim_sizes is None:
         return True
-    if out._dims is None or len(out._dims) != len(inv._dims):
+    if out.dim_sizes is None or len(out.dim_sizes) != len(inv.dim_sizes):
         return False
-    return all(b is None or a == b for a, b in zip(out._dims, inv._dims))
+    return all(b is None or a == b for a, b in zip(out.dim_sizes, inv.dim_sizes))
 
 
 def _fmt(shape: TensorShape) -> str:
@@ -224,7 +224,7 @@ def _as_tensor(v):
     if hasattr(v, "_as_graph_element") and not isinstance(v, Operation):
         v = v._as_graph_element()
         if isinstance(v, Tensor):
-            return _a.identity(v) if v._dtype._ref else v
+            return _a.identity(v) if v.dtype.is_ref else v
     return convert_to_tensor(v)
 
 
@@ -232,12 +232,12 @@ def _loop_ops(traced, loop_vars) -> set:
     """The traced ops that run every iteration: those depending on a loop variable or on a stateful op
     (random draws). The rest (constants, variables and their reads, created while tracing) are computed
     once, before the loop, and enter it as captured inputs; TF creates variables outside loops too."""
-    inside = {t._op for t in loop_vars}
+    inside = {t.op for t in loop_vars}
     for op in traced:  # creation order is a topological order
         if op in inside:
             continue
-        if (op._opdef.stateful and op._type != "VariableV2") or any(t._op in inside for t in op._inputs) or \
-                any(c in inside for c in op._control_inputs):
+        if (op.op_def.stateful and op.type != "VariableV2") or any(t.op in inside for t in op.inputs) or \
+                any(c in inside for c in op.control_inputs):
             inside.add(op)
     return inside
 
@@ -269,13 +269,13 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     flat_raw = _flatten(structure, [])
     with op_scope(name, "while", [v for v in flat_raw if isinstance(v, Tensor)]) as s:
         g = s.graph
-        saved_stack = g._name_stack
-        g._name_stack = s.name
+        saved_stack = g.name_stack
+        g.name_stack = s.name
         try:
             flat_init = [_as_tensor(v) for v in flat_raw]  # Python values become `while/Const`, as in TF
             tas = [v if isinstance(v, TensorArray) else None for v in flat_raw]  # threaded by their flows
         finally:
-            g._name_stack = saved_stack
+            g.name_stack = saved_stack
         if shape_invariants is not None:
             inv_flat = _flatten([shape_invariants] if single else shape_invariants, [])
             if len(inv_flat) != len(flat_init):
@@ -293,16 +293,16 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
             max_t = s.convert(maximum_iterations, "maximum_iterations", dtype=_dtypes.int32)
             if max_t.shape.ndims not in (None, 0):
                 raise ValueError("maximum_iterations must be a scalar, saw shape: %s" % max_t.shape)
-        outer_ctx = g._cond_ctx
-        saved_stack = g._name_stack
-        start_id = g._next_id
-        g._name_stack = s.name
-        g._cond_ctx = None
+        outer_ctx = g.cond_context
+        saved_stack = g.name_stack
+        start_id = g.version
+        g.name_stack = s.name
+        g.cond_context = None
         try:
             with g.control_dependencies(None):
                 def loop_vars_named(kind):
-                    return [create_op(LoopVar, [], {"dtype": t._dtype.base_dtype, "shape": inv},
-                                      g.unique_name(kind), g)._outputs[0]
+                    return [create_op(LoopVar, [], {"dtype": t.dtype.base_dtype, "shape": inv},
+                                      g.unique_name(kind), g).outputs[0]
                             for t, inv in zip(flat_init, invariants)]
                 cond_args = loop_vars_named("Merge")
                 packed = _pack_like(structure, _wrap(tas, cond_args))
@@ -334,14 +334,14 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                                          "iteration. To allow the shape to vary across iterations, use the "
                                          "`shape_invariants` argument of tf.while_loop to specify a less-specific "
                                          "shape." % (t0.name, _fmt(inv), _fmt(o.shape)))
-                inside = _loop_ops(g._ops[start_id:], cond_args + body_args)
+                inside = _loop_ops(g.ops_since(start_id), cond_args + body_args)
                 captured = {}
                 for op in inside:
-                    for t in op._inputs:
-                        if t._op not in inside and not t._dtype._ref:
+                    for t in op.inputs:
+                        if t.op not in inside and not t.dtype.is_ref:
                             captured[t] = None
                 for o in flat_out + [c]:
-                    if o._op not in inside and not o._dtype._ref:
+                    if o.op not in inside and not o.dtype.is_ref:
                         captured[o] = None
                 loop = _Loop()
                 loop.n = len(flat_init)
@@ -354,19 +354,19 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                 if back_prop:
                     fed = set(body_args) | set(captured)
                     loop.stateful = [t for op in ops_needed(flat_out, [], fed) if op in inside
-                                     and op._opdef.stateful for t in op._outputs]
+                                     and op.op_def.stateful for t in op.outputs]
         finally:
-            g._name_stack = saved_stack
-            g._cond_ctx = outer_ctx
-        g._name_stack = s.name
+            g.name_stack = saved_stack
+            g.cond_context = outer_ctx
+        g.name_stack = s.name
         try:
             inputs = flat_init + ([max_t] if max_t is not None else []) + loop.captured
             wop = create_op(While, inputs, {"_loop": loop, "parallel_iterations": parallel_iterations,
                                             "back_prop": bool(back_prop)}, g.unique_name("While"), g)
-            outs = [create_op(Exit, [wop._outputs[i]], {"T": t.dtype}, g.unique_name("Exit"), g)._outputs[0]
+            outs = [create_op(Exit, [wop.outputs[i]], {"T": t.dtype}, g.unique_name("Exit"), g).outputs[0]
                     for i, t in enumerate(flat_init)]
         finally:
-            g._name_stack = saved_stack
+            g.name_stack = saved_stack
     result = _pack_like(res, _wrap([v if isinstance(v, TensorArray) else None for v in flat_res], outs))
     # (TF1 returns the structure the body returned)
     if single:

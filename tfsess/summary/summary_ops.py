@@ -230,7 +230,7 @@ class ImageSummary(_SummaryOp):
 
     @classmethod
     def bind(cls, op, session):
-        max_images = op._attrs["max_images"]
+        max_images = op.attrs["max_images"]
 
         def kernel(tag, tensor):
             base = _text(tag)
@@ -316,7 +316,7 @@ def scalar(name, tensor, collections=None, family=None) -> Tensor:
                 raise ValueError("Shape must be rank 0 but is rank %d for '%s' (op: 'ScalarSummary')"
                                  % (v.shape.ndims, scope[:-1]))
             tags = s.convert(tag, "tags", dtype=_dtypes.string)
-            out = s.make(ScalarSummary, [tags, v], {"T": v.dtype.base_dtype})._outputs[0]
+            out = s.make(ScalarSummary, [tags, v], {"T": v.dtype.base_dtype}).outputs[0]
     return _collect(out, collections)
 
 
@@ -326,7 +326,7 @@ def histogram(name, values, collections=None, family=None) -> Tensor:
         with op_scope(scope, "HistogramSummary", [values]) as s:
             v = s.convert(values, "values")
             t = s.convert(tag, "tag", dtype=_dtypes.string)
-            out = s.make(HistogramSummary, [t, v], {"T": v.dtype.base_dtype})._outputs[0]
+            out = s.make(HistogramSummary, [t, v], {"T": v.dtype.base_dtype}).outputs[0]
     return _collect(out, collections)
 
 
@@ -337,7 +337,7 @@ def image(name, tensor, max_outputs=3, collections=None, family=None) -> Tensor:
             v = s.convert(tensor, "tensor")
             t = s.convert(tag, "tag", dtype=_dtypes.string)
             out = s.make(ImageSummary, [t, v], {"T": v.dtype.base_dtype, "max_images": int(max_outputs),
-                                                "bad_color": np.array([255, 0, 0, 255], np.uint8)})._outputs[0]
+                                                "bad_color": np.array([255, 0, 0, 255], np.uint8)}).outputs[0]
     return _collect(out, collections)
 
 
@@ -347,7 +347,7 @@ def merge(inputs, collections=None, name=None) -> Tensor:
     with name_scope(name, "Merge", inputs):
         with op_scope(None, "MergeSummary", inputs) as s:
             ts = [s.convert(x, "inputs", dtype=_dtypes.string) for x in inputs]
-            out = s.make(MergeSummary, ts, {"N": len(ts)})._outputs[0]
+            out = s.make(MergeSummary, ts, {"N": len(ts)}).outputs[0]
     for key in collections or []:
         out.graph.add_to_collection(key, out)
     return out

@@ -10,17 +10,18 @@ from ..framework import dtypes as _dtypes
 from ..framework import errors
 from ..framework.graph import Graph, GraphDef
 from ..framework.shapes import TensorShape
+from ..client import run_metadata as _run_metadata
 from . import _backend
 
 __all__ = ["FileWriter", "graph_def_proto"]
 
 
 def _dtype_enum(pb, dt):
-    return pb.types_pb2.DataType.Value("DT_" + dt.base_dtype._cname.upper())
+    return pb.types_pb2.DataType.Value("DT_" + dt.base_dtype.c_name.upper())
 
 
 def _shape_proto(pb, shape):
-    dims = shape._dims if isinstance(shape, TensorShape) else (None if shape is None else tuple(shape))
+    dims = shape.dim_sizes if isinstance(shape, TensorShape) else (None if shape is None else tuple(shape))
     if dims is None:
         return pb.tensor_shape_pb2.TensorShapeProto(unknown_rank=True)
     return pb.tensor_shape_pb2.TensorShapeProto(
@@ -204,8 +205,8 @@ class FileWriter:
         self.add_event(self._event(global_step, session_log=session_log))
 
     def add_run_metadata(self, run_metadata, tag, global_step=None):
-        """Record a (tfsess: empty) RunMetadata under `tag`, so tutorials that trace steps still run."""
-        data = run_metadata.SerializeToString() if hasattr(run_metadata, "SerializeToString") else b""
+        """Record a RunMetadata (step_stats of a traced run) under `tag`, as TensorBoard's "Session runs" show."""
+        data = _run_metadata.to_proto(run_metadata).SerializeToString()
         trm = self._pb.event_pb2.TaggedRunMetadata(tag=tag, run_metadata=data)
         self.add_event(self._event(global_step, tagged_run_metadata=trm))
 
@@ -230,3 +231,6 @@ class FileWriter:
     def __exit__(self, *exc):
         self.close()
         return False
+
+
+_run_metadata.register_graph_def_converter(graph_def_proto)  # protobuf partition_graphs of traced runs

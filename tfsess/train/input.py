@@ -38,7 +38,7 @@ def input_producer(input_tensor, element_shape=None, num_epochs=None, shuffle=Tr
     with name_scope(name or "input_producer") as scope:
         t = convert_to_tensor(input_tensor, name="input_tensor")
         shape = element_shape if element_shape is not None else (
-            TensorShape(t.shape._dims[1:]) if t.shape._dims is not None else TensorShape(None))
+            TensorShape(t.shape.dim_sizes[1:]) if t.shape.dim_sizes is not None else TensorShape(None))
         if shuffle:
             t = random_shuffle(t, seed=seed)
         t = limit_epochs(t, num_epochs)
@@ -90,7 +90,7 @@ def _queue_parts(tensors, enqueue_many, shapes, dynamic_pad=False):
     flat, pack = _as_list(tensors)
     flat = [t if isinstance(t, Tensor) else convert_to_tensor(t) for t in flat]
     if shapes is None:
-        shapes = [TensorShape(t.shape._dims[1:]) if enqueue_many and t.shape._dims is not None else t.shape
+        shapes = [TensorShape(t.shape.dim_sizes[1:]) if enqueue_many and t.shape.dim_sizes is not None else t.shape
                   for t in flat]
     shapes = [TensorShape(s) for s in shapes]
     if not dynamic_pad and not all(s.is_fully_defined() for s in shapes):

@@ -107,7 +107,7 @@ def export_meta_graph(filename=None, graph=None, saver=None, collection_list=Non
     for op in graph.get_operations():
         ops.append({"name": op.name, "type": op.type, "inputs": [t.name for t in op.inputs],
                     "control": [c.name for c in op.control_inputs], "device": op.device,
-                    "attrs": {k: _enc(v) for k, v in op._attrs.items()}})
+                    "attrs": {k: _enc(v) for k, v in op.attrs.items()}})
     colls = {}
     for key in graph.get_all_collection_keys():
         if collection_list is not None and key not in collection_list:
@@ -140,7 +140,7 @@ def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None
         raise ValueError("Not a MetaGraph written by tfsess (format %r)."
                          % (meta.get("format") if isinstance(meta, dict) else type(meta).__name__))
     g = get_default_graph()
-    if g._finalized:
+    if g.finalized:
         raise RuntimeError("Graph is finalized and cannot be modified.")
     # like TF's `with name_scope(import_scope)`: the scope is uniquified and marked as used
     prefix = g.unique_name(import_scope, mark_as_used=False) + "/" if import_scope else ""
@@ -153,10 +153,7 @@ def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None
     # every op and collection item is valid: only now does the graph change
     if import_scope:
         g.unique_name(import_scope)
-    for op in ops:
-        key = op._name.lower()
-        g._names_in_use[key] = g._names_in_use.get(key, 0) + 1
-        g._add_op(op)
+    g.add_built_ops(ops)
     var_by_name = {}
     for key, kind, it, value in colls:
         if kind == "variable":
@@ -202,10 +199,10 @@ def _build(meta, g, prefix, clear_devices):
         if not op_name or not index.isdigit():
             raise ValueError("Node '%s': '%s' is not a tensor name (op:index)" % (rec_name, name))
         op = op_named(op_name, rec_name)
-        if int(index) >= len(op._outputs):
+        if int(index) >= len(op.outputs):
             raise ValueError("Node '%s': Connecting to invalid output %s of source node %s which has %d outputs"
-                             % (rec_name, index, op_name, len(op._outputs)))
-        return op._outputs[int(index)]
+                             % (rec_name, index, op_name, len(op.outputs)))
+        return op.outputs[int(index)]
 
     for rec in records:
         if not isinstance(rec, dict):
@@ -217,7 +214,7 @@ def _build(meta, g, prefix, clear_devices):
         full = prefix + name
         if full in built:
             raise ValueError("Duplicate node name in graph: '%s'" % name)
-        if full in g._ops_by_name:
+        if g.has_operation(full):
             raise ValueError("Node '%s' already exists in the graph: import it with an import_scope" % full)
         opdef = OP_REGISTRY.get(rec.get("type")) if isinstance(rec.get("type"), str) else None
         if opdef is None:
@@ -233,8 +230,7 @@ def _build(meta, g, prefix, clear_devices):
         if opdef.type_name == "Const":
             _check_const(name, attrs)
         op = Operation(g, full, opdef, inputs, attrs, control)
-        outs = opdef.outputs(op)
-        op._outputs = [Tensor(op, i, dt, TensorShape._from_dims(d)) for i, (dt, d) in enumerate(outs)]
+        op.build_outputs()
         if device and not clear_devices:
             op._set_device(device)
         built[full] = op
@@ -269,7 +265,7 @@ def _check_const(name, attrs):
     if not isinstance(value, np.ndarray) or not isinstance(dtype, _dtypes.DType):
         raise ValueError("Node '%s': a Const needs an array `value` and a `dtype` attr" % name)
     base = dtype.base_dtype
-    ok = value.dtype == object if base.name == "string" else value.dtype == np.dtype(base._np)
+    ok = value.dtype == object if base.name == "string" else value.dtype == np.dtype(base.as_numpy_dtype)
     if not ok:
         got = "string" if value.dtype == object else str(value.dtype)
         raise ValueError("Node '%s': Const value has dtype %s, which does not match its dtype attr %s"

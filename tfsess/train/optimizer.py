@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..framework import dtypes as _dtypes
 from ..framework.graph import GraphKeys, Tensor, get_default_graph, convert_to_tensor
 from ..ops.gradients import gradients
-from ..ops.variables import Variable, assign, assign_add, _InitScope
+from ..ops.variables import Variable, assign, assign_add
 from ..ops.variable_scope import variable_scope
 from ..ops import array_ops as _a
 from ..ops.control_flow_ops import group
@@ -85,7 +85,7 @@ class Optimizer:
         if not var_list:
             raise ValueError("No gradients provided for any variable: %s." % ([str(v) for _, v in converted],))
         graph = var_list[0].graph
-        with _InitScope(graph):
+        with graph.init_scope():
             self._create_slots(var_list)
         from ..framework.graph import name_scope
         with name_scope(name, self._name) as scope:
@@ -139,7 +139,7 @@ class Optimizer:
         slots = self._slots.setdefault(slot_name, {})
         if var in slots:
             return slots[var]
-        with var.graph.as_default(), _InitScope(var.graph):
+        with var.graph.as_default(), var.graph.init_scope():
             with var.graph.name_scope(None):
                 with variable_scope(None, default_name=var.op.name + "/" + op_name) as vs:
                     name = vs.name
@@ -163,7 +163,7 @@ class Optimizer:
         key = (name, g)
         v = self._non_slot_dict.get(key)
         if v is None:
-            with g.as_default(), _InitScope(g), g.name_scope(None):
+            with g.as_default(), g.init_scope(), g.name_scope(None):
                 v = Variable(initial_value, name=name, trainable=False)
             self._non_slot_dict[key] = v
         return v

@@ -226,7 +226,7 @@ def _read_checked(zf, info, name, var):
         if dt.name == "string":
             ok = dtype.kind == "S"
         else:
-            ok = dtype == np.dtype(dt._np)
+            ok = dtype == np.dtype(dt.as_numpy_dtype)
         if not ok:
             saved = "string" if dtype.kind in "SU" else _saved_dtype_name(dtype)
             raise InvalidArgumentError(None, None, "%stensor_name = %s; expected dtype %s does not equal original "

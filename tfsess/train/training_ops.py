@@ -5,6 +5,10 @@ session's variable store; the run's undo log restores them if the run fails.
 """
 from __future__ import annotations
 
+import inspect
+import re
+import textwrap
+
 import numpy as np
 
 from ..framework.errors import InvalidArgumentError
@@ -31,9 +35,9 @@ class _ApplyOp(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        var = op._inputs[0]
-        g = op._inputs[-1] if cls.grad_index is None else op._inputs[cls.grad_index]
-        vd, gd = var._shape._dims, g._shape._dims
+        var = op.inputs[0]
+        g = op.inputs[-1] if cls.grad_index is None else op.inputs[cls.grad_index]
+        vd, gd = var.shape.dim_sizes, g.shape.dim_sizes
         if vd is not None and gd is not None and (len(vd) != len(gd) or any(
                 a is not None and b is not None and a != b for a, b in zip(vd, gd))):
             raise ValueError("Shapes must be equal rank, but are %d and %d for '%s' (op: '%s') with input shapes: "
@@ -41,17 +45,17 @@ class _ApplyOp(OpDef):
                              if len(vd) != len(gd) else
                              "Dimension mismatch between var %s and grad %s for '%s' (op: '%s')."
                              % (fmt_dims(vd), fmt_dims(gd), op.name, op.type))
-        return [(var._dtype, vd)]
+        return [(var.dtype, vd)]
 
     grad_index = None
 
     @classmethod
     def bind(cls, op, session):
         n = cls.n_refs
-        var_ops = [op._inputs[i]._op for i in range(n)]
+        var_ops = [op.inputs[i].op for i in range(n)]
         store = session.variable_store
         update = cls.update
-        kw = {a: op._attrs[a] for a in cls.kernel_attrs}
+        kw = {a: op.attrs[a] for a in cls.kernel_attrs}
         gi = -1 if cls.grad_index is None else cls.grad_index - n
 
         def apply(undo, *values):
@@ -62,6 +66,24 @@ class _ApplyOp(OpDef):
                 _store(store, undo, v, old, a)
             return store[var_ops[0]]
         return apply
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        """The update as NumPy: this op's own `update` function (its source), on the variables' values; a tuple
+        of the new values of the n_refs variables, each in its variable's dtype (as `_store` keeps them)."""
+        if not hasattr(cls, "update"):
+            return None
+        try:
+            update_src = textwrap.dedent(inspect.getsource(cls.update))
+        except (OSError, TypeError):  # no source files (a frozen install): no NumPy form
+            return None
+        name = "_" + re.sub(r"(?<!^)(?=[A-Z])", "_", cls.type_name).lower()
+        update_src = update_src.replace("@staticmethod\n", "", 1).replace("def update(", "def %s(" % name, 1)
+        kw = ["%s=%r" % (a, op.get_attr(a)) for a in cls.kernel_attrs]
+        helpers = {name: update_src, "_s": _S_SRC, "_apply_update": _APPLY_UPDATE_SRC}
+        if "_blockwise(" in update_src:
+            helpers.update(_fused_helpers_source())
+        return ("_apply_update(%s, %d, %s)" % (name, cls.n_refs, ", ".join(args + kw)), helpers)
 
 
 def _current(store, var_op, op):
@@ -113,6 +135,26 @@ def _blockwise(size, dtype, block):
         block(slice(start, start + n), t[:n], u[:n])
 
 
+_S_SRC = """
+def _s(x, like):
+    return np.asarray(x, dtype=like.dtype)
+"""   # export_numpy's copy of _s, for the update functions' source
+_APPLY_UPDATE_SRC = """
+def _apply_update(update, n_refs, *args, **attrs):
+    \"\"\"An optimizer step: the new values of the first n_refs arguments (variables), in their dtypes.\"\"\"
+    new = update(*args, **attrs)
+    return tuple(np.asarray(a, dtype=old.dtype) for old, a in zip(args[:n_refs], new))
+"""
+
+
+def _fused_helpers_source():
+    """{name: source} of the helpers the fused update functions call, for export_numpy."""
+    out = {"_BLOCK": "_BLOCK = %d\n_WHOLE = %d\n" % (_BLOCK, _WHOLE)}
+    for fn in (_flat, _like, _blockwise):
+        out[fn.__name__] = textwrap.dedent(inspect.getsource(fn))
+    return out
+
+
 class ApplyGradientDescent(_ApplyOp):
     """var -= alpha * delta."""
 
@@ -120,11 +162,11 @@ class ApplyGradientDescent(_ApplyOp):
 
     @classmethod
     def bind(cls, op, session):
-        var_op = op._inputs[0]._op
+        var_op = op.inputs[0].op
         store = session.variable_store
 
         get = store.get
-        dtype = np.dtype(op._inputs[0]._dtype.base_dtype._np)
+        dtype = np.dtype(op.inputs[0].dtype.base_dtype.as_numpy_dtype)
         ndarray = np.ndarray
 
         def apply_gd(undo, alpha, delta):  # the hot path of every SGD step: kept inline and lean
@@ -139,6 +181,11 @@ class ApplyGradientDescent(_ApplyOp):
             write_variable(store, undo, var_op, new)
             return new
         return apply_gd
+
+    @classmethod
+    def numpy_source(cls, op, args):
+        var, alpha, delta = args
+        return "np.asarray(%s - %s * %s, dtype=%r)" % (var, delta, alpha, op.inputs[0].dtype.base_dtype.name)
 
 
 class ApplyMomentum(_ApplyOp):
@@ -276,7 +323,7 @@ def _apply(opdef, refs, values, name, attrs=None):
         vals = [s.convert(v, "v") for v in values]
         a = {"T": refs[0].dtype.base_dtype, "use_locking": False}
         a.update(attrs or {})
-        return s.make(opdef, refs + vals, a)._outputs[0]
+        return s.make(opdef, refs + vals, a).outputs[0]
 
 
 def apply_gradient_descent(var, alpha, delta, use_locking=False, name=None):

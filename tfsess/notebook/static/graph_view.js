@@ -11,20 +11,31 @@ const MIN_HEIGHT = 120;
 const PAD = 12;
 const CACHE = Symbol.for("tfsess.graph_view.engine");
 
-// ----- the Graphviz engine: one per page per version ---------------------------------------------------
+// ----- the Graphviz engine: one per page per version, asked from the kernel (never saved in a notebook) ------
 
-function engineRef(model) {
-  const ref = model.get("engine");
-  return typeof ref === "string" ? ref : null;
-}
+const ENGINE_REQUEST = "tfsess:engine?";   // page -> kernel (custom widget message)
+const ENGINE_REPLY = "tfsess:engine";      // kernel -> page, the gzipped module as buffers[0]
+const ASK_AGAIN_MS = 5000;                 // another view asks its own kernel comm if no answer came by then
 
-async function engineModel(model, host) {
-  const ref = engineRef(model);
-  if (!ref) throw new Error("no Graphviz engine model");
-  const id = ref.replace(/^IPY_MODEL_/, "");
-  // anywidget >= 0.10 offers host.getModel("anywidget:<id>"); older ones expose the widget manager
-  if (host && typeof host.getModel === "function") return host.getModel("anywidget:" + id);
-  return model.widget_manager.get_model(id);
+function requestEngineText(model) {
+  // one request on this model's comm; resolves with the module's text when the kernel answers (it may be
+  // busy running cells: there is no timeout, the view shows its saved picture meanwhile)
+  return new Promise((resolve, reject) => {
+    const onMsg = (msg, buffers) => {
+      if (!msg || msg.type !== ENGINE_REPLY) return;
+      model.off("msg:custom", onMsg);
+      const data = buffers && buffers[0];
+      if (!data) { reject(new Error("the kernel sent no Graphviz engine")); return; }
+      gunzipText(data).then(resolve, reject);
+    };
+    model.on("msg:custom", onMsg);
+    try {
+      model.send({type: ENGINE_REQUEST, version: model.get("engine_version")});
+    } catch (e) {
+      model.off("msg:custom", onMsg);
+      reject(e);
+    }
+  });
 }
 
 async function gunzipText(data) {
@@ -142,20 +153,40 @@ class Engine {
   }
 }
 
-async function getEngine(model, host) {
-  const em = await engineModel(model, host);
-  const version = em.get("version") || "?";
-  const cache = (globalThis[CACHE] = globalThis[CACHE] || new Map());
-  if (!cache.has(version)) {
-    const promise = (async () => {
-      const text = await gunzipText(em.get("source_gz"));
-      const url = URL.createObjectURL(new Blob([text], {type: "text/javascript"}));
-      return new Engine(url).start();
-    })();
-    cache.set(version, promise);
-    promise.catch(() => cache.delete(version));
+function engineCache() {
+  return (globalThis[CACHE] = globalThis[CACHE] || {ready: new Map(), pending: new Map()});
+}
+
+function getEngine(model) {
+  // the page's engine for this version; the first kernel answer (to any view's request) starts it
+  const version = model.get("engine_version") || "?";
+  const cache = engineCache();
+  if (cache.ready.has(version)) return cache.ready.get(version);
+  let p = cache.pending.get(version);
+  if (!p) {
+    p = {asked: new WeakSet(), lastAsk: -Infinity, settle: null};
+    p.promise = new Promise((resolve) => { p.settle = resolve; });
+    cache.pending.set(version, p);
   }
-  return cache.get(version);
+  const now = Date.now();
+  if (!p.asked.has(model) && now - p.lastAsk > ASK_AGAIN_MS) {
+    p.asked.add(model);
+    p.lastAsk = now;
+    requestEngineText(model).then((text) => {
+      if (cache.pending.get(version) !== p) return;        // another answer came first
+      cache.pending.delete(version);
+      const url = URL.createObjectURL(new Blob([text], {type: "text/javascript"}));
+      const engine = new Engine(url).start();
+      cache.ready.set(version, engine);
+      engine.catch(() => cache.ready.delete(version));
+      p.settle(engine);
+    }, (e) => console.warn("tfsess graph view: no Graphviz engine from the kernel:", e && e.message || e));
+  }
+  return p.promise;
+}
+
+function engineReady(model) {
+  return engineCache().ready.has(model.get("engine_version") || "?");
 }
 
 // ----- small DOM helpers ------------------------------------------------------------------------------
@@ -182,7 +213,7 @@ function render({model, el, host}) {
     k: 1, x: 0, y: 0,                 // px per unit; view origin in graph units
     matches: [], matchIndex: -1,
     generation: 0, anchor: null, drawnKey: null,
-    focused: false, waitingTimer: null, destroyed: false,
+    focused: false, waitingTimer: null, savedTimer: null, saved: false, destroyed: false,
   };
 
   // toolbar
@@ -210,8 +241,13 @@ function render({model, el, host}) {
   const root = h("div", {class: "tfsess-gv"}, [toolbar, viewport]);
   el.append(root);
 
+  function save() {
+    // a model restored from a saved notebook may have no kernel to sync with: that is not an error here
+    try { model.save_changes(); } catch (e) { /* no comm */ }
+  }
+
   function setStatus(s) {
-    if (model.get("status") !== s) { model.set("status", s); model.save_changes(); }
+    if (model.get("status") !== s) { model.set("status", s); save(); }
   }
 
   function showMessage(text, kind) {
@@ -247,9 +283,26 @@ function render({model, el, host}) {
   }
 
   function fitK() {
+    // the whole picture when it fits at readable text (width and the most height the view may take),
+    // else the width, never below readable text and never above 100 %
     const {w} = viewSize();
-    const kFit = (w - 2 * PAD) / Math.max(state.width, 1);
-    return Math.max(Math.min(kFit, NATURAL), readableK());
+    const kW = (w - 2 * PAD) / Math.max(state.width, 1);
+    const kH = (model.get("height") - 2 * PAD) / Math.max(state.height, 1);
+    const r = readableK();
+    const k = kH >= r ? Math.min(kW, kH) : kW;
+    return Math.max(Math.min(k, NATURAL), r);
+  }
+
+  function mainBox() {
+    // the main graph without the auxiliary area: where a picture too large for the view opens
+    if (!state.svg) return null;
+    // Graphviz's SVG lists clusters and nodes side by side, so a node is auxiliary when it lies in that box
+    const auxG = state.svg.querySelector("g.cluster[data-id='cluster_auxiliary']");
+    const aux = auxG ? bboxIn(auxG) : null;
+    const inside = (b) => aux && b.x + b.width / 2 >= aux.x && b.x + b.width / 2 <= aux.x + aux.width &&
+      b.y + b.height / 2 >= aux.y && b.y + b.height / 2 <= aux.y + aux.height;
+    const boxes = [...state.svg.querySelectorAll("g.node")].map(bboxIn).filter(b => b && !inside(b));
+    return boxes.length ? unionBox(boxes) : null;
   }
 
   function sizeViewport(k) {
@@ -269,8 +322,16 @@ function render({model, el, host}) {
     state.x = drawnW <= w - 2 * PAD ? -(w - drawnW) / 2 / k : -PAD / k;
     state.y = -PAD / k;
     const hl = highlightBox();
-    if (drawnW > w - 2 * PAD && hl) {
+    const {h: hh} = viewSize();
+    const wide = drawnW > w - 2 * PAD, tall = state.height * k > hh - 2 * PAD;
+    if (wide && hl && hl.width < 0.8 * state.width) {
+      // too wide even at readable text: show the cell's new ops, unless they are (nearly) the whole graph
       state.x = (hl.x + hl.width / 2) - w / 2 / k;
+    } else if (wide || tall) {
+      // else the top left of the main graph (the auxiliary area may sit beside or above it)
+      const main = mainBox();
+      if (main && wide) state.x = main.x - PAD / k;
+      if (main && tall) state.y = main.y - PAD / k;
     }
     apply();
   }
@@ -447,7 +508,7 @@ function render({model, el, host}) {
       state.anchor = {id: anchorId, sx: r.left - v.left, sy: r.top - v.top};
     }
     model.set("expanded", list);
-    model.save_changes();
+    save();
     clearTimeout(state.waitingTimer);
     statusEl.textContent = "asking the kernel\u2026";
     state.waitingTimer = setTimeout(() => { if (statusEl.textContent.startsWith("asking")) statusEl.textContent = ""; }, 15000);
@@ -533,7 +594,7 @@ function render({model, el, host}) {
 
   function toggleDirection() {
     model.set("rankdir", model.get("rankdir") === "LR" ? "TB" : "LR");
-    model.save_changes();
+    save();
   }
 
   function download() {
@@ -611,6 +672,34 @@ function render({model, el, host}) {
     fit();
   }
 
+  function showSaved(generation) {
+    // until the kernel sent the engine (it may be busy, or absent in a saved notebook): the last picture
+    // the page or the kernel drew, from the `svg` trait
+    const saved = model.get("svg");
+    if (saved && !state.svg) {
+      try {
+        install(saved);
+        state.saved = true;
+        root.classList.add("tfsess-gv-saved");
+        root.classList.remove("tfsess-gv-busy");      // a finished picture, not a drawing in progress
+        statusEl.textContent = "saved picture";
+        statusEl.title = "the last drawing; boxes open once the kernel sent the Graphviz engine";
+        showMessage("");
+        markHighlight();
+        fit();
+        updateToolbar();
+      } catch (e) { /* not an SVG: keep waiting */ }
+    }
+    clearTimeout(state.savedTimer);
+    state.savedTimer = setTimeout(() => {
+      if (state.destroyed || generation !== state.generation || engineReady(model)) return;
+      const note = "waiting for the kernel to send the Graphviz engine (run the cell to draw it here)";
+      statusEl.textContent = state.svg ? "saved picture" : "";
+      statusEl.title = note;
+      if (!state.svg) showMessage(note, "note");
+    }, ASK_AGAIN_MS);
+  }
+
   async function draw() {
     const dot = model.get("dot");
     const rankdir = model.get("rankdir");
@@ -633,8 +722,10 @@ function render({model, el, host}) {
     setStatus("rendering");
     let svgText;
     try {
-      const engine = await getEngine(model, host);
+      if (!engineReady(model)) showSaved(generation);
+      const engine = await getEngine(model);
       if (state.destroyed || generation !== state.generation) return;
+      clearTimeout(state.savedTimer);
       svgText = await engine.render(dot, {graphAttributes: {rankdir}});
       if (state.destroyed || generation !== state.generation) return;
       const keepView = state.anchor !== null && state.svg !== null;
@@ -645,6 +736,9 @@ function render({model, el, host}) {
       runSearch();
       if (keepView) placeAfterRedraw(); else fit();
       statusEl.textContent = "";
+      statusEl.title = "";
+      state.saved = false;
+      root.classList.remove("tfsess-gv-saved");
       if (model.get("svg") !== svgText) model.set("svg", svgText);
       setStatus("ok");
     } catch (e) {
@@ -688,6 +782,7 @@ function render({model, el, host}) {
   return () => {
     state.destroyed = true;
     clearTimeout(state.waitingTimer);
+    clearTimeout(state.savedTimer);
     if (resize) resize.disconnect();
     model.off("change:dot", redraw);
     model.off("change:highlight", onHighlight);
