@@ -1,344 +1,258 @@
-"""tfsess speed and memory benchmarks: every workload as one TF1 program, run on tfsess, on real
-TensorFlow when it is importable in this Python (tensorflow.compat.v1, graph mode), and as
-hand-written NumPy. Prints microseconds per call (median of repeats) and the ratios
-tfsess/NumPy and TF/tfsess measured in this one run.
+"""tfsess speed and memory benchmarks against real TensorFlow and hand-written NumPy (issues 6 and 14).
 
-    python benchmarks/run.py [--quick]
+Every workload is one TF1 program text (benchmarks/workloads.py) run by one process per implementation
+(benchmarks/worker.py): tfsess and NumPy in this Python, TensorFlow in its own virtualenv. The driver
+interleaves the implementations, several rounds, keeps each figure's minimum and prints the ratios and
+every target of issue 14 with pass/fail.
+
+    python benchmarks/run.py                 # steps, memory, the same under load, whole programs
+    python benchmarks/run.py --quick         # fewer rounds, no whole programs (a rough check)
+    python benchmarks/run.py --tf-python /path/to/venv/bin/python   # or TFSESS_BENCH_TF_PYTHON=...
+
+TensorFlow is looked for in --tf-python, $TFSESS_BENCH_TF_PYTHON, /work/tfvenv, ./tfvenv, ~/tfvenv,
+~/.venvs/tf and this Python; its figures and targets are skipped when none imports tensorflow.
 """
 from __future__ import annotations
 
 import argparse
-import gc
-import statistics
+import glob
+import json
+import os
 import subprocess
 import sys
 import time
-import tracemalloc
 
-import numpy as np
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import workloads  # noqa: E402
 
-TARGETS = {  # workload: (tfsess/NumPy at most, TF/tfsess at least) -- from issue 6
-    "tiny": (None, 10.0), "chain100": (1.3, None), "mlp_step": (1.1, None), "matmul_big": (1.05, None),
-    "linreg_build_run": (None, 20.0),
-}
+STEP_WORKLOADS = ["tiny", "chain100", "mlp_step", "matmul_big", "linreg_build_run", "convnet_step", "summary_step",
+                  "mlp_adam_step"]
+LOAD_WORKLOADS = ["mlp_adam_step", "convnet_step", "summary_step"]
 
-
-def load_tf():
-    try:
-        import tensorflow.compat.v1 as tf1
-    except Exception:
-        return None
-    tf1.disable_eager_execution()
-    tf1.disable_v2_behavior()
-    return tf1
-
-
-def median_time(fn, number, repeat):
-    """Median seconds per call of fn() over `repeat` batches of `number` calls."""
-    fn()
-    times = []
-    for _ in range(repeat):
-        gc.disable()
-        t0 = time.perf_counter()
-        for _ in range(number):
-            fn()
-        times.append((time.perf_counter() - t0) / number)
-        gc.enable()
-    return statistics.median(times)
+# (label, workload, kind, bound): kind "tf" is tfsess time / TF time <= bound, "tf_speedup" TF time /
+# tfsess time >= bound, "np" tfsess time / NumPy time <= bound.
+TARGETS = [
+    ("conv-net step", "convnet_step", "tf", 1.0),
+    ("summary step", "summary_step", "tf", 1.0),
+    ("MLP+Adam step, quiet", "mlp_adam_step", "tf", 0.8),
+    ("build-and-train linreg", "linreg_build_run", "tf_speedup", 20.0),
+    ("tiny", "tiny", "tf_speedup", 30.0),
+    ("chain100", "chain100", "np", 1.0),
+    ("mlp_step", "mlp_step", "np", 1.1),
+]
+LOAD_TARGETS = [("MLP+Adam step, under load", "mlp_adam_step", "tf", 1.2)]
+MEMORY_BOUND = 1.5
 
 
-# ----- workloads: each returns a zero-argument callable that performs one call ------------------------
-
-def tiny(tf):
-    x = tf.constant(1.0)
-    y = tf.constant(2.0)
-    z = x + y
-    sess = tf.Session()
-    return lambda: sess.run(z)
-
-
-def tiny_np():
-    x, y = np.float32(1.0), np.float32(2.0)
-    return lambda: x + y
-
-
-def _chain_ops(n):
-    """The elementwise program: alternating tanh, scale-and-shift, square-ish ops."""
-    return [("tanh",), ("affine", 1.0001, 0.5), ("mul", 0.999), ("add", -0.25)] * (n // 4)
-
-
-def chain100(tf):
-    p = tf.placeholder(tf.float32, [1000])
-    h = p
-    for op in _chain_ops(100):
-        if op[0] == "tanh":
-            h = tf.tanh(h)
-        elif op[0] == "affine":
-            h = h * op[1] + op[2]
-        elif op[0] == "mul":
-            h = h * op[1]
-        else:
-            h = h + op[1]
-    v = np.random.RandomState(0).rand(1000).astype(np.float32)
-    sess = tf.Session()
-    feed = {p: v}
-    return lambda: sess.run(h, feed)
+def find_tf_python(explicit):
+    """The first Python that imports tensorflow among the usual places, or None."""
+    candidates = [explicit, os.environ.get("TFSESS_BENCH_TF_PYTHON")]
+    for d in ("/work/tfvenv", os.path.join(ROOT, "tfvenv"), os.path.expanduser("~/tfvenv"),
+              os.path.expanduser("~/.venvs/tf")):
+        candidates.append(os.path.join(d, "bin", "python"))
+    candidates.append(sys.executable)
+    for c in candidates:
+        if not c or not os.path.exists(c):
+            continue
+        ok = subprocess.run([c, "-c", "import tensorflow"], capture_output=True,
+                            env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")).returncode == 0
+        if ok:
+            return c
+        if c == explicit:
+            sys.exit("--tf-python %s cannot import tensorflow" % c)
+    return None
 
 
-def chain100_np():
-    v = np.random.RandomState(0).rand(1000).astype(np.float32)
-    ops = _chain_ops(100)
-    a, b, c, d = np.float32(1.0001), np.float32(0.5), np.float32(0.999), np.float32(-0.25)
+class Worker:
+    """A benchmark/worker.py subprocess for one implementation, answering one JSON line per command."""
 
-    def run():
-        h = v
-        for op in ops:
-            k = op[0]
-            if k == "tanh":
-                h = np.tanh(h)
-            elif k == "affine":
-                h = h * a + b
-            elif k == "mul":
-                h = h * c
-            else:
-                h = h + d
-        return h
-    return run
+    def __init__(self, impl, python):
+        env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""),
+                   TF_CPP_MIN_LOG_LEVEL="3")
+        self.impl = impl
+        self.proc = subprocess.Popen([python, os.path.join(HERE, "worker.py"), impl], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
+                                     cwd=HERE)
+        hello = json.loads(self.proc.stdout.readline() or '{"ready": null}')
+        if not hello.get("ready"):
+            raise RuntimeError("the %s worker did not start" % impl)
+        self.version = hello.get("version")
 
+    def ask(self, **req):
+        self.proc.stdin.write(json.dumps(req) + "\n")
+        self.proc.stdin.flush()
+        out = json.loads(self.proc.stdout.readline())
+        if "error" in out:
+            raise RuntimeError("%s: %s" % (self.impl, out["error"]))
+        return out
 
-def _mlp_data():
-    rs = np.random.RandomState(0)
-    x = rs.rand(128, 784).astype(np.float32)
-    labels = rs.randint(0, 10, 128)
-    y = np.eye(10, dtype=np.float32)[labels]
-    w1 = (rs.randn(784, 256) * 0.05).astype(np.float32)
-    w2 = (rs.randn(256, 10) * 0.05).astype(np.float32)
-    return x, y, w1, w2
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait()
 
 
-def mlp_step(tf):
-    x_v, y_v, w1_v, w2_v = _mlp_data()
-    x = tf.placeholder(tf.float32, [None, 784])
-    y = tf.placeholder(tf.float32, [None, 10])
-    w1 = tf.Variable(w1_v)
-    b1 = tf.Variable(tf.zeros([256]))
-    w2 = tf.Variable(w2_v)
-    b2 = tf.Variable(tf.zeros([10]))
-    h = tf.nn.relu(tf.matmul(x, w1) + b1)
-    logits = tf.matmul(h, w2) + b2
-    loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=logits))
-    train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
-    sess = tf.Session()
-    sess.run(tf.global_variables_initializer())
-    feed = {x: x_v, y: y_v}
-    return lambda: sess.run([train, loss], feed)
+def interleaved(workers, names, rounds, scale):
+    """{workload: {impl: min seconds per call}} over `rounds` rounds, implementations taking turns."""
+    best = {n: {} for n in names}
+    for r in range(rounds):
+        for name in names:
+            number = max(1, int(workloads.WORKLOADS[name][2] * scale))
+            order = workers if r % 2 == 0 else workers[::-1]
+            for w in order:
+                if w.impl == "numpy" and workloads.WORKLOADS[name][1] is None:
+                    continue
+                s = w.ask(cmd="time", workload=name, number=number)["seconds"]
+                best[name][w.impl] = min(best[name].get(w.impl, s), s)
+    return best
 
 
-def mlp_step_np():
-    x, y, w1, w2 = _mlp_data()
-    b1 = np.zeros(256, np.float32)
-    b2 = np.zeros(10, np.float32)
-    lr = np.float32(0.1)
-    n = np.float32(x.shape[0])
-    state = [w1.copy(), b1, w2.copy(), b2]
-
-    def run():
-        w1, b1, w2, b2 = state
-        a = x @ w1 + b1
-        h = np.maximum(a, 0)
-        logits = h @ w2 + b2
-        m = logits.max(axis=1, keepdims=True)
-        e = np.exp(logits - m)
-        s = e.sum(axis=1, keepdims=True)
-        logp = logits - m - np.log(s)
-        loss = -(y * logp).sum(axis=1).mean()
-        g = (e / s - y) / n
-        gw2 = h.T @ g
-        gb2 = g.sum(axis=0)
-        gh = g @ w2.T
-        gh *= a > 0
-        gw1 = x.T @ gh
-        gb1 = gh.sum(axis=0)
-        w1 -= lr * gw1
-        b1 -= lr * gb1
-        w2 -= lr * gw2
-        b2 -= lr * gb2
-        return loss
-    return run
+def fmt_time(s):
+    if s is None:
+        return "%11s" % "-"
+    return "%8.1f us" % (s * 1e6) if s < 1e-3 else "%8.2f ms" % (s * 1e3)
 
 
-def _mm_data():
-    rs = np.random.RandomState(0)
-    x = rs.rand(1024, 1024).astype(np.float32)
-    ws = [(rs.rand(1024, 1024).astype(np.float32) / 512) for _ in range(4)]
-    return x, ws
+def print_table(best, title):
+    print("\n%s\n%-18s %11s %11s %11s  %12s %12s" % (title, "workload", "tfsess", "NumPy", "TF", "tfsess/NumPy",
+                                                      "tfsess/TF"))
+    for name, row in best.items():
+        ours, ref, tf = row.get("tfsess"), row.get("numpy"), row.get("tf")
+        print("%-18s %s %s %s  %12s %12s" % (name, fmt_time(ours), fmt_time(ref), fmt_time(tf),
+                                              "%.2f" % (ours / ref) if ref else "-",
+                                              "%.3f" % (ours / tf) if tf else "-"))
 
 
-def matmul_big(tf):
-    x_v, ws = _mm_data()
-    x = tf.placeholder(tf.float32, [1024, 1024])
-    h = x
-    for w in ws:
-        h = tf.matmul(h, tf.constant(w))
-    sess = tf.Session()
-    feed = {x: x_v}
-    return lambda: sess.run(h, feed)
+def check(targets, best, results):
+    for label, name, kind, bound in targets:
+        row = best.get(name, {})
+        ours = row.get("tfsess")
+        other = row.get("numpy" if kind == "np" else "tf")
+        if ours is None or other is None:
+            results.append((label, "-", bound, kind, None))
+            continue
+        value = other / ours if kind == "tf_speedup" else ours / other
+        ok = value >= bound if kind == "tf_speedup" else value <= bound
+        results.append((label, value, bound, kind, ok))
 
 
-def matmul_big_np():
-    x, ws = _mm_data()
+class Load:
+    """`n` competing busy processes (pure-Python spin loops) for the duration of a with-block."""
 
-    def run():
-        h = x
-        for w in ws:
-            h = h @ w
-        return h
-    return run
+    def __init__(self, n):
+        self.n = n
+        self.procs = []
 
+    def __enter__(self):
+        code = "import time\nwhile True:\n    sum(range(10000))"
+        self.procs = [subprocess.Popen([sys.executable, "-c", code]) for _ in range(self.n)]
+        time.sleep(0.5)
+        return self
 
-def _linreg_data():
-    rs = np.random.RandomState(0)
-    xs = rs.rand(100, 1).astype(np.float32)
-    ys = (3 * xs + 2 + rs.randn(100, 1) * 0.1).astype(np.float32)
-    return xs, ys
-
-
-def linreg_build_run(tf):
-    xs, ys = _linreg_data()
-
-    def run():
-        g = tf.Graph()
-        with g.as_default():
-            x = tf.placeholder(tf.float32, [None, 1])
-            y = tf.placeholder(tf.float32, [None, 1])
-            w = tf.Variable(tf.zeros([1, 1]))
-            b = tf.Variable(tf.zeros([1]))
-            loss = tf.reduce_mean(tf.square(tf.matmul(x, w) + b - y))
-            train = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
-            with tf.Session() as sess:
-                sess.run(tf.global_variables_initializer())
-                for _ in range(200):
-                    sess.run(train, {x: xs, y: ys})
-                return sess.run(w)
-    return run
+    def __exit__(self, *exc):
+        for p in self.procs:  # only the processes started here, by their own handle
+            p.kill()
+            p.wait()
 
 
-def linreg_build_run_np():
-    xs, ys = _linreg_data()
-
-    def run():
-        w = np.zeros((1, 1), np.float32)
-        b = np.zeros(1, np.float32)
-        lr = np.float32(0.5)
-        n = np.float32(len(xs))
-        for _ in range(200):
-            d = xs @ w + b - ys
-            w = w - lr * (xs.T @ (2 * d / n))
-            b = b - lr * (2 * d / n).sum(axis=0)
-        return w
-    return run
+def memory(impls, pythons):
+    """{impl: MB}: peak RSS of a fresh process building and running 5 conv-net steps, minus its RSS after import."""
+    out = {}
+    for impl in impls:
+        w = Worker(impl, pythons[impl])
+        try:
+            r = w.ask(cmd="memory", workload="convnet_step", steps=5)
+            out[impl] = (r["peak_mb"] - r["base_mb"], r["peak_mb"])
+        finally:
+            w.close()
+    return out
 
 
-def build100k(tf):
-    def run():
-        g = tf.Graph()
-        with g.as_default():
-            a = tf.placeholder(tf.float32, [])
-            c = a
-            for _ in range(100000):
-                c = c + 1.0
-            with tf.Session() as sess:
-                return sess.run(c, {a: 0.0})
-    return run
-
-
-def grad10k(tf):
-    def run():
-        g = tf.Graph()
-        with g.as_default():
-            a = tf.placeholder(tf.float32, [])
-            c = a
-            for _ in range(10000):
-                c = c * 1.0001
-            da = tf.gradients(c, a)[0]
-            with tf.Session() as sess:
-                return sess.run(da, {a: 1.0})
-    return run
-
-
-# ----- driver --------------------------------------------------------------------------------------------
-
-def import_time(module, runs=5):
-    """Median seconds to import `module` in a fresh Python process."""
-    code = "import time; t = time.perf_counter(); import %s; print(time.perf_counter() - t)" % module
-    return statistics.median(float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                                  check=True).stdout) for _ in range(runs))
-
-
-def fmt(us):
-    return "%10.1f" % us if us is not None else "%10s" % "-"
+def programs(impls, pythons, rounds):
+    """{program: {impl: min seconds of main(tf)}} for the whole tutorial programs in benchmarks/programs/."""
+    best = {}
+    paths = sorted(glob.glob(os.path.join(HERE, "programs", "*.py")))
+    for r in range(rounds):
+        for path in paths:
+            name = os.path.splitext(os.path.basename(path))[0]
+            for impl in (impls if r % 2 == 0 else impls[::-1]):
+                w = Worker(impl, pythons[impl])  # a fresh process per run, as a learner runs a program
+                try:
+                    s = w.ask(cmd="program", path=path)["seconds"]
+                finally:
+                    w.close()
+                best.setdefault(name, {})
+                best[name][impl] = min(best[name].get(impl, s), s)
+    return best
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="fewer repeats (a rough check)")
+    ap.add_argument("--quick", action="store_true", help="2 rounds of short batches, no whole programs")
+    ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds (minimum kept), default 5")
+    ap.add_argument("--tf-python", help="Python of a virtualenv with TensorFlow")
+    ap.add_argument("--load", type=int, default=2, help="busy processes in the under-load run (0: skip)")
+    ap.add_argument("--only", help="comma-separated workloads to time (default: all)")
+    ap.add_argument("--no-programs", action="store_true", help="skip the whole-program runs")
+    ap.add_argument("--no-memory", action="store_true", help="skip the peak-memory run")
     args = ap.parse_args(argv)
-    scale = 0.2 if args.quick else 1.0
-    import tfsess
-    tf1 = load_tf()
-    print("tfsess %s, NumPy %s, Python %s; TensorFlow: %s" % (
-        tfsess.__version__, np.__version__, sys.version.split()[0],
-        getattr(sys.modules.get("tensorflow"), "__version__", "not importable") if tf1 else "not importable"))
-    rows = []
-    plan = [("tiny", tiny, tiny_np, 20000, 7), ("chain100", chain100, chain100_np, 1000, 7),
-            ("mlp_step", mlp_step, mlp_step_np, 50, 7), ("matmul_big", matmul_big, matmul_big_np, 5, 7),
-            ("linreg_build_run", linreg_build_run, linreg_build_run_np, 3, 5)]
-    print("\n%-18s %10s %10s %10s   %12s %10s" % ("workload (us/call)", "tfsess", "NumPy", "TF",
-                                                  "tfsess/NumPy", "TF/tfsess"))
-    for name, prog, np_prog, number, repeat in plan:
-        number = max(1, int(number * scale))
-        ours = median_time(prog(tfsess), number, repeat) * 1e6
-        ref = median_time(np_prog(), number, repeat) * 1e6
-        theirs = median_time(prog(tf1), max(1, number // 4), max(3, repeat // 2)) * 1e6 if tf1 else None
-        r_np = ours / ref
-        r_tf = theirs / ours if theirs else None
-        rows.append((name, ours, ref, theirs, r_np, r_tf))
-        print("%-18s %s %s %s   %12.2f %10s" % (name, fmt(ours), fmt(ref), fmt(theirs), r_np,
-                                                "%10.1f" % r_tf if r_tf else "-"))
-    print("\n%-18s %10s %10s %10s" % ("graph size (s)", "tfsess", "TF", "TF/tfsess"))
-    for name, prog in (("build100k", build100k), ("grad10k", grad10k)):
-        ours = median_time(prog(tfsess), 1, 3)
-        theirs = median_time(prog(tf1), 1, 1) if tf1 and name == "grad10k" else None
-        print("%-18s %10.2f %10s %10s" % (name, ours, "%10.2f" % theirs if theirs else "-",
-                                          "%10.1f" % (theirs / ours) if theirs else "-"))
-    # import time, in fresh processes (median of 5)
-    print("\nimport tfsess: %.3f s (import numpy alone: %.3f s)" % (import_time("tfsess"), import_time("numpy")))
+    rounds, scale = (2, 0.4) if args.quick else (args.rounds, 1.0)
+    tf_python = find_tf_python(args.tf_python)
+    pythons = {"tfsess": sys.executable, "numpy": sys.executable, "tf": tf_python}
+    impls = ["tfsess", "numpy"] + (["tf"] if tf_python else [])
+    names = args.only.split(",") if args.only else STEP_WORKLOADS
+    results = []
+
+    workers = [Worker(i, pythons[i]) for i in impls]
+    versions = {w.impl: w.version for w in workers}
+    print("tfsess %s, NumPy %s, Python %s; TensorFlow: %s; %d CPUs, load average %.2f" % (
+        versions["tfsess"], __import__("numpy").__version__, sys.version.split()[0],
+        "%s (%s)" % (versions.get("tf"), tf_python) if tf_python else "not found (TF figures skipped)",
+        os.cpu_count(), os.getloadavg()[0]))
     try:
-        code = ("import time, ipywidgets, tfsess; from IPython.core.interactiveshell import InteractiveShell; "
-                "ip = InteractiveShell.instance(); t = time.perf_counter(); ip.run_line_magic('load_ext', 'tfsess'); "
-                "print(time.perf_counter() - t)")
-        loads = []
-        for _ in range(3):
-            out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-            loads.append(float(out.stdout.strip().splitlines()[-1]))
-        print("%%load_ext tfsess (after ipywidgets is imported): %.3f s" % statistics.median(loads))
-    except Exception as e:  # the notebook layer or IPython may be absent
-        print("%%load_ext tfsess: not measured (%s)" % type(e).__name__)
-    # peak memory of one mlp_step (after warm-up), tfsess vs NumPy
-    peaks = {}
-    for label, make in (("tfsess", lambda: mlp_step(tfsess)), ("NumPy", mlp_step_np)):
-        fn = make()
-        fn()
-        gc.collect()
-        tracemalloc.start()
-        fn()
-        peaks[label] = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-    print("peak memory of mlp_step: tfsess %.2f MB, NumPy %.2f MB, ratio %.2f" % (
-        peaks["tfsess"] / 2 ** 20, peaks["NumPy"] / 2 ** 20, peaks["tfsess"] / peaks["NumPy"]))
-    print("\ntargets (issue 6): tiny <= 8 us and >= 10x faster than TF; chain100 <= 1.3x NumPy; mlp_step <= 1.1x "
-          "NumPy; matmul_big <= 1.05x NumPy; linreg_build_run >= 20x faster than TF; import <= 0.3 s; "
-          "mlp_step peak memory <= 1.3x NumPy")
+        best = interleaved(workers, names, rounds, scale)
+        print_table(best, "quiet: min over %d interleaved rounds, per call" % rounds)
+        check(TARGETS, best, results)
+        if args.load and any(n in names for n in LOAD_WORKLOADS):
+            with Load(args.load):
+                loaded = interleaved(workers, [n for n in LOAD_WORKLOADS if n in names], rounds, scale)
+            print_table(loaded, "under load (%d competing busy processes): min over %d rounds" % (args.load, rounds))
+            check(LOAD_TARGETS, loaded, results)
+    finally:
+        for w in workers:
+            w.close()
+
+    if not args.no_memory and "convnet_step" in names:
+        mem = memory([i for i in impls if i != "numpy"], pythons)
+        print("\npeak memory of the conv-net step (peak RSS - RSS after import; whole-process peak):")
+        for impl, (step, peak) in mem.items():
+            print("  %-7s %8.1f MB   (%.1f MB)" % (impl, step, peak))
+        if "tf" in mem:
+            ratio = mem["tfsess"][0] / mem["tf"][0]
+            results.append(("conv-net step peak memory", ratio, MEMORY_BOUND, "tf", ratio <= MEMORY_BOUND))
+
+    if not args.quick and not args.no_programs:
+        prog_impls = [i for i in impls if i != "numpy"]
+        best = programs(prog_impls, pythons, max(1, min(rounds, 2)))
+        print("\nwhole tutorial programs (main(tf) in a fresh process, min of %d):" % max(1, min(rounds, 2)))
+        print("%-24s %10s %10s %10s" % ("program", "tfsess", "TF", "tfsess/TF"))
+        for name, row in best.items():
+            ours, tf = row.get("tfsess"), row.get("tf")
+            print("%-24s %9.2fs %10s %10s" % (name, ours, "%9.2fs" % tf if tf else "-",
+                                             "%.2f" % (ours / tf) if tf else "-"))
+
+    code = "import time; t = time.perf_counter(); import tfsess; print(time.perf_counter() - t)"
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    imports = sorted(float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                                          check=True).stdout) for _ in range(3))
+    print("\nimport tfsess: %.3f s (median of 3 fresh processes)" % imports[1])
+
+    print("\ntargets (issue 14):")
+    for label, value, bound, kind, ok in results:
+        what = {"tf": "tfsess/TF <= %.1f", "tf_speedup": "TF/tfsess >= %.0f", "np": "tfsess/NumPy <= %.1f"}[kind]
+        print("  %-28s %8s   %-20s %s" % (label, "%.3f" % value if ok is not None else "-", what % bound,
+                                          {True: "PASS", False: "FAIL", None: "not measured"}[ok]))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-"""tf.ConfigProto, tf.GPUOptions: accepted for compatibility, ignored. tf.RunOptions, tf.RunMetadata
-(TF's protobuf classes when tensorboard is installed, loaded on first use) live in run_metadata.py."""
+"""tf.ConfigProto, tf.GPUOptions: accepted for compatibility; only ConfigProto's intra_op_parallelism_threads has
+an effect (the BLAS threads of a session's runs, client/threads.py). tf.RunOptions, tf.RunMetadata (TF's
+protobuf classes when tensorboard is installed, loaded on first use) live in run_metadata.py."""
 from __future__ import annotations
 
 __all__ = ["ConfigProto", "GPUOptions", "GraphOptions", "OptimizerOptions"]   # + RunOptions, RunMetadata (lazy)
@@ -45,7 +46,7 @@ class GraphOptions(_Proto):
 
 
 class ConfigProto(_Proto):
-    """Session configuration; tfsess runs everything on the CPU with NumPy and ignores it."""
+    """Session configuration: tfsess runs on the CPU with NumPy; intra_op_parallelism_threads sets BLAS threads."""
 
     _defaults = {"gpu_options": GPUOptions, "graph_options": GraphOptions, "allow_soft_placement": False,
                  "log_device_placement": False, "intra_op_parallelism_threads": 0,

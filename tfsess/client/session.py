@@ -15,6 +15,7 @@ import numpy as np
 
 from ..framework import dtypes as _dtypes
 from .config import ConfigProto
+from .threads import use_threads
 from ..framework.errors import NotFoundError
 from ..framework.graph import (Graph, Operation, Tensor, get_default_graph, get_default_session,
                               default_session_stack)
@@ -183,6 +184,7 @@ class BaseSession:
                                 % (target.decode() if isinstance(target, bytes) else target))
         self._target = target if isinstance(target, bytes) else target.encode()
         self._config = config
+        self._threads = int(getattr(config, "intra_op_parallelism_threads", 0) or 0)  # 0: follow the load
         self._closed = False
         self.variable_store: dict = {}
         self._rngs: dict = {}
@@ -242,6 +244,7 @@ class BaseSession:
             return run_with_metadata(self, fetches, feed_dict, options, run_metadata)
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
+        use_threads(self._threads)
         graph = self._graph
         if graph.version == 0:
             raise RuntimeError("The Session graph is empty. Add operations to the graph before calling run().")
@@ -414,6 +417,7 @@ class BaseSession:
                 raise TypeError("Expected %d positional feed values, got %d." % (n, len(args)))
             if self._closed:
                 raise RuntimeError("Attempted to use a closed Session.")
+            use_threads(self._threads)
             if accept_options and kwargs.get("options") is not None and kwargs.get("run_metadata") is not None:
                 from .tracing import run_with_metadata
                 return run_with_metadata(self, fetches, dict(zip(feed_tensors, args)), kwargs["options"],

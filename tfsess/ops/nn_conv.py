@@ -283,10 +283,11 @@ class Conv2DBackpropFilter(_ConvBase):
         sh, sw, dh, dw = _conv_params(strides, dilations)
         cols = _windows(_pad(x, geo), geo, kh, kw, sh, sw, dh, dw)
         n, oh, ow = cols.shape[:3]
-        # im2col straight into (KH*KW*C, N*OH*OW) order: BLAS is much slower on a transposed operand here
-        cols_t = cols.transpose(3, 4, 5, 0, 1, 2).reshape(kh * kw * c, n * oh * ow)
-        out = cols_t @ np.ascontiguousarray(g).reshape(n * oh * ow, oc)
-        return out.reshape(kh, kw, c, oc).astype(x.dtype, copy=False)
+        # the forward's im2col layout (one cheap copy with C-long contiguous runs), then one GEMM computing
+        # the small (OC, KH*KW*C) transpose: far cheaper than gathering the columns in transposed order
+        cols = cols.reshape(n * oh * ow, kh * kw * c)
+        out = np.ascontiguousarray(g).reshape(n * oh * ow, oc).T @ cols
+        return np.ascontiguousarray(out.T).reshape(kh, kw, c, oc).astype(x.dtype, copy=False)
 
     @staticmethod
     def grad(op, gg):
@@ -512,6 +513,14 @@ def _lowest(dtype):
     return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
 
 
+def _tap_views(xp, geo, ksize, strides):
+    """One strided view (N, OH, OW, C) of the padded `xp` per window tap, in row-major tap order."""
+    (oh, _, _), (ow, _, _) = geo
+    sh, sw = strides[1], strides[2]
+    return [xp[:, i:i + (oh - 1) * sh + 1:sh, j:j + (ow - 1) * sw + 1:sw, :]
+            for i in range(ksize[1]) for j in range(ksize[2])]
+
+
 def _argmax_flat(x, ksize, strides, padding):
     """For each pooling window, the flat index of its (first) maximum in the padded input, and the geometry."""
     geo = _pool_geometry(x.shape, ksize, strides, padding)
@@ -538,8 +547,11 @@ class MaxPool(_PoolBase):
         _cpu_only_nhwc("MaxPool", data_format)
         x = np.asarray(x)
         geo = _pool_geometry(x.shape, ksize, strides, padding)
-        win = _windows(_pad(x, geo, _lowest(x.dtype)), geo, ksize[1], ksize[2], strides[1], strides[2], 1, 1)
-        return win.max(axis=(3, 4))
+        taps = _tap_views(_pad(x, geo, _lowest(x.dtype)), geo, ksize, strides)
+        out = taps[0].copy()
+        for t in taps[1:]:
+            np.maximum(out, t, out=out)
+        return out
 
     @staticmethod
     def grad(op, g):
@@ -559,13 +571,34 @@ class MaxPoolGrad(_PoolBase):
     def kernel(x, y, g, ksize, strides, padding, data_format):
         _cpu_only_nhwc("MaxPoolGrad", data_format)
         x, g = np.asarray(x), np.asarray(g)
-        flat, geo, padded = _argmax_flat(x, ksize, strides, padding)
-        if flat.shape != g.shape:
+        geo = _pool_geometry(x.shape, ksize, strides, padding)
+        xp = _pad(x, geo, _lowest(x.dtype))
+        taps = _tap_views(xp, geo, ksize, strides)
+        if taps[0].shape != g.shape:
             raise InvalidArgumentError(None, None, "Expected grad shape to be %s, but got %s"
-                                       % (fmt_dims(flat.shape), fmt_dims(g.shape)))
-        acc = np.bincount(flat.ravel(), weights=g.ravel(), minlength=int(np.prod(padded))).reshape(padded)
+                                       % (fmt_dims(taps[0].shape), fmt_dims(g.shape)))
+        top = taps[0].copy()
+        for t in taps[1:]:
+            np.fmax(top, t, out=top)  # a NaN never wins, as in TF's strict comparisons
+        g = g.astype(x.dtype, copy=False)
+        acc = np.zeros(xp.shape, x.dtype)
+        free = np.ones(top.shape, bool)  # windows whose (first) maximum is not found yet
+        hit = np.empty(top.shape, bool)
+        # g * hit is much faster than a masked add, but inf * 0 would spread non-finite gradients
+        exact = not np.isfinite(np.sum(g))
+        disjoint = ksize[1] <= strides[1] and ksize[2] <= strides[2]
+        for t, dst in zip(taps, _tap_views(acc, geo, ksize, strides)):
+            np.equal(t, top, out=hit)
+            hit &= free
+            free ^= hit
+            if exact:
+                np.add(dst, g, out=dst, where=hit)
+            elif disjoint:
+                np.multiply(g, hit, out=dst)
+            else:
+                dst += g * hit
         (_, ph0, _), (_, pw0, _) = geo
-        return acc[:, ph0:ph0 + x.shape[1], pw0:pw0 + x.shape[2], :].astype(x.dtype)
+        return acc[:, ph0:ph0 + x.shape[1], pw0:pw0 + x.shape[2], :]
 
     @staticmethod
     def grad(op, gg):

@@ -5,6 +5,7 @@ nothing optional, running them does.
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 import numpy as np
@@ -95,25 +96,81 @@ def histogram_proto(values):
     if _LIMITS is None:
         _LIMITS = _default_bucket_limits()
     v = np.asarray(values, dtype=np.float64).reshape(-1)
-    counts = np.bincount(np.minimum(np.searchsorted(_LIMITS, v, side="right"), _LIMITS.size - 1),
-                         minlength=_LIMITS.size).astype(np.float64)
-    limits, buckets = [], []
-    i, n = 0, _LIMITS.size
-    while i < n:
-        end, count = _LIMITS[i], counts[i]
-        i += 1
-        if count <= 0:
-            while i < n and counts[i] <= 0:
-                end, count = _LIMITS[i], counts[i]
-                i += 1
-        limits.append(float(end))
-        buckets.append(float(count))
-    if not buckets:
-        limits, buckets = [float(np.finfo(np.float64).max)], [0.0]
+    if v.size <= _SMALL:
+        return _small_histogram(v.tolist())
+    counts = np.bincount(np.minimum(_bucket_index(v), _LIMITS.size - 1), minlength=_LIMITS.size).astype(np.float64)
+    # TF's EncodeToProto: every run of empty buckets collapses into its last bucket, so a bucket is kept
+    # when it is not empty, or when the next one is not empty (or it is the last)
+    full = counts > 0
+    keep = full.copy()
+    keep[:-1] |= full[1:]
+    keep[-1] = True
+    limits, buckets = _LIMITS[keep].tolist(), counts[keep].tolist()
     return {"min": float(v.min()) if v.size else float(np.finfo(np.float64).max),
             "max": float(v.max()) if v.size else -float(np.finfo(np.float64).max),
             "num": float(v.size), "sum": float(v.sum()), "sum_squares": float(np.dot(v, v)),
             "bucket_limit": limits, "bucket": buckets}
+
+
+def _bucket_index(v):
+    """np.searchsorted(_LIMITS, v, side="right") for finite v, from the buckets' geometric spacing.
+
+    The limits are +-1e-12 * 1.1**k: a logarithm gives each value's index to within one, and comparisons
+    with the limits themselves correct it; several times faster than a binary search over 1,551 limits.
+    """
+    p = _LIMITS.size // 2  # positive limits (the last is DBL_MAX); _LIMITS[p] is 0.0
+    with np.errstate(divide="ignore"):
+        m = np.log(np.abs(v))  # about #(positive limits <= |v|) = floor(log(|v| / 1e-12) / log(1.1)) + 1
+    m += np.log(1e12)
+    m *= 1.0 / np.log(1.1)
+    np.floor(m, out=m)
+    m += 1.0
+    np.clip(m, 0, p, out=m)
+    m = m.astype(np.intp)
+    idx = np.where(v >= 0, p + 1 + m, p - m)
+    n = _LIMITS.size
+    for _ in range(4):  # the estimate is off by at most one or two: step until L[idx-1] <= v < L[idx]
+        up = idx < n
+        up[up] = _LIMITS[idx[up]] <= v[up]
+        down = idx > 0
+        down[down] = _LIMITS[idx[down] - 1] > v[down]
+        if not (up.any() or down.any()):
+            return idx
+        idx += up
+        idx -= down
+    return np.searchsorted(_LIMITS, v, side="right")
+
+
+_SMALL = 256        # histograms of at most this many values are built in plain Python (fewer calls)
+_LIMIT_LIST = None
+
+
+def _small_histogram(vals):
+    """histogram_proto of a short list of floats: sums in order (as TF's Histogram::Add), bisect per value."""
+    global _LIMIT_LIST
+    if _LIMIT_LIST is None:
+        _LIMIT_LIST = _LIMITS.tolist()
+    lim, last = _LIMIT_LIST, len(_LIMIT_LIST) - 1
+    counts = {}
+    total = squares = 0.0
+    for x in vals:
+        b = min(bisect.bisect_right(lim, x), last)
+        counts[b] = counts.get(b, 0.0) + 1.0
+        total += x
+        squares += x * x
+    limits, buckets = [], []
+    for b in sorted(counts):
+        if b > 0 and (b - 1) not in counts:  # the run of empty buckets before b collapses into b - 1
+            limits.append(lim[b - 1])
+            buckets.append(0.0)
+        limits.append(lim[b])
+        buckets.append(counts[b])
+    if not counts or max(counts) < last:
+        limits.append(lim[last])
+        buckets.append(0.0)
+    big = float(np.finfo(np.float64).max)
+    return {"min": min(vals) if vals else big, "max": max(vals) if vals else -big, "num": float(len(vals)),
+            "sum": total, "sum_squares": squares, "bucket_limit": limits, "bucket": buckets}
 
 
 class HistogramSummary(_SummaryOp):
@@ -201,20 +258,20 @@ class MergeSummary(_SummaryOp):
     @classmethod
     def bind(cls, op, session):
         def kernel(*inputs):
-            pb = _pb()
-            out = pb.summary_pb2.Summary()
+            # serialized protos concatenate into their merge (repeated fields append): parse for the tags only
+            summary = _pb().summary_pb2.Summary
             seen = set()
+            parts = []
             for arr in inputs:
                 for data in np.asarray(arr, dtype=object).reshape(-1):
-                    part = pb.summary_pb2.Summary()
-                    part.ParseFromString(bytes(data))
-                    for v in part.value:
+                    data = bytes(data)
+                    for v in summary.FromString(data).value:
                         if v.tag in seen:
                             raise InvalidArgumentError(None, None, "Duplicate tag %s found in summary inputs "
                                                        % v.tag)
                         seen.add(v.tag)
-                        out.value.add().CopyFrom(v)
-            return _string_scalar(out.SerializeToString())
+                    parts.append(data)
+            return _string_scalar(b"".join(parts))
         return kernel
 
 

@@ -80,8 +80,10 @@ class _ApplyOp(OpDef):
         name = "_" + re.sub(r"(?<!^)(?=[A-Z])", "_", cls.type_name).lower()
         update_src = update_src.replace("@staticmethod\n", "", 1).replace("def update(", "def %s(" % name, 1)
         kw = ["%s=%r" % (a, op.get_attr(a)) for a in cls.kernel_attrs]
-        return ("_apply_update(%s, %d, %s)" % (name, cls.n_refs, ", ".join(args + kw)),
-                {name: update_src, "_s": _S_SRC, "_apply_update": _APPLY_UPDATE_SRC})
+        helpers = {name: update_src, "_s": _S_SRC, "_apply_update": _APPLY_UPDATE_SRC}
+        if "_blockwise(" in update_src:
+            helpers.update(_fused_helpers_source())
+        return ("_apply_update(%s, %d, %s)" % (name, cls.n_refs, ", ".join(args + kw)), helpers)
 
 
 def _current(store, var_op, op):
@@ -109,6 +111,30 @@ def _s(x, like):
     return np.asarray(x, dtype=like.dtype)
 
 
+# Fused updates: each optimizer's formula runs block by block over the flattened variable, so that its
+# temporaries (two per block) stay in cache and every result is written once into its new array.
+_BLOCK = 1 << 15   # elements per block for big variables (128 KB of float32)
+_WHOLE = 1 << 18   # variables up to this size are updated in one block
+
+
+def _flat(a):
+    return a.reshape(-1)
+
+
+def _like(grad, var):
+    g = np.asarray(grad)
+    return g if g.dtype == var.dtype else g.astype(var.dtype)
+
+
+def _blockwise(size, dtype, block):
+    """Call block(slice, tmp1, tmp2) over [0, size) in cache-sized pieces (tmps: scratch of the slice's length)."""
+    step = size if size <= _WHOLE else _BLOCK
+    t, u = np.empty(step, dtype), np.empty(step, dtype)
+    for start in range(0, size, step):
+        n = min(step, size - start)
+        block(slice(start, start + n), t[:n], u[:n])
+
+
 _S_SRC = """
 def _s(x, like):
     return np.asarray(x, dtype=like.dtype)
@@ -119,6 +145,15 @@ def _apply_update(update, n_refs, *args, **attrs):
     new = update(*args, **attrs)
     return tuple(np.asarray(a, dtype=old.dtype) for old, a in zip(args[:n_refs], new))
 """
+
+
+def _fused_helpers_source():
+    """{name: source} of the helpers the fused update functions call, for export_numpy."""
+    out = {"_BLOCK": "_BLOCK = %d\n_WHOLE = %d\n" % (_BLOCK, _WHOLE)}
+    for fn in (_flat, _like, _blockwise):
+        out[fn.__name__] = textwrap.dedent(inspect.getsource(fn))
+    return out
+
 
 class ApplyGradientDescent(_ApplyOp):
     """var -= alpha * delta."""
@@ -132,10 +167,11 @@ class ApplyGradientDescent(_ApplyOp):
 
         get = store.get
         dtype = np.dtype(op.inputs[0].dtype.base_dtype.as_numpy_dtype)
+        ndarray = np.ndarray
 
         def apply_gd(undo, alpha, delta):  # the hot path of every SGD step: kept inline and lean
             cur = get(var_op)
-            if cur is None or np.shape(delta) != cur.shape:
+            if cur is None or type(delta) is not ndarray or delta.shape != cur.shape:
                 _check_grad(_current(store, var_op, op), delta, op)
             step = delta * alpha
             if type(step) is np.ndarray and step.dtype is dtype:
@@ -163,16 +199,28 @@ class ApplyMomentum(_ApplyOp):
     @staticmethod
     def update(var, accum, lr, grad, momentum, use_nesterov):
         lr, momentum = _s(lr, var), _s(momentum, var)
-        accum = accum * momentum + grad
-        if use_nesterov:
-            var = var - (grad * lr + accum * momentum * lr)
-        else:
-            var = var - lr * accum
-        return var, accum
+        out = [np.empty(var.shape, var.dtype) for _ in range(2)]
+        g = _like(grad, var)
+
+        def block(sl, t, u, var=_flat(var), accum=_flat(accum), g=_flat(g), var_n=out[0].reshape(-1),
+                  acc_n=out[1].reshape(-1)):
+            gb, an = g[sl], acc_n[sl]
+            np.multiply(accum[sl], momentum, out=an)   # accum = accum * momentum + grad
+            an += gb
+            if use_nesterov:                           # var -= grad * lr + accum * momentum * lr
+                np.multiply(an, momentum, out=t)
+                t *= lr
+                np.multiply(gb, lr, out=u)
+                u += t
+            else:                                      # var -= lr * accum
+                np.multiply(an, lr, out=u)
+            np.subtract(var[sl], u, out=var_n[sl])
+        _blockwise(var.size, var.dtype, block)
+        return out
 
 
 class ApplyAdam(_ApplyOp):
-    """Adam: bias-corrected step from first and second moment estimates m and v."""
+    """Adam: bias-corrected step from first and second moment estimates m and v (TF's formula, fused)."""
 
     type_name = "ApplyAdam"
     n_refs = 3
@@ -183,13 +231,32 @@ class ApplyAdam(_ApplyOp):
         b1p, b2p, lr, b1, b2, eps = (_s(x, var) for x in (beta1_power, beta2_power, lr, beta1, beta2, epsilon))
         one = _s(1, var)
         alpha = lr * np.sqrt(one - b2p) / (one - b1p)
-        m = m + (grad - m) * (one - b1)
-        v = v + (grad * grad - v) * (one - b2)
-        if use_nesterov:
-            var = var - ((grad * (one - b1) + b1 * m) * alpha) / (np.sqrt(v) + eps)
-        else:
-            var = var - (m * alpha) / (np.sqrt(v) + eps)
-        return var, m, v
+        c1, c2 = one - b1, one - b2
+        out = [np.empty(var.shape, var.dtype) for _ in range(3)]
+        g = _like(grad, var)
+
+        def block(sl, t, u, var=_flat(var), m=_flat(m), v=_flat(v), g=_flat(g),
+                  var_n=out[0].reshape(-1), m_n=out[1].reshape(-1), v_n=out[2].reshape(-1)):
+            gb, mb, vb, mn, vn = g[sl], m[sl], v[sl], m_n[sl], v_n[sl]
+            np.subtract(gb, mb, out=t)       # m += (g - m) * (1 - beta1)
+            t *= c1
+            np.add(mb, t, out=mn)
+            np.multiply(gb, gb, out=t)       # v += (g * g - v) * (1 - beta2)
+            t -= vb
+            t *= c2
+            np.add(vb, t, out=vn)
+            np.sqrt(vn, out=t)               # var -= m * alpha / (sqrt(v) + epsilon)
+            t += eps
+            if use_nesterov:
+                np.multiply(mn, b1, out=u)
+                u += gb * c1
+                u *= alpha
+            else:
+                np.multiply(mn, alpha, out=u)
+            u /= t
+            np.subtract(var[sl], u, out=var_n[sl])
+        _blockwise(var.size, var.dtype, block)
+        return out
 
 
 class ApplyAdagrad(_ApplyOp):
@@ -213,9 +280,26 @@ class ApplyRMSProp(_ApplyOp):
     @staticmethod
     def update(var, ms, mom, lr, rho, momentum, epsilon, grad):
         lr, rho, momentum, eps = (_s(x, var) for x in (lr, rho, momentum, epsilon))
-        ms = ms + (grad * grad - ms) * (_s(1, var) - rho)
-        mom = mom * momentum + lr * grad / np.sqrt(ms + eps)
-        return var - mom, ms, mom
+        c = _s(1, var) - rho
+        out = [np.empty(var.shape, var.dtype) for _ in range(3)]
+        g = _like(grad, var)
+
+        def block(sl, t, u, var=_flat(var), ms=_flat(ms), mom=_flat(mom), g=_flat(g), var_n=out[0].reshape(-1),
+                  ms_n=out[1].reshape(-1), mom_n=out[2].reshape(-1)):
+            gb, sn, mn = g[sl], ms_n[sl], mom_n[sl]
+            np.multiply(gb, gb, out=t)          # ms += (g * g - ms) * (1 - rho)
+            t -= ms[sl]
+            t *= c
+            np.add(ms[sl], t, out=sn)
+            np.add(sn, eps, out=t)              # mom = mom * momentum + lr * g / sqrt(ms + eps)
+            np.sqrt(t, out=t)
+            np.multiply(gb, lr, out=u)
+            u /= t
+            np.multiply(mom[sl], momentum, out=mn)
+            mn += u
+            np.subtract(var[sl], mn, out=var_n[sl])  # var -= mom
+        _blockwise(var.size, var.dtype, block)
+        return out
 
 
 class ApplyCenteredRMSProp(_ApplyOp):

@@ -1,0 +1,37 @@
+"""BLAS threads of session runs: ConfigProto(intra_op_parallelism_threads=n) and the load-following default."""
+import numpy as np
+
+import tfsess as tf
+from tfsess.client import threads
+
+
+def test_intra_op_threads_set_the_blas_threads_of_runs():
+    x = tf.constant(np.ones((4, 4), np.float32))
+    y = tf.matmul(x, x)
+    with tf.Session(config=tf.ConfigProto(intra_op_parallelism_threads=1)) as sess:
+        np.testing.assert_array_equal(sess.run(y), np.full((4, 4), 4, np.float32))
+        assert threads._state.current == 1
+        f = sess.make_callable(y)
+        threads._state.current = None
+        f()
+        assert threads._state.current == 1
+
+
+def test_default_threads_follow_the_free_cpus():
+    x = tf.constant(1.0) + 1.0
+    with tf.Session() as sess:
+        for _ in range(9):
+            assert sess.run(x) == 2.0
+    assert 1 <= threads._state.current <= threads.cpu_count()
+    assert threads._state.current == threads._state.auto
+    others = threads._others_running()
+    assert others is None or others >= 0
+
+
+def test_the_blas_library_is_found_and_driven():
+    # NumPy's wheels bundle OpenBLAS; on builds without a known BLAS the setter is False and runs still work
+    setter = threads._find_setter()
+    if setter:
+        setter(1)
+        a = np.random.RandomState(0).rand(64, 64)
+        np.testing.assert_allclose(a @ np.eye(64), a)
