@@ -5,15 +5,5 @@ from .ops.nn_ops import softplus, log_softmax, softmax  # noqa: F401
 from .ops.math_ops import log_sigmoid  # noqa: F401
 from .ops.math_ops import is_nan, is_inf, is_finite  # noqa: F401
 
-divide_no_nan = None  # set below
-
-
-def _divide_no_nan(x, y, name=None):
-    from .ops.array_ops import where, zeros_like
-    from .ops.math_ops import equal, truediv
-    q = truediv(x, y)
-    return where(equal(y, zeros_like(y)), zeros_like(q), q, name=name)
-
-
-divide_no_nan = _divide_no_nan
+from .ops.math_ops import div_no_nan as divide_no_nan  # noqa: E402,F401  (the DivNoNan op)
 __all__ = list(_all) + ["softplus", "log_softmax", "softmax", "divide_no_nan"]

@@ -2105,6 +2105,55 @@ def diag(diagonal, name=None) -> Tensor:
 
 
 # ======================================================================================
+# TF1 raw-op spellings (tf.floor_div, tf.arg_min, tf.arg_max) and DivNoNan (tf.div_no_nan)
+# ======================================================================================
+
+def floor_div(x, y, name=None) -> Tensor:
+    """tf.floor_div: the FloorDiv op itself (tf.floordiv builds the same op, named 'floordiv')."""
+    return _binary(FloorDiv, x, y, name, "FloorDiv", strict=True)
+
+
+def arg_max(input, dimension, output_type=_dtypes.int64, name=None) -> Tensor:  # noqa: A002
+    """tf.arg_max: TF1's ArgMax spelling, `dimension` required."""
+    return argmax(input, dimension, name=name, output_type=output_type)
+
+
+def arg_min(input, dimension, output_type=_dtypes.int64, name=None) -> Tensor:  # noqa: A002
+    """tf.arg_min: TF1's ArgMin spelling, `dimension` required."""
+    return argmin(input, dimension, name=name, output_type=output_type)
+
+
+class DivNoNan(_Binary):
+    """x / y, and 0 wherever y == 0 (the safe mean of tf.losses)."""
+
+    type_name = "DivNoNan"
+    allowed = "float"
+
+    @staticmethod
+    def kernel(x, y):
+        zero = np.asarray(y) == 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            q = np.true_divide(x, np.where(zero, np.ones((), dtype=np.asarray(y).dtype), y))
+        return np.where(zero, np.zeros((), dtype=q.dtype), q).astype(np.result_type(x, y), copy=False)
+
+    @staticmethod
+    def grad(op, g):
+        x, y = op.inputs
+        return [sum_to_shape_of(div_no_nan(g, y), x, [y]),
+                sum_to_shape_of(multiply(g, div_no_nan(div_no_nan(negative(x), y), y)), y, [x])]
+
+
+def div_no_nan(x, y, name=None) -> Tensor:
+    """x / y with 0 where y is 0 (tf.div_no_nan, tf.math.divide_no_nan)."""
+    with op_scope(name, "div_no_nan", [x, y]) as s:
+        xt = s.convert(x, "x")
+        yt = s.convert(y, "y", dtype=xt.dtype.base_dtype) if not isinstance(y, Tensor) else y
+        check_dtype("DivNoNan", "x", xt, "float")
+        same_dtype("DivNoNan", [("x", xt), ("y", yt)])
+        return s.make(DivNoNan, [xt, yt], {"T": xt.dtype.base_dtype})._outputs[0]
+
+
+# ======================================================================================
 # Tensor operator overloads (the table TF installs with _override_operator)
 # ======================================================================================
 
