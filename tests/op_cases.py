@@ -1006,6 +1006,89 @@ for _mode in ("REFLECT", "SYMMETRIC"):
 
 
 # ======================================================================================
+# Linear algebra (tfsess/ops/linalg_ops.py), TF1 raw-op spellings and DivNoNan
+# ======================================================================================
+
+def _well_conditioned(*shape):
+    """Random square matrices (batched) kept far from singular: A + 3 I."""
+    return f64(*shape) + 3.0 * np.eye(shape[-1])
+
+
+def _spd(x):
+    """x x^T + 3 I as tensors: a symmetric positive-definite input built from any square x."""
+    n = x.shape.as_list()[-1] if x.shape.ndims is not None and x.shape.as_list()[-1] is not None else 3
+    return tf.matmul(x, x, transpose_b=True) + 3.0 * np.eye(n)
+
+
+def _np_spd(x):
+    return np.matmul(x, np.swapaxes(x, -1, -2)) + 3.0 * np.eye(x.shape[-1])
+
+
+def _np_lower_sym(x):
+    return np.tril(x) + np.swapaxes(np.tril(x, -1), -1, -2)
+
+
+def _np_band(x, lo, up):
+    m, n = x.shape[-2:]
+    i, j = np.arange(m)[:, None], np.arange(n)[None, :]
+    keep = ((i - j <= lo) if lo >= 0 else True) & ((j - i <= up) if up >= 0 else True)
+    return np.where(keep, x, 0.0)
+
+
+_inv33, _inv233 = _well_conditioned(3, 3), _well_conditioned(2, 3, 3)
+case("matrix_inverse", tf.matrix_inverse, np.linalg.inv, [_inv33], grad=True)
+case("matrix_inverse_batch", tf.linalg.inv, np.linalg.inv, [_inv233], grad=True)
+case("matrix_inverse_adjoint", lambda x: tf.matrix_inverse(x, adjoint=True),
+     lambda x: np.linalg.inv(np.swapaxes(x, -1, -2)), [_inv233], grad=True)
+case("matrix_inverse_float32", tf.matrix_inverse, lambda x: np.linalg.inv(x).astype(np.float32),
+     [_inv33.astype(np.float32)], rtol=1e-5, atol=1e-6)
+case("matrix_determinant", tf.matrix_determinant, np.linalg.det, [_well_conditioned(3, 3)], grad=True)
+case("matrix_determinant_batch", tf.linalg.det, np.linalg.det, [_well_conditioned(2, 2, 3, 3)], grad=True)
+case("matrix_solve", tf.matrix_solve, np.linalg.solve, [_well_conditioned(3, 3), f64(3, 2)], grad=True)
+case("matrix_solve_batch", tf.linalg.solve, np.linalg.solve, [_well_conditioned(2, 3, 3), f64(2, 3, 4)], grad=True)
+case("matrix_solve_adjoint", lambda a, b: tf.matrix_solve(a, b, adjoint=True),
+     lambda a, b: np.linalg.solve(np.swapaxes(a, -1, -2), b), [_well_conditioned(2, 3, 3), f64(2, 3, 1)], grad=True)
+case("cholesky_of_spd", lambda x: tf.cholesky(_spd(x)), lambda x: np.linalg.cholesky(_np_spd(x)), [f64(3, 3)],
+     grad=True)
+case("cholesky_batch", lambda x: tf.linalg.cholesky(_spd(x)), lambda x: np.linalg.cholesky(_np_spd(x)),
+     [f64(2, 3, 3)], grad=True)
+case("cholesky_reads_the_lower_triangle", tf.cholesky, lambda x: np.linalg.cholesky(_np_lower_sym(x)),
+     [np.tril(_np_spd(f64(3, 3))) + np.triu(f64(3, 3), 1) * 10])
+_eig_in = _np_spd(f64(3, 3)) + np.triu(f64(3, 3), 1)   # upper triangle not symmetric: the kernel ignores it
+case("self_adjoint_eig", lambda x: list(tf.self_adjoint_eig(x)), lambda x: list(np.linalg.eigh(_np_lower_sym(x))),
+     [_eig_in])
+case("self_adjoint_eig_grad", lambda x: [tf.self_adjoint_eig(x)[0], tf.square(tf.linalg.eigh(x)[1])],
+     lambda x: [np.linalg.eigh(_np_lower_sym(x))[0], np.linalg.eigh(_np_lower_sym(x))[1] ** 2], [_eig_in], grad=True)
+case("self_adjoint_eig_batch", lambda x: [tf.self_adjoint_eig(x)[0], tf.square(tf.self_adjoint_eig(x)[1])],
+     lambda x: [np.linalg.eigh(x)[0], np.linalg.eigh(x)[1] ** 2], [_np_spd(f64(2, 3, 3))], grad=True)
+case("self_adjoint_eigvals", tf.self_adjoint_eigvals, lambda x: np.linalg.eigvalsh(_np_lower_sym(x)), [_eig_in],
+     grad=True)
+case("eigvalsh_batch", tf.linalg.eigvalsh, np.linalg.eigvalsh, [_np_spd(f64(2, 3, 3))], grad=True)
+case("cross", tf.cross, np.cross, [f64(4, 3), f64(4, 3)], grad=True)
+case("cross_vector", tf.linalg.cross, np.cross, [f64(3), f64(3)], grad=True)
+case("cross_int32", tf.cross, lambda a, b: np.cross(a, b).astype(np.int32), [i32(2, 3), i32(2, 3)])
+for _lo, _up in ((1, 0), (-1, 0), (0, -1), (0, 0), (-1, -1)):
+    case("matrix_band_part_%d_%d" % (_lo, _up), lambda x, lo=_lo, up=_up: tf.matrix_band_part(x, lo, up),
+         lambda x, lo=_lo, up=_up: _np_band(x, lo, up), [f64(2, 3, 4)], grad=True)
+case("floor_div_int32", tf.floor_div, np.floor_divide, [i32(2, 3), np.array([2, -3, 4], np.int32)])
+case("floor_div_float", tf.floor_div, np.floor_divide, [_mx, _my])
+case("arg_max_tf1", lambda x: tf.arg_max(x, 1), lambda x: np.argmax(x, 1), [spread(3, 4)])
+case("arg_min_tf1_int32", lambda x: tf.arg_min(x, dimension=0, output_type=tf.int32),
+     lambda x: np.argmin(x, 0).astype(np.int32), [spread(3, 4)])
+
+
+def _np_div_no_nan(x, y):
+    with np.errstate(all="ignore"):
+        return np.where(y == 0, 0.0, x / np.where(y == 0, 1.0, y))
+
+
+case("div_no_nan_zeros", tf.div_no_nan, _np_div_no_nan, [f64(2, 3), np.array([0.0, 2.0, -0.5])])
+case("div_no_nan", tf.math.divide_no_nan, _np_div_no_nan, [f64(2, 3), away(3)], grad=True)
+case("div_no_nan_float32", tf.div_no_nan, lambda x, y: _np_div_no_nan(x, y).astype(np.float32),
+     [f32(2, 3), np.array([[0.0], [4.0]], np.float32)])
+
+
+# ======================================================================================
 # Coverage bookkeeping
 # ======================================================================================
 

@@ -317,7 +317,7 @@ def matrix_band_part(input, num_lower, num_upper, name=None) -> Tensor:  # noqa:
 
 def _lower_half_diag(x: Tensor) -> Tensor:
     """The strictly lower triangle of x plus half its diagonal (TF's Cholesky / eig gradient step)."""
-    return _mops.subtract(matrix_band_part(x, -1, 0), _mops.multiply(0.5, matrix_band_part(x, 0, 0)))
+    return _mops.subtract(matrix_band_part(x, -1, 0), _mops.multiply(matrix_band_part(x, 0, 0), 0.5))
 
 
 # ======================================================================================
