@@ -123,6 +123,20 @@ if __name__ != "__main__":
         d = tf.div_no_nan(tf.constant([1.0]), tf.constant([0.0]))
         assert (d.name, d.op.type) == ("div_no_nan:0", "DivNoNan")
 
+    def test_matrix_transpose_and_adjoint_names_and_values_are_tfs():
+        x = tf.placeholder(tf.float32, [2, 3, 4])
+        names = [tf.linalg.adjoint(x).name, tf.linalg.transpose(x).name, tf.matrix_transpose(x).name,
+                 tf.linalg.matrix_transpose(x).name]
+        # TF 2.21 compat.v1 names
+        assert names == ["adjoint/matrix_transpose/transpose:0", "matrix_transpose/transpose:0",
+                         "matrix_transpose_1/transpose:0", "matrix_transpose_2/transpose:0"]
+        u = tf.placeholder(tf.float32)
+        v = np.arange(24.0).reshape(2, 3, 4)
+        np.testing.assert_array_equal(_run(tf.linalg.adjoint(u), {u: v}), np.swapaxes(v, -1, -2))
+        assert tf.matrix_band_part(x, 1, 0).op.get_attr("Tindex") == tf.int32
+        with pytest.raises(ValueError, match="rank >= 2"):
+            tf.matrix_transpose([1.0, 2.0])
+
     def test_unknown_rank_and_partially_known_shapes():
         u = tf.placeholder(tf.float32)
         assert tf.matrix_inverse(u).shape.ndims is None and tf.matrix_determinant(u).shape.ndims is None

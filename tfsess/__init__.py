@@ -62,7 +62,7 @@ from .client.numpy_export import export_numpy  # noqa: E402
 from .ops.gradients import gradients, hessians, UnconnectedGradients, AggregationMethod  # noqa: E402
 from .ops.math_ops import floor_div, arg_max, arg_min, div_no_nan  # noqa: E402
 from .ops.linalg_ops import (matrix_inverse, matrix_determinant, matrix_solve, cholesky, self_adjoint_eig,  # noqa: E402
-                             self_adjoint_eigvals, cross, matrix_band_part)
+                             self_adjoint_eigvals, cross, matrix_band_part, matrix_transpose)
 from . import nn, math, random, strings, initializers, debugging, train  # noqa: E402
 from . import layers, summary, contrib, data  # noqa: E402
 from . import linalg, losses  # noqa: E402

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..framework import dtypes as _dtypes
 from ..framework.errors import FailedPreconditionError, InvalidArgumentError
 from ..framework.graph import Tensor
 from ..framework.opdef import OpDef, op_scope, check_dtype, same_dtype
@@ -17,7 +16,7 @@ from . import array_ops as _aops
 from . import math_ops as _mops
 
 __all__ = ["matrix_inverse", "matrix_determinant", "matrix_solve", "cholesky", "self_adjoint_eig",
-           "self_adjoint_eigvals", "cross", "matrix_band_part", "adjoint"]
+           "self_adjoint_eigvals", "cross", "matrix_band_part", "matrix_transpose", "adjoint"]
 
 # TF's allowed types for the matrix kernels, in the order its TypeError prints them
 _MATRIX_TYPES = ("float64", "float32", "float16", "complex64", "complex128")
@@ -89,19 +88,27 @@ def _adjoint_last(a: np.ndarray) -> np.ndarray:
     return np.conj(np.swapaxes(a, -1, -2))
 
 
-def adjoint(matrix, name=None) -> Tensor:
-    """Transpose of the last two dimensions of a real matrix batch (tf.linalg.adjoint; complex is refused)."""
-    with op_scope(name, "adjoint", [matrix]) as s:
-        x = s.convert(matrix, "matrix")
+def matrix_transpose(a, name="matrix_transpose", conjugate=False) -> Tensor:
+    """Transpose of the last two dimensions (tf.matrix_transpose, tf.linalg.transpose); real matrices only."""
+    with op_scope(name, "matrix_transpose", [a]) as s:
+        x = s.convert(a, "a")
         if x.dtype.is_complex:
-            raise TypeError("tfsess implements tf.linalg.adjoint for real matrices only")
+            raise TypeError("tfsess implements tf.linalg.transpose and tf.linalg.adjoint for real matrices only")
         r = x.shape.ndims
         if r is not None:
+            if r < 2:
+                raise ValueError("Argument `a` should be a (batch) matrix with rank >= 2.  Received: %s" % x)
             perm = list(range(r - 2)) + [r - 1, r - 2]
         else:
             rk = _aops.rank(x)
             perm = _aops.concat([_mops.range(0, rk - 2), _aops.stack([rk - 1, rk - 2])], 0)
-        return _aops.transpose(x, perm, name=s.scope)
+        return _aops.transpose(x, perm)
+
+
+def adjoint(matrix, name=None) -> Tensor:
+    """Conjugate transpose of the last two dimensions (tf.linalg.adjoint); real matrices only."""
+    with op_scope(name, "adjoint", [matrix]) as s:
+        return matrix_transpose(s.convert(matrix, "matrix"))
 
 
 # ======================================================================================
@@ -306,7 +313,7 @@ def matrix_band_part(input, num_lower, num_upper, name=None) -> Tensor:  # noqa:
     """Zero everything outside a band around the diagonal (tf.matrix_band_part, tf.linalg.band_part)."""
     with op_scope(name, "MatrixBandPart", [input, num_lower, num_upper]) as s:
         x = s.convert(input, "input")
-        lo = s.convert(num_lower, "num_lower", dtype_hint=_dtypes.int64)
+        lo = s.convert(num_lower, "num_lower")
         up = s.convert(num_upper, "num_upper", dtype=lo.dtype.base_dtype) if not isinstance(num_upper, Tensor) \
             else num_upper
         check_dtype("MatrixBandPart", "num_lower", lo, "int")
