@@ -51,6 +51,10 @@ def build_cases(tf):
     out["cosine_axis1"] = L.cosine_distance(unit_l, unit_p, axis=1)
     out["cosine_dim1_col"] = L.cosine_distance(unit_l, unit_p, dim=1, weights=[[1.], [0.], [2.]])
     out["cosine_axis0_none"] = L.cosine_distance(unit_l, unit_p, axis=0, reduction=L.Reduction.NONE)
+    out["pairwise_default"] = L.mean_pairwise_squared_error(LAB, PRED)
+    out["pairwise_vec"] = L.mean_pairwise_squared_error(LAB, PRED, weights=[[1.], [0.], [2.]])
+    out["pairwise_3d"] = L.mean_pairwise_squared_error(np.zeros((2, 2, 2)), np.arange(8.).reshape(2, 2, 2) / 5,
+                                                       weights=[[[0.5]], [[2.0]]])
     per = np.arange(12, dtype=np.float32).reshape(2, 3, 2) / 7.0
     out["cwl_default"] = L.compute_weighted_loss(per)
     out["cwl_w211"] = L.compute_weighted_loss(per, weights=[[[0.]], [[2.]]])
@@ -136,6 +140,9 @@ REFERENCE = {
     'mse_zero_SUM': (0.0, 'float32'),
     'mse_zero_SUM_BY_NONZERO_WEIGHTS': (0.0, 'float32'),
     'mse_zero_SUM_OVER_BATCH_SIZE': (0.0, 'float32'),
+    'pairwise_3d': (0.3333330750465393, 'float32'),
+    'pairwise_default': (0.7499999403953552, 'float32'),
+    'pairwise_vec': (0.7499998807907104, 'float32'),
     'sigmoid_col': (1.056015968322754, 'float32'),
     'sigmoid_default': (1.0718435049057007, 'float32'),
     'sigmoid_full': (1.4911960363388062, 'float32'),
@@ -235,6 +242,12 @@ if __name__ != "__main__":
         assert loss.shape.as_list() == [] and loss.dtype == tf.float32
         assert tf.get_collection(tf.GraphKeys.LOSSES) == [loss]
         assert tf.losses.get_losses() == [loss]
+
+    def test_mean_pairwise_squared_error_is_named_as_tf():
+        loss = tf.losses.mean_pairwise_squared_error(np.zeros((3, 2)), np.ones((3, 2)))
+        # TF 2.21 compat.v1: the third op named "value" in its scope, a Select
+        assert (loss.name, loss.op.type) == ("mean_pairwise_squared_error/value_2:0", "Select")
+        assert tf.get_collection(tf.GraphKeys.LOSSES) == [loss]
 
     def test_reductions_name_their_result_as_tf():
         none = tf.losses.mean_squared_error(LAB, PRED, reduction=tf.losses.Reduction.NONE)

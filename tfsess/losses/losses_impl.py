@@ -16,8 +16,8 @@ from . import util
 from .weights_broadcast import assert_broadcastable, broadcast_weights
 
 __all__ = ["Reduction", "compute_weighted_loss", "absolute_difference", "cosine_distance", "hinge_loss",
-           "huber_loss", "log_loss", "mean_squared_error", "sigmoid_cross_entropy", "softmax_cross_entropy",
-           "sparse_softmax_cross_entropy"]
+           "huber_loss", "log_loss", "mean_pairwise_squared_error", "mean_squared_error", "sigmoid_cross_entropy",
+           "softmax_cross_entropy", "sparse_softmax_cross_entropy"]
 
 
 class Reduction:
@@ -52,14 +52,16 @@ def _num_elements(losses: Tensor) -> Tensor:
         return _m.cast(_a.size(losses, name=scope), dtype=losses.dtype)
 
 
-def _num_present(losses: Tensor, weights) -> Tensor:
-    """The number of elements of `losses` whose (broadcast) weight is non-zero."""
+def _num_present(losses: Tensor, weights, per_batch: bool = False) -> Tensor:
+    """The number of elements of `losses` whose (broadcast) weight is non-zero (per batch row: keepdims)."""
     if isinstance(weights, float) and weights != 0.0:
         return _num_elements(losses)
     with name_scope(None, "num_present", (losses, weights)) as scope:
         weights = _m.cast(weights, dtype=_dtypes.float32)
         present = _a.where(_m.equal(weights, 0.0), _a.zeros_like(weights), _a.ones_like(weights))
         present = broadcast_weights(present, losses)
+        if per_batch:
+            return _m.reduce_sum(present, axis=_m.range(1, _a.rank(present)), keepdims=True, name=scope)
         return _m.reduce_sum(present, name=scope)
 
 
@@ -173,6 +175,33 @@ def log_loss(labels, predictions, weights=1.0, epsilon=1e-7, scope=None, loss_co
         losses = -_m.multiply(labels, _m.log(predictions + epsilon)) - _m.multiply(
             1 - labels, _m.log(1 - predictions + epsilon))
         return compute_weighted_loss(losses, weights, scope, loss_collection, reduction=reduction)
+
+
+def mean_pairwise_squared_error(labels, predictions, weights=1.0, scope=None,
+                                loss_collection=GraphKeys.LOSSES) -> Tensor:
+    """Mean of the squared differences between pairs of (prediction - label) within each batch row."""
+    _require(labels, "labels")
+    _require(predictions, "predictions")
+    with name_scope(scope, "mean_pairwise_squared_error", (predictions, labels, weights)) as scope:
+        weights = _m.cast(weights, dtype=_dtypes.float32)
+        labels = _m.cast(labels, dtype=_dtypes.float32)
+        with control_dependencies((assert_broadcastable(weights, labels),)):
+            predictions = _m.cast(predictions, dtype=_dtypes.float32)
+            predictions.get_shape().assert_is_compatible_with(labels.get_shape())
+            diffs = _m.subtract(predictions, labels)
+            axis = _m.range(1, _a.rank(diffs))
+            sum_squares_diff_per_batch = _m.reduce_sum(_m.square(diffs), axis=axis, keepdims=True)
+            num_present_per_batch = _num_present(diffs, weights, per_batch=True)
+            term1 = 2.0 * _m.div_no_nan(sum_squares_diff_per_batch, _m.maximum(num_present_per_batch - 1, 0),
+                                        name="value")
+            sum_diff = _m.reduce_sum(diffs, axis=axis, keepdims=True)
+            term2 = 2.0 * _m.div_no_nan(_m.square(sum_diff), _m.maximum(
+                _m.multiply(num_present_per_batch, num_present_per_batch - 1), 0), name="value")
+            weighted_losses = _m.multiply(term1 - term2, weights)
+            loss = _m.reduce_sum(weighted_losses)
+            mean_loss = _a.where(_m.reduce_sum(num_present_per_batch) > 0, loss, _a.zeros_like(loss), name="value")
+            util.add_loss(mean_loss, loss_collection)
+            return mean_loss
 
 
 def mean_squared_error(labels, predictions, weights=1.0, scope=None, loss_collection=GraphKeys.LOSSES,
