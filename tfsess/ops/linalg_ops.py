@@ -97,7 +97,7 @@ def matrix_transpose(a, name="matrix_transpose", conjugate=False) -> Tensor:
         r = x.shape.ndims
         if r is not None:
             if r < 2:
-                raise ValueError("Argument `a` should be a (batch) matrix with rank >= 2.  Received: %s" % x)
+                raise ValueError("Argument 'a' should be a (batch) matrix, with rank >= 2.  Found: %s" % x.shape)
             perm = list(range(r - 2)) + [r - 1, r - 2]
         else:
             rk = _aops.rank(x)
