@@ -154,7 +154,7 @@ def matrix_inverse(input, adjoint=False, name=None) -> Tensor:  # noqa: A002
     with op_scope(name, "MatrixInverse", [input]) as s:
         x = s.convert(input, "input")
         _check_types("input", x, _MATRIX_TYPES)
-        return s.make(MatrixInverse, [x], {"T": x.dtype.base_dtype, "adjoint": bool(adjoint)})._outputs[0]
+        return s.make(MatrixInverse, [x], {"T": x.dtype.base_dtype, "adjoint": bool(adjoint)}).outputs[0]
 
 
 # ======================================================================================
@@ -191,7 +191,7 @@ def matrix_determinant(input, name=None) -> Tensor:  # noqa: A002
     with op_scope(name, "MatrixDeterminant", [input]) as s:
         x = s.convert(input, "input")
         _check_types("input", x, _DET_TYPES)
-        return s.make(MatrixDeterminant, [x], {"T": x.dtype.base_dtype})._outputs[0]
+        return s.make(MatrixDeterminant, [x], {"T": x.dtype.base_dtype}).outputs[0]
 
 
 # ======================================================================================
@@ -261,7 +261,7 @@ def matrix_solve(matrix, rhs, adjoint=False, name=None) -> Tensor:
         b = s.convert(rhs, "rhs", dtype=a.dtype.base_dtype) if not isinstance(rhs, Tensor) else rhs
         _check_types("matrix", a, _MATRIX_TYPES)
         same_dtype("MatrixSolve", [("matrix", a), ("rhs", b)])
-        return s.make(MatrixSolve, [a, b], {"T": a.dtype.base_dtype, "adjoint": bool(adjoint)})._outputs[0]
+        return s.make(MatrixSolve, [a, b], {"T": a.dtype.base_dtype, "adjoint": bool(adjoint)}).outputs[0]
 
 
 # ======================================================================================
@@ -319,7 +319,7 @@ def matrix_band_part(input, num_lower, num_upper, name=None) -> Tensor:  # noqa:
         check_dtype("MatrixBandPart", "num_lower", lo, "int")
         same_dtype("MatrixBandPart", [("num_lower", lo), ("num_upper", up)])
         return s.make(MatrixBandPart, [x, lo, up], {"T": x.dtype.base_dtype, "Tindex": lo.dtype.base_dtype}
-                      )._outputs[0]
+                      ).outputs[0]
 
 
 def _lower_half_diag(x: Tensor) -> Tensor:
@@ -373,7 +373,7 @@ def cholesky(input, name=None) -> Tensor:  # noqa: A002
     with op_scope(name, "Cholesky", [input]) as s:
         x = s.convert(input, "input")
         _check_types("input", x, _MATRIX_TYPES)
-        return s.make(Cholesky, [x], {"T": x.dtype.base_dtype})._outputs[0]
+        return s.make(Cholesky, [x], {"T": x.dtype.base_dtype}).outputs[0]
 
 
 # ======================================================================================
@@ -387,12 +387,12 @@ class SelfAdjointEigV2(OpDef):
 
     @classmethod
     def outputs(cls, op):
-        x = op._inputs[0]
-        dt = x._dtype.base_dtype
+        x = op.inputs[0]
+        dt = x.dtype.base_dtype
         e_dt = dt.real_dtype if dt.is_complex else dt
-        d = _square_dims(op, x._shape._dims, x._shape._dims)
+        d = _square_dims(op, x.dims, x.dims)
         e = None if d is None else d[:-1]
-        if op._attrs["compute_v"]:
+        if op.attrs["compute_v"]:
             v = d
         else:
             v = (0,)
@@ -400,7 +400,7 @@ class SelfAdjointEigV2(OpDef):
 
     @classmethod
     def bind(cls, op, session):
-        compute_v = op._attrs["compute_v"]
+        compute_v = op.attrs["compute_v"]
 
         def eig(a):
             _check_square(a)
@@ -441,7 +441,7 @@ def _eig(tensor, compute_v, name, default):
         x = s.convert(tensor, "input")
         _check_types("input", x, _MATRIX_TYPES)
         op = s.make(SelfAdjointEigV2, [x], {"T": x.dtype.base_dtype, "compute_v": compute_v})
-        return op._outputs
+        return op.outputs
 
 
 def self_adjoint_eig(tensor, name=None):
@@ -502,4 +502,4 @@ def cross(a, b, name=None) -> Tensor:
         bt = s.convert(b, "b", dtype=at.dtype.base_dtype) if not isinstance(b, Tensor) else b
         _check_types("a", at, _CROSS_TYPES)
         same_dtype("Cross", [("a", at), ("b", bt)])
-        return s.make(Cross, [at, bt], {"T": at.dtype.base_dtype})._outputs[0]
+        return s.make(Cross, [at, bt], {"T": at.dtype.base_dtype}).outputs[0]

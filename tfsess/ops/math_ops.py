@@ -2150,7 +2150,7 @@ def div_no_nan(x, y, name=None) -> Tensor:
         yt = s.convert(y, "y", dtype=xt.dtype.base_dtype) if not isinstance(y, Tensor) else y
         check_dtype("DivNoNan", "x", xt, "float")
         same_dtype("DivNoNan", [("x", xt), ("y", yt)])
-        return s.make(DivNoNan, [xt, yt], {"T": xt.dtype.base_dtype})._outputs[0]
+        return s.make(DivNoNan, [xt, yt], {"T": xt.dtype.base_dtype}).outputs[0]
 
 
 # ======================================================================================
