@@ -97,6 +97,12 @@ def test_tf1_module_paths_give_the_same_objects(tensorflow_alias):
     assert input_data.read_data_sets is mnist.read_data_sets is tf.contrib.learn.datasets.mnist.read_data_sets
     assert tf.app.flags is tf.flags and tf.test.TestCase is tfsess.test.TestCase
     assert "reset_default_graph" in dir(ops) and "compat" in dir(tf)
+    from tensorflow.python.ops import linalg_ops, sparse_ops
+    from tensorflow.python.ops.losses import losses_impl
+    from tensorflow.python.framework import sparse_tensor
+    assert linalg_ops.matrix_inverse is tf.matrix_inverse and sparse_ops.sparse_to_dense is tf.sparse_to_dense
+    assert losses_impl.mean_squared_error is tf.losses.mean_squared_error
+    assert sparse_tensor.SparseTensor is tf.SparseTensor
 
 
 def test_unknown_module_paths_name_tfsess(tensorflow_alias):

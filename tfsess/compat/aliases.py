@@ -64,6 +64,8 @@ ALIASES: dict = {
     "tensorflow.python.ops.standard_ops": (_T,),
     "tensorflow.python.ops.losses": ("@losses",),
     "tensorflow.python.ops.losses.losses": ("@losses",),
+    "tensorflow.python.ops.losses.losses_impl": ("@losses",),
+    "tensorflow.python.ops.linalg_ops": (_T + ".ops.linalg_ops",),
     "tensorflow.python.ops.rnn_cell": ("@nn.rnn_cell",),
     "tensorflow.python.ops.rnn_cell_impl": (_T + ".ops.rnn_cell_impl",),
     "tensorflow.python.ops.rnn": (_T + ".ops.rnn",),
