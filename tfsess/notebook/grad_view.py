@@ -19,6 +19,7 @@ from ..framework.graph import Operation, Tensor
 from ..framework.traversal import ancestors
 from .snapshot import VARIABLE_TYPES, GraphSnapshot
 from .values import short_value, value_text
+from .widgets import TextAndPicture
 
 __all__ = ["GradNode", "GradResult", "compute_gradients", "GradView", "GRAD_SCOPE"]
 
@@ -151,7 +152,7 @@ def node_label(n: GradNode) -> str:
     return "%s | grad %s" % (short_value(n.value, 20), "None" if n.grad is None else short_value(n.grad, 20))
 
 
-class GradView(W.VBox):
+class GradView(TextAndPicture, W.VBox):
     """The nodes of LOSS with value and gradient: a table, and the forward graph with both on its nodes.
 
     The "backward ops" toggle adds the ops tf.gradients built to the drawing (each forward op's backward
@@ -266,15 +267,4 @@ class GradView(W.VBox):
     def __repr__(self) -> str:
         return "GradView(%s, %d nodes)" % (self.result.loss, len(self.result.nodes))
 
-    def _repr_mimebundle_(self, **kwargs):
-        data = super()._repr_mimebundle_(**kwargs) or {}
-        data["text/plain"] = self.text
-        if self.graph_view is not None and self.graph_view.draw:
-            try:
-                svg = self.graph_view.svg()
-            except Exception:
-                svg = None
-            if svg:
-                data["image/svg+xml"] = svg
-        return data
 

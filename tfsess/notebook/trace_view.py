@@ -19,6 +19,7 @@ from ..framework.graph import Tensor
 from . import dot as _dot
 from .snapshot import GraphSnapshot
 from .values import short_value, value_text
+from .widgets import TextAndPicture
 
 __all__ = ["Step", "TraceResult", "trace", "TraceView", "step_line"]
 
@@ -144,7 +145,7 @@ def _one_line(v: Any) -> str:
 
 # ----- the widget ----------------------------------------------------------------------------------
 
-class TraceView(W.VBox):
+class TraceView(TextAndPicture, W.VBox):
     """Step through a traced run: back/next buttons and a slider choose the step shown.
 
     `view.step` is the step shown (0: before the run, only the feeds); `view.go(n)`, `view.next()`,
@@ -310,17 +311,6 @@ class TraceView(W.VBox):
     def __repr__(self) -> str:
         return "TraceView(%s, %d steps)" % (", ".join(self.result.labels), len(self.result.steps))
 
-    def _repr_mimebundle_(self, **kwargs):
-        data = super()._repr_mimebundle_(**kwargs) or {}
-        data["text/plain"] = self.text
-        if self.graph_view is not None and self.graph_view.draw:
-            try:
-                svg = self.graph_view.svg()
-            except Exception:
-                svg = None
-            if svg:
-                data["image/svg+xml"] = svg
-        return data
 
 
 def _short_name(tensor_name: str) -> str:

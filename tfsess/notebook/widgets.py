@@ -22,7 +22,7 @@ from .evaluation import ControlSpec, EvalResult
 from .snapshot import GraphSnapshot, snapshot
 from .values import describe, indent_value, value_html, value_text
 
-__all__ = ["GraphView", "EvalView", "make_control", "control_value", "drawing_widget_class"]
+__all__ = ["GraphView", "EvalView", "TextAndPicture", "make_control", "control_value", "drawing_widget_class"]
 
 _SVG_BOX = '<div style="overflow:auto; max-height:{h}px; max-width:100%">{svg}</div>'
 
@@ -373,7 +373,29 @@ def control_value(widget: W.Widget, spec: ControlSpec) -> Any:
     return ast.literal_eval(widget.value.strip())
 
 
-class EvalView(W.VBox):
+class TextAndPicture:
+    """The output bundle of a view with a `text` listing and an optional drawing (`graph_view`): text/plain is
+    the listing (terminal, nbval) and image/svg+xml the kernel-rendered picture for viewers without widgets,
+    which the drawing also keeps as its saved picture."""
+
+    text: str
+    graph_view: "GraphView | None"
+
+    def _repr_mimebundle_(self, **kwargs):
+        data = super()._repr_mimebundle_(**kwargs) or {}
+        data["text/plain"] = self.text
+        if self.graph_view is not None and self.graph_view.draw:
+            try:
+                svg = self.graph_view.svg()
+            except Exception:
+                svg = None
+            if svg:
+                data["image/svg+xml"] = svg
+                self.graph_view._keep_picture(svg)
+        return data
+
+
+class EvalView(TextAndPicture, W.VBox):
     """Values of `%eval` and the subgraph that computed them; re-runs on control changes and when watched.
 
     A control change re-runs and updates the values and the node labels of the same subgraph drawing
@@ -495,15 +517,3 @@ class EvalView(W.VBox):
     def __repr__(self) -> str:
         return "EvalView(%s)" % ", ".join(self.labels)
 
-    def _repr_mimebundle_(self, **kwargs):
-        data = super()._repr_mimebundle_(**kwargs) or {}
-        data["text/plain"] = self.text
-        if self.graph_view is not None and self.graph_view.draw:
-            try:
-                svg = self.graph_view.svg()
-            except Exception:
-                svg = None
-            if svg:
-                data["image/svg+xml"] = svg
-                self.graph_view._keep_picture(svg)
-        return data
