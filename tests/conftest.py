@@ -25,3 +25,26 @@ def _fresh_graph_and_checks():
             pass
     default_session_stack.reset()
     tf.reset_default_graph()
+
+
+@pytest.fixture
+def ip():
+    """The IPython test shell with tfsess unloaded before and after, and the names a test defines removed."""
+    from IPython import get_ipython
+    from IPython.testing.globalipapp import start_ipython
+    start_ipython()                      # creates the global test shell once (later calls return None)
+    shell = get_ipython()
+    shell.extension_manager.unload_extension("tfsess")
+    before = set(shell.user_ns)
+    yield shell
+    shell.extension_manager.unload_extension("tfsess")
+    for name in set(shell.user_ns) - before:
+        del shell.user_ns[name]
+
+
+@pytest.fixture
+def loaded(ip, capsys):
+    """The test shell after `%load_ext tfsess` (its load line swallowed)."""
+    ip.run_line_magic("load_ext", "tfsess")
+    capsys.readouterr()
+    return ip

@@ -1,22 +1,6 @@
 """A failing %%graph cell fails as a plain cell does (issue 15): BaseExceptions stop Run All, and a
 SyntaxError shows the plain cell's few lines, its line counted in the whole cell."""
 import pytest
-from IPython import get_ipython
-from IPython.testing.globalipapp import start_ipython
-
-
-@pytest.fixture
-def loaded(capsys):
-    start_ipython()
-    shell = get_ipython()
-    shell.extension_manager.unload_extension("tfsess")
-    before = set(shell.user_ns)
-    shell.run_line_magic("load_ext", "tfsess")
-    capsys.readouterr()
-    yield shell
-    shell.extension_manager.unload_extension("tfsess")
-    for name in set(shell.user_ns) - before:
-        del shell.user_ns[name]
 
 
 @pytest.mark.parametrize("body, error", [("raise KeyboardInterrupt", KeyboardInterrupt),

@@ -3,34 +3,12 @@ import importlib.util
 
 import numpy as np
 import pytest
-from IPython import get_ipython
 from IPython.core.error import UsageError
-from IPython.testing.globalipapp import start_ipython
 
 import tfsess
 from tfsess.client.numpy_export import numpy_source
 from tfsess.notebook.code_view import CodeView
-
-
-@pytest.fixture
-def loaded(capsys):
-    start_ipython()
-    shell = get_ipython()
-    shell.extension_manager.unload_extension("tfsess")
-    before = set(shell.user_ns)
-    shell.run_line_magic("load_ext", "tfsess")
-    capsys.readouterr()
-    yield shell
-    shell.extension_manager.unload_extension("tfsess")
-    for name in set(shell.user_ns) - before:
-        del shell.user_ns[name]
-
-
-def cell(ip, source):
-    result = ip.run_cell(source)
-    if result.error_in_exec is not None:
-        raise result.error_in_exec
-    return result.result
+from notebook_shell import cell
 
 
 MLP = """

@@ -1,26 +1,11 @@
 """%eval --grad LOSS: values and d LOSS / d node on every node, checked against the user's own tf.gradients."""
 import numpy as np
 import pytest
-from IPython import get_ipython
 from IPython.core.error import UsageError
-from IPython.testing.globalipapp import start_ipython
 
 import tfsess
 from tfsess.notebook.grad_view import GRAD_SCOPE, GradView
-
-
-@pytest.fixture
-def loaded(capsys):
-    start_ipython()
-    shell = get_ipython()
-    shell.extension_manager.unload_extension("tfsess")
-    before = set(shell.user_ns)
-    shell.run_line_magic("load_ext", "tfsess")
-    capsys.readouterr()
-    yield shell
-    shell.extension_manager.unload_extension("tfsess")
-    for name in set(shell.user_ns) - before:
-        del shell.user_ns[name]
+from notebook_shell import cell
 
 
 MLP = """
@@ -32,13 +17,6 @@ loss = tf.reduce_mean(tf.square(h - 0.5), name="loss")
 sess.run(tf.global_variables_initializer())
 X = np.array([[1.0, 2.0], [-1.0, 0.5]], dtype=np.float32)
 """
-
-
-def cell(ip, source):
-    result = ip.run_cell(source)
-    if result.error_in_exec is not None:
-        raise result.error_in_exec
-    return result.result
 
 
 def test_values_and_gradients_on_nodes_match_tf_gradients(loaded):

@@ -1,32 +1,10 @@
 """The extension in a real IPython shell: load/unload/reload, %%graph and %eval with every option, errors."""
 import pytest
 from IPython.core.error import UsageError
-from IPython import get_ipython
-from IPython.testing.globalipapp import start_ipython
 
 import tfsess
 from tfsess.notebook import render
 from tfsess.notebook.widgets import EvalView, GraphView
-
-
-@pytest.fixture
-def ip():
-    """The test shell with tfsess unloaded before and after, and the names a test defines removed."""
-    start_ipython()                      # creates the global test shell once (later calls return None)
-    shell = get_ipython()
-    shell.extension_manager.unload_extension("tfsess")
-    before = set(shell.user_ns)
-    yield shell
-    shell.extension_manager.unload_extension("tfsess")
-    for name in set(shell.user_ns) - before:
-        del shell.user_ns[name]
-
-
-@pytest.fixture
-def loaded(ip, capsys):
-    ip.run_line_magic("load_ext", "tfsess")
-    capsys.readouterr()
-    return ip
 
 
 def cell(ip, source):

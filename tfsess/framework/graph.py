@@ -467,7 +467,7 @@ class Graph:
 
     def ops_since(self, version: int) -> list:
         """The ops added after `version` (a value of Graph.version), in creation order."""
-        return [op for op in self._ops if op._id > version]
+        return self._ops[version:]      # op ids are 1, 2, 3 ... in creation order: op._id == index + 1
 
     def has_operation(self, name: str) -> bool:
         """Whether an op of exactly this name is in the graph."""

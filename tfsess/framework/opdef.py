@@ -118,8 +118,14 @@ class OpDef:
         if isinstance(kernel, np.ufunc) and not cls.kernel_attrs:
             return "np.%s(%s)" % (kernel.__name__, ", ".join(args))
         if cls.numpy_kernel:
-            return _copied_kernel_call(cls, op, args)
+            return cls.kernel_numpy_source(op, args)
         return None
+
+    @classmethod
+    def kernel_numpy_source(cls, op: Operation, args: list):
+        """(call, {helper: source}): a call of a copy of `kernel`'s own source, its attrs as keywords (None
+        without source files). For an op whose kernel uses only NumPy and its arguments."""
+        return _copied_kernel_call(cls, op, args)
 
     @classmethod
     def runtime_error(cls, op, exc, inputs):

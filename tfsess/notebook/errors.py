@@ -1,12 +1,15 @@
 """Short error messages with hints for learners, and how a failing %%graph cell's error is shown."""
 from __future__ import annotations
 
+import contextlib
 import re
-from typing import Optional
+from typing import Iterator, Optional
+
+from IPython.core.error import UsageError
 
 from ..framework import errors as tf_errors
 
-__all__ = ["short_error", "shorten", "tfsess_error_lines"]
+__all__ = ["short_error", "shorten", "magic_errors", "tfsess_error_lines"]
 
 _FEED_MISSING = re.compile(r"You must feed a value for placeholder tensor '([^']+)'")
 _UNINIT = re.compile(r"uninitialized value (\S+)")
@@ -79,3 +82,17 @@ def tfsess_error_lines(shell, etype, value, tb) -> list:
         return short_error(value)
     return shell.InteractiveTB.structured_traceback(etype, value, tb)
 
+
+
+@contextlib.contextmanager
+def magic_errors() -> Iterator[None]:
+    """A magic's own failures as the learner should see them: a UsageError as it is, a SyntaxError in an
+    expression as a UsageError naming it, anything else shortened with a hint (`shorten`)."""
+    try:
+        yield
+    except UsageError:
+        raise
+    except SyntaxError as exc:
+        raise UsageError("invalid expression %r: %s" % (exc.text.strip() if exc.text else "", exc.msg)) from None
+    except Exception as exc:
+        raise shorten(exc) from None

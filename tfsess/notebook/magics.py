@@ -14,7 +14,7 @@ from ..framework.sparse_tensor import SparseTensor
 from . import cell_errors, run_views
 from .declutter import default_expanded
 from .dot import scopes_of
-from .errors import shorten
+from .errors import magic_errors
 from .evaluation import ControlSpec, Runner, control_spec, placeholder_default
 from .lines import split_eval_line, split_expressions
 from .snapshot import PLACEHOLDER_TYPES
@@ -182,7 +182,7 @@ class TfsessMagics(Magics):
         sess = ext.session
         graph = sess.graph
         before = len(graph.get_operations())
-        try:
+        with magic_errors():
             try:
                 labels, leaves, notes = self._resolve(exprs, graph)
             finally:
@@ -199,12 +199,6 @@ class TfsessMagics(Magics):
             if args.watch:
                 self._check_watchable(runner.subgraph(set(fixed) | set(runner.controls.values())))
             result = runner({s.name: _initial(s) for s in specs})
-        except UsageError:
-            raise
-        except SyntaxError as exc:
-            raise UsageError("invalid expression %r: %s" % (exc.text.strip() if exc.text else "", exc.msg)) from None
-        except Exception as exc:
-            raise shorten(exc) from None
         result.notes[:0] = notes
         if args.interact and not specs:
             result.notes.append("--interact: no unfed placeholders in this subgraph")

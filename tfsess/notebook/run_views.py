@@ -10,7 +10,7 @@ from typing import Optional
 from IPython.core.error import UsageError
 
 from ..framework.graph import Tensor
-from .errors import shorten
+from .errors import magic_errors
 from .snapshot import GraphSnapshot, snapshot
 
 __all__ = ["MODES", "mode_of", "show"]
@@ -45,7 +45,7 @@ def show(magics, mode: str, exprs: list, args):
     sess = ext.session
     graph = sess.graph
     before = len(graph.get_operations())
-    try:
+    with magic_errors():
         try:
             labels, leaves, notes = magics._resolve(exprs, graph)
             feeds = magics._feeds(args.feed, graph)
@@ -54,12 +54,6 @@ def show(magics, mode: str, exprs: list, args):
                 ext.add_graph_view(view.graph_view)      # bounded like every picture (older ones freeze)
         finally:
             ext.hide_ops(graph, graph.get_operations()[before:])
-    except UsageError:
-        raise
-    except SyntaxError as exc:
-        raise UsageError("invalid expression %r: %s" % (exc.text.strip() if exc.text else "", exc.msg)) from None
-    except Exception as exc:
-        raise shorten(exc) from None
     return view
 
 

@@ -7,6 +7,7 @@ import numpy as np
 from ..framework import dtypes as _dtypes
 from ..framework.errors import InvalidArgumentError
 from ..framework.opdef import OpDef
+from .array_ops import Identity
 
 __all__ = ["broadcast_gradient_args"]
 
@@ -76,19 +77,10 @@ class ShapeN(OpDef):
         return kernel
 
 
-class PreventGradient(OpDef):
+class PreventGradient(Identity):
     """The identity, whose gradient is an error (TF puts it on the second derivative of softmax losses)."""
 
     type_name = "PreventGradient"
-    forwards_input = True
-
-    @staticmethod
-    def shape(op, d):
-        return d
-
-    @staticmethod
-    def kernel(x):
-        return x
 
     @staticmethod
     def grad(op, g):

@@ -150,24 +150,6 @@ def sum_to_shape_of(g: Tensor, x: Tensor, others=()) -> Tensor:
         return s.make(SumToShape, [g, x], {"T": g.dtype, "shape_input": False}).outputs[0]
 
 
-_REDUCE_GRAD_SRC = """
-def _reduce_grad(g, target, axes, keep_dims, mean, shape_input):
-    \"\"\"The gradient of a reduction, broadcast back to the reduced input's shape (/ count for a mean).\"\"\"
-    shape = tuple(int(v) for v in np.reshape(target, [-1])) if shape_input else np.shape(target)
-    g = np.asarray(g)
-    nd = len(shape)
-    ax = tuple(int(i) + nd if int(i) < 0 else int(i) for i in np.reshape(axes, [-1])) if nd else ()
-    if mean:
-        n = 1
-        for i in ax:
-            n *= shape[i]
-        g = g / g.dtype.type(n)
-    if g.ndim == 0:
-        return np.full(shape, g, dtype=g.dtype)
-    if not keep_dims:
-        g = g.reshape([1 if i in ax else shape[i] for i in range(nd)])
-    return np.broadcast_to(g, shape)
-"""   # export_numpy's form of ReduceGrad.kernel
 
 
 class ReduceGrad(OpDef):
@@ -190,10 +172,11 @@ class ReduceGrad(OpDef):
 
     @staticmethod
     def kernel(g, target, axes, keep_dims, mean, shape_input):
+        # NumPy and the arguments only: export_numpy copies this source (kernel_numpy_source)
         shape = tuple(int(v) for v in np.reshape(target, [-1])) if shape_input else np.shape(target)
         g = np.asarray(g)
         nd = len(shape)
-        ax = _axes_tuple(axes, nd) if nd else ()
+        ax = tuple(int(i) + nd if int(i) < 0 else int(i) for i in np.reshape(axes, [-1])) if nd else ()
         if mean:
             n = 1
             for i in ax:
@@ -202,7 +185,7 @@ class ReduceGrad(OpDef):
         if g.ndim == 0:
             return np.full(shape, g, dtype=g.dtype)
         if not keep_dims:
-            g = g.reshape([1 if i in ax else shape[i] for i in _pyrange(nd)])
+            g = g.reshape([1 if i in ax else shape[i] for i in np.arange(nd)])
         return np.broadcast_to(g, shape)
 
     @classmethod
@@ -244,9 +227,7 @@ class ReduceGrad(OpDef):
 
     @classmethod
     def numpy_source(cls, op, args):
-        return ("_reduce_grad(%s, %s, %s, %r, %r, %r)" % (*args, op.get_attr("keep_dims"), op.get_attr("mean"),
-                                                          op.get_attr("shape_input")),
-                {"_reduce_grad": _REDUCE_GRAD_SRC})
+        return cls.kernel_numpy_source(op, args)
 
     @staticmethod
     def grad(op, gg):

@@ -394,6 +394,23 @@ def log_softmax(logits, axis=None, name=None, dim=None) -> Tensor:
     return _softmax_along(LogSoftmax, logits, dim if axis is None else axis, name)
 
 
+def _softmax_cross_entropy(features, labels):
+    """(loss per row, backprop = softmax(features) - labels) of softmax cross-entropy; NumPy only, since
+    export_numpy copies this source."""
+    if np.shape(features) != np.shape(labels):
+        features, labels = np.broadcast_arrays(features, labels)
+    features = np.asarray(features)
+    if features.shape[-1] == 0:  # no classes: TF's loss is 0 per row
+        return np.zeros(features.shape[:-1], features.dtype), np.empty_like(features)
+    shifted = features - np.max(features, axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    s = np.sum(e, axis=-1, keepdims=True)
+    logp = shifted - np.log(s)
+    loss = -np.sum(labels * logp, axis=-1)
+    backprop = e / s - labels
+    return loss.astype(features.dtype, copy=False), backprop.astype(features.dtype, copy=False)
+
+
 class SoftmaxCrossEntropyWithLogits(OpDef):
     """Per-row cross-entropy of softmax(logits) against label distributions; outputs (loss, backprop)."""
 
@@ -411,40 +428,19 @@ class SoftmaxCrossEntropyWithLogits(OpDef):
 
     @staticmethod
     def kernel(features, labels):
-        if np.shape(features) != np.shape(labels):
-            try:
-                features, labels = np.broadcast_arrays(features, labels)
-            except ValueError:
-                raise InvalidArgumentError(None, None, "logits and labels must be broadcastable: logits_size=%s "
-                                           "labels_size=%s" % (fmt_dims(np.shape(features)),
-                                                               fmt_dims(np.shape(labels)))) from None
-        features = np.asarray(features)
-        if features.shape[-1] == 0:  # no classes: TF's loss is 0 per row
-            return np.zeros(features.shape[:-1], features.dtype), np.empty_like(features)
-        shifted = features - np.max(features, axis=-1, keepdims=True)
-        e = np.exp(shifted)
-        s = np.sum(e, axis=-1, keepdims=True)
-        logp = shifted - np.log(s)
-        loss = -np.sum(labels * logp, axis=-1)
-        backprop = e / s - labels
-        return loss.astype(features.dtype, copy=False), backprop.astype(features.dtype, copy=False)
+        try:
+            np.broadcast_shapes(np.shape(features), np.shape(labels))
+        except ValueError:
+            raise InvalidArgumentError(None, None, "logits and labels must be broadcastable: logits_size=%s "
+                                       "labels_size=%s" % (fmt_dims(np.shape(features)),
+                                                           fmt_dims(np.shape(labels)))) from None
+        return _softmax_cross_entropy(features, labels)
 
     @classmethod
     def numpy_source(cls, op, args):
-        return "_softmax_cross_entropy(%s, %s)" % tuple(args), {"_softmax_cross_entropy": '''
-def _softmax_cross_entropy(features, labels):
-    """(loss per row, backprop = softmax(features) - labels) of softmax cross-entropy."""
-    if np.shape(features) != np.shape(labels):
-        features, labels = np.broadcast_arrays(features, labels)
-    features = np.asarray(features)
-    shifted = features - np.max(features, axis=-1, keepdims=True)
-    e = np.exp(shifted)
-    s = np.sum(e, axis=-1, keepdims=True)
-    logp = shifted - np.log(s)
-    loss = -np.sum(labels * logp, axis=-1)
-    backprop = e / s - labels
-    return loss.astype(features.dtype, copy=False), backprop.astype(features.dtype, copy=False)
-'''}
+        import inspect
+        return ("_softmax_cross_entropy(%s, %s)" % tuple(args),
+                {"_softmax_cross_entropy": inspect.getsource(_softmax_cross_entropy)})
 
     @staticmethod
     def grad(op, g_loss, g_backprop):
