@@ -239,3 +239,25 @@ def test_the_runtime_names_no_op_types():
     from pathlib import Path
     src = Path(_plan.__file__).read_text()
     assert not re.search(r'_type\s*(==|in)\s*[("\']', src)
+
+
+def test_a_plan_of_constants_and_variable_reads_runs_no_steps():
+    # x + y folds to a constant and v is read where it lives: the plan has nothing to execute, and each run
+    # still returns fresh values and TF's error for an uninitialized variable
+    x, y = tf.constant(1.0), tf.constant(2.0)
+    z = x + y
+    v = tf.Variable(np.arange(3, dtype=np.float32))
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.FailedPreconditionError, match="uninitialized value Variable"):
+            sess.run(v)
+        sess.run(v.initializer)
+        assert sess.run(z) == 3.0 and type(sess.run(z)) is np.float32
+        for fetch in (z, v):
+            plan = sess._plans[((fetch,), frozenset())]
+            assert plan.trivial is not None and not plan.steps
+        a = sess.run(v)
+        a[0] = 9.0                      # a fetched value never aliases the variable
+        np.testing.assert_array_equal(sess.run(v), [0, 1, 2])
+        sess.run(v.assign([4.0, 5.0, 6.0]))
+        np.testing.assert_array_equal(sess.run(v), [4, 5, 6])
+        assert sess.run([z, v])[0] == 3.0

@@ -35,3 +35,17 @@ def test_the_blas_library_is_found_and_driven():
         setter(1)
         a = np.random.RandomState(0).rand(64, 64)
         np.testing.assert_allclose(a @ np.eye(64), a)
+
+
+def test_freed_memory_is_kept_for_the_next_run_unless_the_user_tuned_malloc():
+    import subprocess
+    import sys
+    code = ("import tfsess as tf\nfrom tfsess.client import memory\n"
+            "tf.Session()\nprint(memory._done[0], memory.retain_freed_memory())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "False"]        # done once, when the first session was made
+    import os
+    env = dict(os.environ, MALLOC_TRIM_THRESHOLD_="131072")
+    code = "from tfsess.client import memory\nprint(memory.retain_freed_memory())"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
+    assert out.split() == ["False"]         # the user's own malloc settings stand

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..framework import dtypes as _dtypes
 from .config import ConfigProto
+from .memory import retain_freed_memory
 from .threads import use_threads
 from ..framework.errors import NotFoundError
 from ..framework.graph import (Graph, Operation, Tensor, get_default_graph, get_default_session,
@@ -183,6 +184,7 @@ class BaseSession:
                                 "{target: \"%s\" config: } Registered factories are {DIRECT_SESSION}."
                                 % (target.decode() if isinstance(target, bytes) else target))
         self._target = target if isinstance(target, bytes) else target.encode()
+        retain_freed_memory()
         self._config = config
         self._threads = int(getattr(config, "intra_op_parallelism_threads", 0) or 0)  # 0: follow the load
         self._closed = False
