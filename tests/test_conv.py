@@ -307,3 +307,48 @@ def test_nchw_is_rejected_at_run_time_like_tf_on_cpu():
     with tf.Session() as sess:
         with pytest.raises(tf.errors.InvalidArgumentError, match="only supports the NHWC tensor format on the CPU"):
             sess.run(y)
+
+
+@pytest.mark.parametrize("xs,ws,strides,padding,dil", CONV_CASES)
+def test_conv_kernels_agree_with_loops_when_the_batch_is_split(xs, ws, strides, padding, dil, monkeypatch):
+    # the kernels run im2col a few images at a time; with a tiny budget every image is its own slice, and
+    # the input gradient (a flipped-filter correlation for stride 1) is checked against its loop definition
+    from tfsess.ops import nn_conv
+    monkeypatch.setattr(nn_conv, "_COLS_BYTES", 1)
+    rng = np.random.RandomState(3)
+    xs = (3,) + xs[1:]
+    x = rng.randn(*xs)
+    w = rng.randn(*ws)
+    tf_pad = padding if isinstance(padding, str) else [[0, 0], list(padding[0]), list(padding[1]), [0, 0]]
+    kw = dict(strides=[1, strides[0], strides[1], 1], padding=tf_pad, dilations=[1, dil[0], dil[1], 1])
+    y = tf.nn.conv2d(x, w, **kw)
+    g = rng.randn(*y.shape.as_list())
+    gx = tf.nn.conv2d_backprop_input(xs, w, g, **kw)
+    gw = tf.nn.conv2d_backprop_filter(x, ws, g, **kw)
+    got_y, got_gx, got_gw = run([y, gx, gw])
+    want_y = ref_conv2d(x, w, strides, padding, dil)
+    np.testing.assert_allclose(got_y, want_y, rtol=1e-9, atol=1e-9)
+    # <g, conv(x, w)> is linear in x and in w: its gradients are the backprop kernels' results
+    eps = 1e-6
+    for arr, got in ((x, got_gx), (w, got_gw)):
+        flat = arr.reshape(-1)
+        for i in rng.choice(flat.size, 5, replace=False):
+            old = flat[i]
+            flat[i] = old + eps
+            up = np.sum(g * ref_conv2d(x, w, strides, padding, dil))
+            flat[i] = old
+            base = np.sum(g * ref_conv2d(x, w, strides, padding, dil))
+            np.testing.assert_allclose(got.reshape(-1)[i], (up - base) / eps, rtol=1e-4, atol=1e-4)
+
+
+def test_bias_and_broadcast_gradients_of_big_arrays_sum_like_numpy():
+    rng = np.random.RandomState(4)
+    v = rng.rand(64, 28, 28, 8).astype(np.float32)
+    b = tf.constant(np.zeros(8, np.float32))
+    x = tf.constant(np.ones_like(v))
+    gb_add, = tf.gradients(x + b, [b], grad_ys=tf.constant(v))
+    gb_bias, = tf.gradients(tf.nn.bias_add(x, b), [b], grad_ys=tf.constant(v))
+    want = v.astype(np.float64).sum(axis=(0, 1, 2))
+    for got in run([gb_add, gb_bias]):
+        assert got.dtype == np.float32 and got.shape == (8,)
+        np.testing.assert_allclose(got, want, rtol=1e-5)

@@ -32,6 +32,18 @@ _pyabs, _pyrange, _pyround, _pypow = builtins.abs, builtins.range, builtins.roun
 # Helpers for gradients: sum back to an input's shape, broadcast a reduced gradient back
 # ======================================================================================
 
+def add_reduce(g, axes):
+    """np.add.reduce of `g` over `axes` in g's dtype. Over the leading axes of a big float array it is one BLAS
+    product with a vector of ones instead: NumPy reduces an outer axis 5x slower (conv nets' bias gradients)."""
+    k = len(axes)
+    if (k and g.size >= 1 << 16 and g.dtype.kind == "f" and g.dtype.itemsize >= 4 and axes == tuple(_pyrange(k))
+            and g.flags.c_contiguous):
+        m = g.size // max(1, int(np.prod(g.shape[k:], dtype=np.int64)))
+        if m > 1:
+            return (np.ones(m, g.dtype) @ g.reshape(m, -1)).reshape(g.shape[k:])
+    return np.add.reduce(g, axis=axes, dtype=g.dtype)
+
+
 def _unbroadcast(g, shape):
     """Sum `g` down to `shape` (the inverse of NumPy broadcasting)."""
     if type(shape) is not tuple:
@@ -41,8 +53,7 @@ def _unbroadcast(g, shape):
         return g
     extra = len(gs) - len(shape)
     axes = tuple(_pyrange(extra)) + tuple(i + extra for i, s in enumerate(shape) if s == 1 and gs[i + extra] != 1)
-    g = np.asarray(g)
-    return np.add.reduce(g, axis=axes, dtype=g.dtype).reshape(shape)
+    return add_reduce(np.asarray(g), axes).reshape(shape)
 
 
 _SUM_TO_SHAPE_SRC = """
@@ -94,12 +105,10 @@ class SumToShape(OpDef):
         # Axes to sum, fixed by the static rank: leading extra axes, and axes where the target is 1
         # (summing a size-1 axis is harmless if it turns out not to be broadcast).
         axes = tuple(_pyrange(extra)) + tuple(i + extra for i, d in enumerate(target) if d == 1 and gd[i + extra] != 1)
-        add_reduce = np.add.reduce
-
         def to_known_shape(g, shape):
             if g.shape == target:
                 return g
-            return add_reduce(g, axis=axes, dtype=g.dtype).reshape(target)
+            return add_reduce(g, axes).reshape(target)
         return to_known_shape
 
     @classmethod

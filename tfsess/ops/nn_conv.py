@@ -103,6 +103,22 @@ def _col2im(cols, in_shape, geo, sh, sw, dh, dw):
     return out[:, ph0:ph0 + h, pw0:pw0 + w, :]
 
 
+def _transposed_correlate(g, f, in_shape, geo, dh, dw):
+    """Conv2D's input gradient for stride 1: the correlation of `g`, padded so that every input pixel sees each
+    output pixel its filter tap touched, with the filter flipped in space and in/out channels swapped. Same
+    work as the forward pass and no scatter-add (`_col2im`) of a KH*KW-times-larger column matrix."""
+    kh, kw, c, oc = f.shape
+    h, w = in_shape[1], in_shape[2]
+    (oh, ph0, ph1), (ow, pw0, pw1) = geo
+    pads = [((kh - 1) * dh - ph0, (kh - 1) * dh - ph1), ((kw - 1) * dw - pw0, (kw - 1) * dw - pw1)]
+    # padding wider than the filter's reach (EXPLICIT) crops instead
+    g = g[:, max(0, -pads[0][0]):oh - max(0, -pads[0][1]), max(0, -pads[1][0]):ow - max(0, -pads[1][1]), :]
+    (a0, a1), (b0, b1) = [(max(0, p0), max(0, p1)) for p0, p1 in pads]
+    gp = np.pad(g, ((0, 0), (a0, a1), (b0, b1), (0, 0))) if a0 or a1 or b0 or b1 else np.ascontiguousarray(g)
+    f_rot = np.ascontiguousarray(f[::-1, ::-1].transpose(0, 1, 3, 2))
+    return _correlate(gp, f_rot, [(h, 0, 0), (w, 0, 0)], 1, 1, dh, dw)
+
+
 def _cpu_only_nhwc(type_name, data_format):
     if data_format != "NHWC":
         raise InvalidArgumentError(None, None, "The %s op currently only supports the NHWC tensor format on the "
@@ -153,10 +169,48 @@ def _conv_forward(x, f, strides, padding, explicit_paddings, dilations, data_for
                                    % (min(geo[0][0], geo[1][0]), x.shape[1], (kh - 1) * dilations[1] + 1,
                                       strides[1]))
     sh, sw, dh, dw = _conv_params(strides, dilations)
-    cols = _windows(_pad(x, geo), geo, kh, kw, sh, sw, dh, dw)
-    n, oh, ow = cols.shape[:3]
-    out = cols.reshape(n * oh * ow, kh * kw * fc) @ f.reshape(kh * kw * fc, oc)
-    return out.reshape(n, oh, ow, oc).astype(x.dtype, copy=False)
+    return _correlate(_pad(x, geo), f, geo, sh, sw, dh, dw).astype(x.dtype, copy=False)
+
+
+# im2col in slices of the batch: each slice's columns (about this many bytes) stay in cache between their
+# copy and the matmul that reads them, instead of one full-size matrix going through memory twice
+_COLS_BYTES = 2 << 20
+
+
+def _batch_slices(n, per_image_bytes):
+    step = max(1, _COLS_BYTES // max(1, per_image_bytes))
+    return [(lo, min(n, lo + step)) for lo in range(0, n, step)]
+
+
+def _im2col_slices(xp, geo, kh, kw, sh, sw, dh, dw):
+    """Yield (lo, hi, cols): the im2col matrix ((hi-lo)*OH*OW, KH*KW*C) of images lo:hi of the padded `xp`.
+
+    The matrices share one scratch buffer: each is valid until the next is made."""
+    (oh, _, _), (ow, _, _) = geo
+    n, c = xp.shape[0], xp.shape[3]
+    k = kh * kw * c
+    if kh == kw == 1 and sh == sw == 1 and xp.flags.c_contiguous:   # 1x1: the image is its own im2col matrix
+        yield 0, n, xp.reshape(n * oh * ow, c)
+        return
+    slices = _batch_slices(n, oh * ow * k * xp.itemsize)
+    buf = np.empty((slices[0][1] - slices[0][0], oh, ow, kh, kw, c), xp.dtype)
+    for lo, hi in slices:
+        part = buf[:hi - lo]
+        np.copyto(part, _windows(xp[lo:hi], geo, kh, kw, sh, sw, dh, dw))
+        yield lo, hi, part.reshape((hi - lo) * oh * ow, k)
+
+
+def _correlate(xp, f, geo, sh, sw, dh, dw):
+    """The convolution (TF's cross-correlation) of the padded NHWC `xp` with `f` [KH, KW, C, OC]: (N, OH, OW, OC)."""
+    kh, kw, c, oc = f.shape
+    (oh, _, _), (ow, _, _) = geo
+    n = xp.shape[0]
+    fm = f.reshape(kh * kw * c, oc)
+    dtype = np.result_type(xp.dtype, fm.dtype)
+    out = np.empty((n * oh * ow, oc), dtype)
+    for lo, hi, cols in _im2col_slices(xp, geo, kh, kw, sh, sw, dh, dw):
+        np.matmul(cols, fm, out=out[lo * oh * ow:hi * oh * ow])
+    return out.reshape(n, oh, ow, oc)
 
 
 class Conv2D(_ConvBase):
@@ -243,10 +297,12 @@ class Conv2DBackpropInput(_ConvBase):
                  "dilations": dilations}
         geo = _geometry(attrs, in_shape[1], in_shape[2], kh, kw)
         _check_out_backprop("Conv2DCustomBackpropInput", geo, g.shape, in_shape, kh, kw, strides, dilations)
+        sh, sw, dh, dw = _conv_params(strides, dilations)
+        if sh == sw == 1 and c > 1:   # (one input channel: the column matrix is small, col2im is cheaper)
+            return _transposed_correlate(g, f, in_shape, geo, dh, dw).astype(g.dtype, copy=False)
         n, oh, ow, _ = g.shape
         f_t = np.ascontiguousarray(f.reshape(kh * kw * c, oc).T)  # BLAS is slow on a transposed operand here
         cols = (g.reshape(n * oh * ow, oc) @ f_t).reshape(n, oh, ow, kh, kw, c)
-        sh, sw, dh, dw = _conv_params(strides, dilations)
         return _col2im(cols, in_shape, geo, sh, sw, dh, dw).astype(g.dtype, copy=False)
 
     @staticmethod
@@ -281,12 +337,20 @@ class Conv2DBackpropFilter(_ConvBase):
         geo = _geometry(attrs, x.shape[1], x.shape[2], kh, kw)
         _check_out_backprop("Conv2DBackpropFilter", geo, g.shape, x.shape, kh, kw, strides, dilations)
         sh, sw, dh, dw = _conv_params(strides, dilations)
-        cols = _windows(_pad(x, geo), geo, kh, kw, sh, sw, dh, dw)
-        n, oh, ow = cols.shape[:3]
-        # the forward's im2col layout (one cheap copy with C-long contiguous runs), then one GEMM computing
-        # the small (OC, KH*KW*C) transpose: far cheaper than gathering the columns in transposed order
-        cols = cols.reshape(n * oh * ow, kh * kw * c)
-        out = np.ascontiguousarray(g).reshape(n * oh * ow, oc).T @ cols
+        n, oh, ow, _ = g.shape
+        gm = np.ascontiguousarray(g).reshape(n * oh * ow, oc)
+        # the forward's im2col layout (cheap copies with C-long contiguous runs), then GEMMs computing the
+        # small (OC, KH*KW*C) transpose, summed over slices of the batch: far cheaper than gathering the
+        # columns in transposed order
+        out = part = None
+        for lo, hi, cols in _im2col_slices(_pad(x, geo), geo, kh, kw, sh, sw, dh, dw):
+            rows = gm[lo * oh * ow:hi * oh * ow].T
+            if out is None:
+                out = rows @ cols
+                part = np.empty_like(out)
+            else:
+                np.matmul(rows, cols, out=part)
+                out += part
         return np.ascontiguousarray(out.T).reshape(kh, kw, c, oc).astype(x.dtype, copy=False)
 
     @staticmethod
@@ -581,12 +645,16 @@ class MaxPoolGrad(_PoolBase):
         for t in taps[1:]:
             np.fmax(top, t, out=top)  # a NaN never wins, as in TF's strict comparisons
         g = g.astype(x.dtype, copy=False)
-        acc = np.zeros(xp.shape, x.dtype)
         free = np.ones(top.shape, bool)  # windows whose (first) maximum is not found yet
         hit = np.empty(top.shape, bool)
         # g * hit is much faster than a masked add, but inf * 0 would spread non-finite gradients
         exact = not np.isfinite(np.sum(g))
         disjoint = ksize[1] <= strides[1] and ksize[2] <= strides[2]
+        (oh, _, _), (ow, _, _) = geo
+        tiled = (disjoint and not exact and xp.shape[1] == oh * ksize[1] == oh * strides[1]
+                 and xp.shape[2] == ow * ksize[2] == ow * strides[2])
+        # windows that tile the padded input: every cell is written once below, none needs zeroing first
+        acc = np.empty(xp.shape, x.dtype) if tiled else np.zeros(xp.shape, x.dtype)
         for t, dst in zip(taps, _tap_views(acc, geo, ksize, strides)):
             np.equal(t, top, out=hit)
             hit &= free

@@ -711,7 +711,7 @@ class BiasAddGrad(OpDef):
     def kernel(g, data_format):
         g = np.asarray(g)
         c = 1 if data_format == "NCHW" else g.ndim - 1
-        return np.sum(g, axis=tuple(i for i in range(g.ndim) if i != c), dtype=g.dtype)
+        return _m.add_reduce(g, tuple(i for i in range(g.ndim) if i != c))
 
     @classmethod
     def numpy_source(cls, op, args):
