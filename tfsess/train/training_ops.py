@@ -11,6 +11,7 @@ import textwrap
 
 import numpy as np
 
+from ..framework import parallel
 from ..framework.errors import InvalidArgumentError
 from ..framework.opdef import OpDef, op_scope
 from ..framework.shapes import fmt_dims
@@ -112,9 +113,12 @@ def _s(x, like):
 
 
 # Fused updates: each optimizer's formula runs block by block over the flattened variable, so that its
-# temporaries (two per block) stay in cache and every result is written once into its new array.
-_BLOCK = 1 << 15   # elements per block for big variables (128 KB of float32)
-_WHOLE = 1 << 18   # variables up to this size are updated in one block
+# temporaries (two per block) stay in cache and every result is written once into its new array. Big variables
+# are updated by several threads at once (framework/parallel.py) when the run may use more than one.
+_BLOCK = 1 << 15      # elements per block for big variables on one thread (128 KB of float32)
+_WHOLE = 1 << 18      # variables up to this size are updated in one block by one thread
+_PAR_MIN = 1 << 17    # variables from this size are split across threads
+_PAR_BLOCK = 1 << 17  # elements per block (at most) when several threads share a variable
 
 
 def _flat(a):
@@ -127,12 +131,39 @@ def _like(grad, var):
 
 
 def _blockwise(size, dtype, block):
-    """Call block(slice, tmp1, tmp2) over [0, size) in cache-sized pieces (tmps: scratch of the slice's length)."""
+    """Call block(slice, tmp1, tmp2) over [0, size) in cache-sized pieces (tmps: scratch of the slice's length);
+    the blocks of a big variable are shared among the run's threads."""
+    if size >= _PAR_MIN and parallel.threads() > 1:
+        _parallel_blocks(size, dtype, block)
+    else:
+        _serial_blocks(size, dtype, block)
+
+
+def _serial_blocks(size, dtype, block):
+    """_blockwise on the calling thread alone (also the exported NumPy programs' _blockwise)."""
     step = size if size <= _WHOLE else _BLOCK
     t, u = np.empty(step, dtype), np.empty(step, dtype)
     for start in range(0, size, step):
         n = min(step, size - start)
         block(slice(start, start + n), t[:n], u[:n])
+
+
+def _parallel_blocks(size, dtype, block):
+    """_blockwise on the run's threads: every thread gets its own scratch, allocated here in the calling one."""
+    count = max(-(-size // _PAR_BLOCK), parallel.threads() * _PAR_SPLIT)
+    step = -(-size // count)
+    count = -(-size // step)
+    scratch = np.empty((parallel.lanes(count), 2, step), dtype)
+
+    def piece(lane, i):
+        start = i * step
+        n = min(step, size - start)
+        t, u = scratch[lane]
+        block(slice(start, start + n), t[:n], u[:n])
+    parallel.run(piece, count)
+
+
+_PAR_SPLIT = 2
 
 
 _S_SRC = """
@@ -150,8 +181,10 @@ def _apply_update(update, n_refs, *args, **attrs):
 def _fused_helpers_source():
     """{name: source} of the helpers the fused update functions call, for export_numpy."""
     out = {"_BLOCK": "_BLOCK = %d\n_WHOLE = %d\n" % (_BLOCK, _WHOLE)}
-    for fn in (_flat, _like, _blockwise):
+    for fn in (_flat, _like):
         out[fn.__name__] = textwrap.dedent(inspect.getsource(fn))
+    out["_blockwise"] = textwrap.dedent(inspect.getsource(_serial_blocks)).replace(
+        "def _serial_blocks(", "def _blockwise(", 1)
     return out
 
 
@@ -247,9 +280,9 @@ class ApplyAdam(_ApplyOp):
             np.add(vb, t, out=vn)
             np.sqrt(vn, out=t)               # var -= m * alpha / (sqrt(v) + epsilon)
             t += eps
-            if use_nesterov:
-                np.multiply(mn, b1, out=u)
-                u += gb * c1
+            if use_nesterov:                 # (m * beta1 + g * (1 - beta1)) * alpha, with no temporary
+                np.multiply(gb, c1, out=u)
+                u += np.multiply(mn, b1, out=var_n[sl])
                 u *= alpha
             else:
                 np.multiply(mn, alpha, out=u)
