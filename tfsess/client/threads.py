@@ -16,6 +16,8 @@ import ctypes
 import os
 import time
 
+from ..framework import parallel
+
 __all__ = ["use_threads", "cpu_count"]
 
 _SETTERS = ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads", "openblas_set_num_threads64_",
@@ -134,4 +136,5 @@ def use_threads(requested: int = 0, _monotonic=time.monotonic) -> None:
             s.setter = _find_setter()
         if s.setter:
             s.setter(n)
+        parallel.set_threads(n)   # the NumPy kernels that split their work use as many threads as BLAS
         s.current = n

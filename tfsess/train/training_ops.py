@@ -150,7 +150,7 @@ def _serial_blocks(size, dtype, block):
 
 def _parallel_blocks(size, dtype, block):
     """_blockwise on the run's threads: every thread gets its own scratch, allocated here in the calling one."""
-    count = max(-(-size // _PAR_BLOCK), parallel.threads() * _PAR_SPLIT)
+    count = max(-(-size // _PAR_BLOCK), parallel.threads() * 2)   # two pieces a thread at least: load balance
     step = -(-size // count)
     count = -(-size // step)
     scratch = np.empty((parallel.lanes(count), 2, step), dtype)
@@ -161,9 +161,6 @@ def _parallel_blocks(size, dtype, block):
         t, u = scratch[lane]
         block(slice(start, start + n), t[:n], u[:n])
     parallel.run(piece, count)
-
-
-_PAR_SPLIT = 2
 
 
 _S_SRC = """
