@@ -17,6 +17,7 @@ import os
 import time
 
 from ..framework import parallel
+from ..framework.parallel import cpu_count
 
 __all__ = ["use_threads", "cpu_count"]
 
@@ -42,14 +43,6 @@ class _State:
 
 
 _state = _State()
-
-
-def cpu_count() -> int:
-    """CPUs this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 def _find_setter():

@@ -25,7 +25,7 @@ import threading
 from collections.abc import Callable
 from queue import SimpleQueue
 
-__all__ = ["run", "lanes", "threads", "set_threads"]
+__all__ = ["run", "lanes", "threads", "set_threads", "cpu_count"]
 
 
 class _Config:
@@ -41,7 +41,8 @@ class _Config:
 _config = _Config()
 
 
-def _cpu_count() -> int:
+def cpu_count() -> int:
+    """CPUs this process may run on."""
     try:
         return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
@@ -52,7 +53,7 @@ def set_threads(n: int) -> None:
     """Let run() use up to `n` threads (the calling thread included), capped at the CPU count."""
     c = _config
     if c.cpus is None:
-        c.cpus = _cpu_count()
+        c.cpus = cpu_count()
     c.threads = max(1, min(int(n), c.cpus))
 
 
@@ -72,7 +73,7 @@ class _Job:
 
     __slots__ = ("body", "count", "next", "finished", "lock", "done", "error", "lane_ids")
 
-    def __init__(self, body, count, n_lanes):
+    def __init__(self, body, count):
         self.body = body
         self.count = count
         self.next = itertools.count().__next__   # claims a piece index (atomic under the GIL)
@@ -170,7 +171,7 @@ def run(body: Callable[[int, int], None], count: int, max_threads: int | None = 
         for i in range(count):
             body(0, i)
         return
-    job = _Job(body, count, n)
+    job = _Job(body, count)
     pool = _the_pool(n - 1)
     put = pool.queue.put
     for _ in range(n - 1):
