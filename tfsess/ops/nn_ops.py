@@ -298,6 +298,7 @@ def _np_softmax(x, axis=-1):
     if x.shape[axis] == 0:  # TF: softmax over an empty axis is an empty result of the same shape
         return np.empty_like(x)
     e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    e[e < np.finfo(e.dtype).tiny] = 0  # flush to zero, as TF's kernels run: no denormal tails
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
@@ -313,6 +314,7 @@ _SOFTMAX_SRC = """
 def _softmax(x, axis=-1):
     x = np.asarray(x)
     e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    e[e < np.finfo(e.dtype).tiny] = 0  # flush to zero, as TF's kernels run: no denormal tails
     return e / np.sum(e, axis=axis, keepdims=True)
 """   # export_numpy's form of _np_softmax
 _LOG_SOFTMAX_SRC = """
@@ -404,6 +406,7 @@ def _softmax_cross_entropy(features, labels):
         return np.zeros(features.shape[:-1], features.dtype), np.empty_like(features)
     shifted = features - np.max(features, axis=-1, keepdims=True)
     e = np.exp(shifted)
+    e[e < np.finfo(e.dtype).tiny] = 0  # flush to zero, as TF's kernels run: no denormal tails
     s = np.sum(e, axis=-1, keepdims=True)
     logp = shifted - np.log(s)
     loss = -np.sum(labels * logp, axis=-1)
@@ -489,6 +492,7 @@ class SparseSoftmaxCrossEntropyWithLogits(OpDef):
         rows = np.arange(n)
         loss = -logp[rows, labels]
         backprop = np.exp(logp)
+        backprop[backprop < np.finfo(backprop.dtype).tiny] = 0  # flush to zero, as TF's kernels run
         backprop[rows, labels] -= 1
         return loss.astype(features.dtype), backprop.astype(features.dtype)
 
@@ -504,6 +508,7 @@ def _sparse_softmax_cross_entropy(features, labels):
     rows = np.arange(features.shape[0])
     loss = -logp[rows, labels]
     backprop = np.exp(logp)
+    backprop[backprop < np.finfo(backprop.dtype).tiny] = 0  # flush to zero, as TF's kernels run
     backprop[rows, labels] -= 1
     return loss.astype(features.dtype), backprop.astype(features.dtype)
 '''}
