@@ -20,6 +20,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -53,7 +54,6 @@ def import_times(runs=5):
     Bytecode goes to a private cache directory (warmed by one discarded run), as a pip install leaves it,
     whatever PYTHONDONTWRITEBYTECODE says: compiling the sources is not what a user's import pays.
     """
-    import tempfile
     code = ("import time; t = time.perf_counter(); import numpy; u = time.perf_counter(); import tfsess; "
             "print(u - t, time.perf_counter() - u)")
     env = dict(os.environ, PYTHONPATH=ROOT, PYTHONPYCACHEPREFIX=tempfile.mkdtemp(prefix="bench-pyc-"))
@@ -260,11 +260,10 @@ def main(argv=None):
                                              "%.2f" % (ours / tf) if tf else "-"))
 
     numpy_s, import_s = import_times()
+    ratio = (numpy_s + import_s) / numpy_s
     print("\nimport numpy: %.3f s, then import tfsess: %.3f s more (%.2fx import numpy's time in all; "
-          "median of 5 fresh processes, bytecode cached as after pip install)"
-          % (numpy_s, import_s, (numpy_s + import_s) / numpy_s))
-    results.append(("import tfsess (brief: light)", (numpy_s + import_s) / numpy_s, IMPORT_BOUND, "np_import",
-                    (numpy_s + import_s) / numpy_s <= IMPORT_BOUND))
+          "median of 5 fresh processes, bytecode cached as after pip install)" % (numpy_s, import_s, ratio))
+    results.append(("import tfsess (brief: light)", ratio, IMPORT_BOUND, "np_import", ratio <= IMPORT_BOUND))
 
     print("\ntargets (issue 14):")
     for label, value, bound, kind, ok in results:

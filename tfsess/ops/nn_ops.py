@@ -456,6 +456,17 @@ class SoftmaxCrossEntropyWithLogits(OpDef):
         return [gx, glabels]
 
 
+def _sparse_cross_entropy(logp, labels):
+    """(loss per row, backprop) of softmax cross-entropy against integer class labels, from log-softmax rows;
+    NumPy only, since export_numpy copies this source."""
+    rows = np.arange(logp.shape[0])
+    loss = -logp[rows, labels]
+    backprop = np.exp(logp)
+    backprop[backprop < np.finfo(backprop.dtype).tiny] = 0  # flush to zero, as TF's kernels run
+    backprop[rows, labels] -= 1
+    return loss, backprop
+
+
 class SparseSoftmaxCrossEntropyWithLogits(OpDef):
     """Cross-entropy of softmax(logits) against integer class labels; outputs (loss, backprop)."""
 
@@ -488,30 +499,13 @@ class SparseSoftmaxCrossEntropyWithLogits(OpDef):
             raise InvalidArgumentError(None, None, "Received a label value of %d which is outside the valid range "
                                        "of [0, %d).  Label values: %s" % (int(labels[bad][0]), k,
                                                                           " ".join(str(int(v)) for v in labels)))
-        logp = _np_log_softmax(features)
-        rows = np.arange(n)
-        loss = -logp[rows, labels]
-        backprop = np.exp(logp)
-        backprop[backprop < np.finfo(backprop.dtype).tiny] = 0  # flush to zero, as TF's kernels run
-        backprop[rows, labels] -= 1
-        return loss.astype(features.dtype), backprop.astype(features.dtype)
+        return _sparse_cross_entropy(_np_log_softmax(features), labels)
 
     @classmethod
     def numpy_source(cls, op, args):
-        return "_sparse_softmax_cross_entropy(%s, %s)" % tuple(args), {
-            "_log_softmax": _LOG_SOFTMAX_SRC, "_sparse_softmax_cross_entropy": '''
-def _sparse_softmax_cross_entropy(features, labels):
-    """(loss per row, backprop) of softmax cross-entropy against integer class labels."""
-    features = np.asarray(features)
-    labels = np.asarray(labels)
-    logp = _log_softmax(features)
-    rows = np.arange(features.shape[0])
-    loss = -logp[rows, labels]
-    backprop = np.exp(logp)
-    backprop[backprop < np.finfo(backprop.dtype).tiny] = 0  # flush to zero, as TF's kernels run
-    backprop[rows, labels] -= 1
-    return loss.astype(features.dtype), backprop.astype(features.dtype)
-'''}
+        import inspect
+        return ("_sparse_cross_entropy(_log_softmax(np.asarray(%s)), np.asarray(%s))" % tuple(args),
+                {"_log_softmax": _LOG_SOFTMAX_SRC, "_sparse_cross_entropy": inspect.getsource(_sparse_cross_entropy)})
 
     @staticmethod
     def grad(op, g_loss, g_backprop):
