@@ -80,3 +80,53 @@ def test_adam_on_a_big_variable_is_the_same_on_one_and_two_threads(nesterov):
     for a, b in zip(one, two):
         np.testing.assert_array_equal(a, b)
     np.testing.assert_allclose(one[1], m + (g - m) * f(0.1), rtol=1e-5, atol=1e-8)
+
+
+def test_pieces_that_call_blas_run_with_one_blas_thread_and_the_count_comes_back():
+    calls = []
+    before = parallel.threads()
+    try:
+        parallel.set_threads(2, calls.append)
+        seen = []
+        parallel.run(lambda lane, i: seen.append(list(calls)), 4, blas=True)
+        assert all(c == [1] for c in seen) and calls == [1, 2]
+        with pytest.raises(ValueError):   # restored after a failing piece too
+            parallel.run(lambda lane, i: (_ for _ in ()).throw(ValueError("x")), 4, blas=True)
+        assert calls[-1] == 2
+        calls.clear()
+        parallel.run(lambda lane, i: None, 4)   # pieces that do not call BLAS leave it alone
+        assert calls == []
+    finally:
+        parallel.set_threads(before)
+
+
+@pytest.mark.parametrize("shape,filt,strides", [((9, 12, 11, 3), (5, 5, 3, 8), 1), ((7, 9, 9, 4), (3, 3, 4, 6), 2),
+                                                ((5, 6, 6, 8), (1, 1, 8, 4), 1)])
+def test_convolution_kernels_are_the_same_on_one_and_two_threads(shape, filt, strides, monkeypatch):
+    from tfsess.ops import nn_conv
+    monkeypatch.setattr(nn_conv, "_COLS_BYTES", 30000)   # several slices on one thread too
+    rs = np.random.RandomState(1)
+    x, f = rs.randn(*shape).astype(np.float32), rs.randn(*filt).astype(np.float32)
+    attrs = ([1, strides, strides, 1], "SAME", [], [1, 1, 1, 1], "NHWC")
+    before = parallel.threads()
+    results = []
+    try:
+        for n in (1, 2):
+            parallel.set_threads(n)
+            y = nn_conv.Conv2D.kernel(x, f, *attrs)
+            g = rs.randn(*y.shape).astype(np.float32) if n == 1 else results[0][1]
+            results.append((y, g, nn_conv.Conv2DBackpropInput.kernel(np.array(shape), f, g, *attrs),
+                            nn_conv.Conv2DBackpropFilter.kernel(x, np.array(filt), g, *attrs)))
+    finally:
+        parallel.set_threads(before)
+    (y1, g, dx1, df1), (y2, _, dx2, df2) = results
+    # each output row is one GEMM row on either path; the filter gradient sums slices in another grouping
+    np.testing.assert_allclose(y1, y2, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(dx1, dx2, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(df1, df2, rtol=1e-5, atol=1e-4)
+    # and the forward is the correlation, written out
+    p = nn_conv._geometry({"strides": attrs[0], "padding": "SAME", "dilations": [1] * 4}, shape[1], shape[2],
+                          filt[0], filt[1])
+    xp = nn_conv._pad(x, p)
+    win = nn_conv._windows(xp, p, filt[0], filt[1], strides, strides, 1, 1)
+    np.testing.assert_allclose(y1, np.einsum("nhwijc,ijco->nhwo", win, f), rtol=1e-4, atol=1e-4)

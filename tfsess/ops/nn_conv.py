@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..framework import dtypes as _dtypes
+from ..framework import parallel
 from ..framework.errors import InvalidArgumentError
 from ..framework.graph import Tensor
 from ..framework.opdef import OpDef, op_scope, check_dtype, same_dtype
@@ -178,26 +179,43 @@ _COLS_BYTES = 2 << 20
 
 
 def _batch_slices(n, per_image_bytes):
+    """[(lo, hi)] covering range(n): cache-sized slices, at least two for each of the run's threads."""
     step = max(1, _COLS_BYTES // max(1, per_image_bytes))
+    threads = parallel.threads()
+    if threads > 1:
+        step = max(1, min(step, -(-n // (2 * threads))))
     return [(lo, min(n, lo + step)) for lo in range(0, n, step)]
 
 
-def _im2col_slices(xp, geo, kh, kw, sh, sw, dh, dw):
-    """Yield (lo, hi, cols): the im2col matrix ((hi-lo)*OH*OW, KH*KW*C) of images lo:hi of the padded `xp`.
+def _im2col_map(xp, geo, kh, kw, sh, sw, dh, dw, body, per_lane=None):
+    """Call body(lane, lo, hi, cols) for slices lo:hi covering the batch, `cols` the im2col matrix
+    ((hi-lo)*OH*OW, KH*KW*C) of those images of the padded `xp`, on the run's threads.
 
-    The matrices share one scratch buffer: each is valid until the next is made."""
+    Each slice is copied into its thread's scratch (valid during the call only) and used there while in cache;
+    BLAS gets one thread meanwhile (parallel.run(blas=True)), as the slices already keep every core busy.
+    `per_lane(lanes)`, when given, is called first with the number of threads (lanes) that will be used."""
     (oh, _, _), (ow, _, _) = geo
     n, c = xp.shape[0], xp.shape[3]
     k = kh * kw * c
     if kh == kw == 1 and sh == sw == 1 and xp.flags.c_contiguous:   # 1x1: the image is its own im2col matrix
-        yield 0, n, xp.reshape(n * oh * ow, c)
+        if per_lane is not None:
+            per_lane(1)
+        body(0, 0, n, xp.reshape(n * oh * ow, c))
         return
     slices = _batch_slices(n, oh * ow * k * xp.itemsize)
-    buf = np.empty((slices[0][1] - slices[0][0], oh, ow, kh, kw, c), xp.dtype)
-    for lo, hi in slices:
-        part = buf[:hi - lo]
+    lanes = parallel.lanes(len(slices))
+    if per_lane is not None:
+        per_lane(lanes)
+    if not slices:
+        return
+    bufs = np.empty((lanes, slices[0][1] - slices[0][0], oh, ow, kh, kw, c), xp.dtype)
+
+    def piece(lane, i):
+        lo, hi = slices[i]
+        part = bufs[lane, :hi - lo]
         np.copyto(part, _windows(xp[lo:hi], geo, kh, kw, sh, sw, dh, dw))
-        yield lo, hi, part.reshape((hi - lo) * oh * ow, k)
+        body(lane, lo, hi, part.reshape((hi - lo) * oh * ow, k))
+    parallel.run(piece, len(slices), blas=True)
 
 
 def _correlate(xp, f, geo, sh, sw, dh, dw):
@@ -206,10 +224,12 @@ def _correlate(xp, f, geo, sh, sw, dh, dw):
     (oh, _, _), (ow, _, _) = geo
     n = xp.shape[0]
     fm = f.reshape(kh * kw * c, oc)
-    dtype = np.result_type(xp.dtype, fm.dtype)
-    out = np.empty((n * oh * ow, oc), dtype)
-    for lo, hi, cols in _im2col_slices(xp, geo, kh, kw, sh, sw, dh, dw):
-        np.matmul(cols, fm, out=out[lo * oh * ow:hi * oh * ow])
+    out = np.empty((n * oh * ow, oc), np.result_type(xp.dtype, fm.dtype))
+    rows = oh * ow
+
+    def slice_product(lane, lo, hi, cols):
+        np.matmul(cols, fm, out=out[lo * rows:hi * rows])
+    _im2col_map(xp, geo, kh, kw, sh, sw, dh, dw, slice_product)
     return out.reshape(n, oh, ow, oc)
 
 
@@ -340,17 +360,20 @@ class Conv2DBackpropFilter(_ConvBase):
         n, oh, ow, _ = g.shape
         gm = np.ascontiguousarray(g).reshape(n * oh * ow, oc)
         # the forward's im2col layout (cheap copies with C-long contiguous runs), then GEMMs computing the
-        # small (OC, KH*KW*C) transpose, summed over slices of the batch: far cheaper than gathering the
-        # columns in transposed order
-        out = part = None
-        for lo, hi, cols in _im2col_slices(_pad(x, geo), geo, kh, kw, sh, sw, dh, dw):
-            rows = gm[lo * oh * ow:hi * oh * ow].T
-            if out is None:
-                out = rows @ cols
-                part = np.empty_like(out)
-            else:
-                np.matmul(rows, cols, out=part)
-                out += part
+        # small (OC, KH*KW*C) transpose, summed over slices of the batch (one sum per thread, then added):
+        # far cheaper than gathering the columns in transposed order
+        dtype = np.result_type(x.dtype, gm.dtype)
+        acc = []
+
+        def make_sums(lanes):
+            acc.append(np.zeros((lanes, 2, oc, kh * kw * c), dtype))
+
+        def slice_product(lane, lo, hi, cols):
+            total, part = acc[0][lane]
+            np.matmul(gm[lo * oh * ow:hi * oh * ow].T, cols, out=part)
+            total += part
+        _im2col_map(_pad(x, geo), geo, kh, kw, sh, sw, dh, dw, slice_product, make_sums)
+        out = acc[0][:, 0].sum(axis=0)
         return np.ascontiguousarray(out.T).reshape(kh, kw, c, oc).astype(x.dtype, copy=False)
 
     @staticmethod
