@@ -130,3 +130,27 @@ def test_convolution_kernels_are_the_same_on_one_and_two_threads(shape, filt, st
     xp = nn_conv._pad(x, p)
     win = nn_conv._windows(xp, p, filt[0], filt[1], strides, strides, 1, 1)
     np.testing.assert_allclose(y1, np.einsum("nhwijc,ijco->nhwo", win, f), rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("ksize,stride,padding", [(2, 2, "SAME"), (3, 2, "SAME"), (3, 1, "VALID"), (2, 3, "VALID")])
+def test_pooling_kernels_are_the_same_on_one_and_two_threads(ksize, stride, padding, monkeypatch):
+    from tfsess.ops import nn_conv
+    monkeypatch.setattr(nn_conv, "_COLS_BYTES", 2000)   # several slices of the batch
+    rs = np.random.RandomState(2)
+    x = rs.randn(9, 10, 11, 4).astype(np.float32)
+    x[0, :2, :2, 0] = 1.0   # ties: the first maximum of a window takes the gradient
+    attrs = ([1, ksize, ksize, 1], [1, stride, stride, 1], padding, "NHWC")
+    before = parallel.threads()
+    results = []
+    try:
+        for n in (1, 2):
+            parallel.set_threads(n)
+            y = nn_conv.MaxPool.kernel(x, *attrs)
+            g = np.arange(y.size, dtype=np.float32).reshape(y.shape)
+            results.append((y, nn_conv.MaxPoolGrad.kernel(x, y, g, *attrs)))
+    finally:
+        parallel.set_threads(before)
+    np.testing.assert_array_equal(results[0][0], results[1][0])
+    np.testing.assert_array_equal(results[0][1], results[1][1])
+    # every window's gradient lands once, on one of its cells
+    np.testing.assert_allclose(results[0][1].sum(), g.sum())

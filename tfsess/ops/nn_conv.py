@@ -608,6 +608,18 @@ def _tap_views(xp, geo, ksize, strides):
             for i in range(ksize[1]) for j in range(ksize[2])]
 
 
+def _by_images(x, body, per_lane=None):
+    """Call body(lane, lo, hi) for cache-sized slices lo:hi of the batch of the NHWC `x`, on the run's threads.
+
+    `per_lane(lanes, step)`, when given, is called first with the number of threads and the most images a
+    slice holds, to allocate each thread's scratch."""
+    slices = _batch_slices(x.shape[0], x[:1].nbytes)
+    lanes = parallel.lanes(len(slices))
+    if per_lane is not None:
+        per_lane(lanes, slices[0][1] - slices[0][0] if slices else 0)
+    parallel.run(lambda lane, i: body(lane, *slices[i]), len(slices))
+
+
 def _argmax_flat(x, ksize, strides, padding):
     """For each pooling window, the flat index of its (first) maximum in the padded input, and the geometry."""
     geo = _pool_geometry(x.shape, ksize, strides, padding)
@@ -635,9 +647,14 @@ class MaxPool(_PoolBase):
         x = np.asarray(x)
         geo = _pool_geometry(x.shape, ksize, strides, padding)
         taps = _tap_views(_pad(x, geo, _lowest(x.dtype)), geo, ksize, strides)
-        out = taps[0].copy()
-        for t in taps[1:]:
-            np.maximum(out, t, out=out)
+        out = np.empty(taps[0].shape, x.dtype)
+
+        def images(lane, lo, hi):
+            o = out[lo:hi]
+            np.copyto(o, taps[0][lo:hi])
+            for t in taps[1:]:
+                np.maximum(o, t[lo:hi], out=o)
+        _by_images(x, images)
         return out
 
     @staticmethod
@@ -664,12 +681,7 @@ class MaxPoolGrad(_PoolBase):
         if taps[0].shape != g.shape:
             raise InvalidArgumentError(None, None, "Expected grad shape to be %s, but got %s"
                                        % (fmt_dims(taps[0].shape), fmt_dims(g.shape)))
-        top = taps[0].copy()
-        for t in taps[1:]:
-            np.fmax(top, t, out=top)  # a NaN never wins, as in TF's strict comparisons
         g = g.astype(x.dtype, copy=False)
-        free = np.ones(top.shape, bool)  # windows whose (first) maximum is not found yet
-        hit = np.empty(top.shape, bool)
         # g * hit is much faster than a masked add, but inf * 0 would spread non-finite gradients
         exact = not np.isfinite(np.sum(g))
         disjoint = ksize[1] <= strides[1] and ksize[2] <= strides[2]
@@ -677,17 +689,35 @@ class MaxPoolGrad(_PoolBase):
         tiled = (disjoint and not exact and xp.shape[1] == oh * ksize[1] == oh * strides[1]
                  and xp.shape[2] == ow * ksize[2] == ow * strides[2])
         # windows that tile the padded input: every cell is written once below, none needs zeroing first
-        acc = np.empty(xp.shape, x.dtype) if tiled else np.zeros(xp.shape, x.dtype)
-        for t, dst in zip(taps, _tap_views(acc, geo, ksize, strides)):
-            np.equal(t, top, out=hit)
-            hit &= free
-            free ^= hit
-            if exact:
-                np.add(dst, g, out=dst, where=hit)
-            elif disjoint:
-                np.multiply(g, hit, out=dst)
-            else:
-                dst += g * hit
+        acc = np.empty(xp.shape, x.dtype)
+        acc_taps = _tap_views(acc, geo, ksize, strides)
+        scratch = []
+
+        def make_scratch(lanes, step):
+            shape = (lanes, step) + g.shape[1:]
+            scratch.extend([np.empty(shape, x.dtype), np.empty(shape, bool), np.empty(shape, bool)])
+
+        def images(lane, lo, hi):
+            top, free, hit = (a[lane, :hi - lo] for a in scratch)
+            if not tiled:
+                acc[lo:hi] = 0
+            np.copyto(top, taps[0][lo:hi])
+            for t in taps[1:]:
+                np.fmax(top, t[lo:hi], out=top)  # a NaN never wins, as in TF's strict comparisons
+            free.fill(True)  # windows whose (first) maximum is not found yet
+            gs = g[lo:hi]
+            for t, dst in zip(taps, acc_taps):
+                t, dst = t[lo:hi], dst[lo:hi]
+                np.equal(t, top, out=hit)
+                hit &= free
+                free ^= hit
+                if exact:
+                    np.add(dst, gs, out=dst, where=hit)
+                elif disjoint:
+                    np.multiply(gs, hit, out=dst)
+                else:
+                    dst += gs * hit
+        _by_images(xp, images, make_scratch)
         (_, ph0, _), (_, pw0, _) = geo
         return acc[:, ph0:ph0 + x.shape[1], pw0:pw0 + x.shape[2], :]
 
