@@ -418,3 +418,12 @@ def test_file_writer_of_none_is_refused_not_written_to_a_none_directory(tmp_path
     w = tf.summary.FileWriter(tmp_path / "logs")          # an os.PathLike is fine
     w.close()
     assert w.get_logdir() == str(tmp_path / "logs")
+
+
+def test_crc32c_is_the_same_by_table_and_by_lanes():
+    from tfsess.framework import crc32c as C
+    assert C.crc32c(b"123456789") == 0xE3069283            # the CRC-32C check value
+    assert C.crc32c(bytes(32)) == 0x8A9136AA                # RFC 3720's 32 zero bytes
+    data = np.random.RandomState(0).bytes((1 << 16) + 12345)  # past the table-per-byte size: lanes
+    assert C.crc32c(data) == C._raw_py(0xFFFFFFFF, data) ^ 0xFFFFFFFF
+    assert C.extend(C.crc32c(data[:1000]), data[1000:]) == C.crc32c(data)

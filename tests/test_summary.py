@@ -181,3 +181,25 @@ def test_filewriter_accepts_the_old_graph_def_argument(tmp_path):
     nodes = {n.name: n for n in _load(tmp_path).Graph().node}
     assert nodes["double"].op == "Mul" and list(nodes["double"].input) == ["x", "double/y"]
     assert nodes["x"].attr["dtype"].type == 1   # DT_FLOAT
+
+
+def test_event_records_are_tensorboards_and_reach_the_file_every_max_queue_events(tmp_path):
+    import io
+    from tensorboard.summary.writer.record_writer import RecordWriter
+    from tfsess.summary import event_file
+    for data in (b"", b"x", bytes(range(256)) * 40):   # short, and past crc32c's table-per-byte size
+        buf = io.BytesIO()
+        RecordWriter(buf).write(data)
+        assert event_file.record(data) == buf.getvalue()
+    writer = tf.summary.FileWriter(str(tmp_path), max_queue=3, flush_secs=1000)
+    path = os.path.join(str(tmp_path), os.listdir(str(tmp_path))[0])
+    start = os.path.getsize(path)              # the version event, flushed at once
+    s = summary_pb2.Summary(value=[summary_pb2.Summary.Value(tag="a", simple_value=1.0)])
+    writer.add_summary(s, 0)
+    writer.add_summary(s, 1)
+    assert os.path.getsize(path) == start       # pending
+    writer.add_summary(s, 2)
+    assert os.path.getsize(path) > start        # the third pending event flushes
+    writer.add_summary(s, 3)
+    writer.close()
+    assert [e.step for e in _load(tmp_path).Scalars("a")] == [0, 1, 2, 3]

@@ -1,4 +1,4 @@
-"""Lazy access to the optional TensorBoard library (the `summary` extra): protos, event writer, PNG encoding.
+"""Lazy access to the optional TensorBoard library (the `summary` extra): its protos and PNG encoding.
 
 `import tfsess` never imports it; summary kernels and FileWriter call `load()` when they first need it.
 """
@@ -34,7 +34,6 @@ def _import():
         from tensorboard.compat.proto import (summary_pb2, event_pb2, graph_pb2, node_def_pb2,  # noqa: F401
                                               attr_value_pb2, tensor_pb2, tensor_shape_pb2, types_pb2,
                                               versions_pb2)
-        from tensorboard.summary.writer.event_file_writer import EventFileWriter
     except ImportError as err:
         raise MissingSummaryExtraError("%s (%s)" % (EXTRA_HINT, err)) from err
 
@@ -43,7 +42,7 @@ def _import():
     ns = _NS()
     ns.summary_pb2, ns.event_pb2, ns.graph_pb2, ns.node_def_pb2 = summary_pb2, event_pb2, graph_pb2, node_def_pb2
     ns.attr_value_pb2, ns.tensor_pb2, ns.tensor_shape_pb2 = attr_value_pb2, tensor_pb2, tensor_shape_pb2
-    ns.types_pb2, ns.versions_pb2, ns.EventFileWriter = types_pb2, versions_pb2, EventFileWriter
+    ns.types_pb2, ns.versions_pb2 = types_pb2, versions_pb2
     return ns
 
 

@@ -1,4 +1,4 @@
-"""tf.summary.FileWriter: TensorBoard event files (summaries and the graph) through tensorboard's own writer."""
+"""tf.summary.FileWriter: TensorBoard event files (summaries and the graph), with tensorboard's protos."""
 from __future__ import annotations
 
 import os
@@ -12,6 +12,7 @@ from ..framework.graph import Graph, GraphDef
 from ..framework.shapes import TensorShape
 from ..client import run_metadata as _run_metadata
 from . import _backend
+from .event_file import EventFile
 
 __all__ = ["FileWriter", "graph_def_proto"]
 
@@ -143,8 +144,7 @@ class FileWriter:
         logdir = self._logdir
         try:
             os.makedirs(logdir, exist_ok=True)
-            return self._pb.EventFileWriter(logdir, max_queue_size=self._max_queue, flush_secs=self._flush_secs,
-                                            filename_suffix=self._suffix)
+            return EventFile(logdir, self._pb.event_pb2, self._max_queue, self._flush_secs, self._suffix)
         except (FileExistsError, NotADirectoryError):
             bad = logdir
             while bad and not os.path.isfile(bad):      # the path component that is a file, as TF names it
