@@ -203,3 +203,16 @@ def test_event_records_are_tensorboards_and_reach_the_file_every_max_queue_event
     writer.add_summary(s, 3)
     writer.close()
     assert [e.step for e in _load(tmp_path).Scalars("a")] == [0, 1, 2, 3]
+
+
+def test_pending_events_reach_the_file_after_flush_secs_without_a_close(tmp_path):
+    import time
+    writer = tf.summary.FileWriter(str(tmp_path), max_queue=100, flush_secs=0.2)
+    path = os.path.join(str(tmp_path), os.listdir(str(tmp_path))[0])
+    start = os.path.getsize(path)
+    writer.add_summary(summary_pb2.Summary(value=[summary_pb2.Summary.Value(tag="a", simple_value=1.0)]), 0)
+    deadline = time.monotonic() + 10
+    while os.path.getsize(path) == start and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert os.path.getsize(path) > start
+    writer.close()
