@@ -90,8 +90,7 @@ def _calm_workers() -> None:
             unnamed = f.read()
     except (OSError, ValueError):
         return
-    python = {t.native_id for t in threading.enumerate()}
-    python.add(threading.get_native_id())
+    python = {t.native_id for t in threading.enumerate()}   # (the calling thread among them)
     for tid in tids - python - _state.calmed:
         try:
             with open("/proc/self/task/%d/comm" % tid) as f:

@@ -187,12 +187,23 @@ def _batch_slices(n, per_image_bytes):
     return [(lo, min(n, lo + step)) for lo in range(0, n, step)]
 
 
+def _by_images(n, per_image_bytes, body, per_lane=None, blas=False):
+    """Call body(lane, lo, hi) for cache-sized slices lo:hi of a batch of n images, on the run's threads.
+
+    `per_lane(lanes, step)`, when given, is called first with the number of threads and the most images a
+    slice holds, to allocate each thread's scratch; `blas`: body calls BLAS (parallel.run(blas=True))."""
+    slices = _batch_slices(n, per_image_bytes)
+    if per_lane is not None:
+        per_lane(parallel.lanes(len(slices)), slices[0][1] - slices[0][0] if slices else 0)
+    parallel.run(lambda lane, i: body(lane, *slices[i]), len(slices), blas=blas)
+
+
 def _im2col_map(xp, geo, kh, kw, sh, sw, dh, dw, body, per_lane=None):
     """Call body(lane, lo, hi, cols) for slices lo:hi covering the batch, `cols` the im2col matrix
     ((hi-lo)*OH*OW, KH*KW*C) of those images of the padded `xp`, on the run's threads.
 
     Each slice is copied into its thread's scratch (valid during the call only) and used there while in cache;
-    BLAS gets one thread meanwhile (parallel.run(blas=True)), as the slices already keep every core busy.
+    BLAS gets one thread meanwhile, as the slices already keep every core busy.
     `per_lane(lanes)`, when given, is called first with the number of threads (lanes) that will be used."""
     (oh, _, _), (ow, _, _) = geo
     n, c = xp.shape[0], xp.shape[3]
@@ -202,20 +213,18 @@ def _im2col_map(xp, geo, kh, kw, sh, sw, dh, dw, body, per_lane=None):
             per_lane(1)
         body(0, 0, n, xp.reshape(n * oh * ow, c))
         return
-    slices = _batch_slices(n, oh * ow * k * xp.itemsize)
-    lanes = parallel.lanes(len(slices))
-    if per_lane is not None:
-        per_lane(lanes)
-    if not slices:
-        return
-    bufs = np.empty((lanes, slices[0][1] - slices[0][0], oh, ow, kh, kw, c), xp.dtype)
+    bufs = []
 
-    def piece(lane, i):
-        lo, hi = slices[i]
-        part = bufs[lane, :hi - lo]
+    def scratch(lanes, step):
+        bufs.append(np.empty((lanes, step, oh, ow, kh, kw, c), xp.dtype))
+        if per_lane is not None:
+            per_lane(lanes)
+
+    def piece(lane, lo, hi):
+        part = bufs[0][lane, :hi - lo]
         np.copyto(part, _windows(xp[lo:hi], geo, kh, kw, sh, sw, dh, dw))
         body(lane, lo, hi, part.reshape((hi - lo) * oh * ow, k))
-    parallel.run(piece, len(slices), blas=True)
+    _by_images(n, oh * ow * k * xp.itemsize, piece, scratch, blas=True)
 
 
 def _correlate(xp, f, geo, sh, sw, dh, dw):
@@ -608,18 +617,6 @@ def _tap_views(xp, geo, ksize, strides):
             for i in range(ksize[1]) for j in range(ksize[2])]
 
 
-def _by_images(x, body, per_lane=None):
-    """Call body(lane, lo, hi) for cache-sized slices lo:hi of the batch of the NHWC `x`, on the run's threads.
-
-    `per_lane(lanes, step)`, when given, is called first with the number of threads and the most images a
-    slice holds, to allocate each thread's scratch."""
-    slices = _batch_slices(x.shape[0], x[:1].nbytes)
-    lanes = parallel.lanes(len(slices))
-    if per_lane is not None:
-        per_lane(lanes, slices[0][1] - slices[0][0] if slices else 0)
-    parallel.run(lambda lane, i: body(lane, *slices[i]), len(slices))
-
-
 def _argmax_flat(x, ksize, strides, padding):
     """For each pooling window, the flat index of its (first) maximum in the padded input, and the geometry."""
     geo = _pool_geometry(x.shape, ksize, strides, padding)
@@ -654,7 +651,7 @@ class MaxPool(_PoolBase):
             np.copyto(o, taps[0][lo:hi])
             for t in taps[1:]:
                 np.maximum(o, t[lo:hi], out=o)
-        _by_images(x, images)
+        _by_images(x.shape[0], x[:1].nbytes, images)
         return out
 
     @staticmethod
@@ -717,7 +714,7 @@ class MaxPoolGrad(_PoolBase):
                     np.multiply(gs, hit, out=dst)
                 else:
                     dst += gs * hit
-        _by_images(xp, images, make_scratch)
+        _by_images(xp.shape[0], xp[:1].nbytes, images, make_scratch)
         (_, ph0, _), (_, pw0, _) = geo
         return acc[:, ph0:ph0 + x.shape[1], pw0:pw0 + x.shape[2], :]
 

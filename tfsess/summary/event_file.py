@@ -39,9 +39,7 @@ class EventFile:
             time.time(), socket.gethostname(), os.getpid(), next(_uids), filename_suffix))
         self._file = open(self.path, "wb")   # OSError (a missing or unwritable logdir) reaches the caller
         self._max_queue = max(1, int(max_queue))
-        self._flush_secs = flush_secs
         self._pending = 0
-        self._flushed_at = time.monotonic()
         first = event_pb2.Event(wall_time=time.time(), file_version="brain.Event:2")
         self.add_event(first)
         self.flush()
@@ -50,17 +48,16 @@ class EventFile:
                          name="tfsess-event-flush", daemon=True).start()
 
     def add_event(self, event) -> None:
-        """Append an Event proto; flush when enough events are pending or enough time has passed."""
+        """Append an Event proto; flush when `max_queue` events are pending (the thread flushes by time)."""
         self._file.write(record(event.SerializeToString()))
         self._pending += 1
-        if self._pending >= self._max_queue or time.monotonic() - self._flushed_at >= self._flush_secs:
+        if self._pending >= self._max_queue:
             self.flush()
 
     def flush(self) -> None:
         """Write the pending events to the file (TensorBoard sees them from then on)."""
         self._file.flush()
         self._pending = 0
-        self._flushed_at = time.monotonic()
 
     def close(self) -> None:
         if not self._file.closed:
@@ -68,14 +65,10 @@ class EventFile:
             self.flush()
             self._file.close()
 
-    def __del__(self):
-        stop = getattr(self, "_stop", None)
-        if stop is not None:
-            stop.set()
-
 
 def _flush_every(ref, stop, secs):
-    """The flushing thread: every `secs`, flush the file if events are pending (it ends when the file does)."""
+    """The flushing thread: every `secs`, flush the file if events are pending (it ends once the file is
+    closed, or garbage: it holds only a weak reference)."""
     while not stop.wait(secs):
         f = ref()
         if f is None:
