@@ -1,6 +1,5 @@
 """BLAS threads of session runs: ConfigProto(intra_op_parallelism_threads=n) and the load-following default."""
 import numpy as np
-import pytest
 
 import tfsess as tf
 from tfsess.client import threads
@@ -50,23 +49,3 @@ def test_freed_memory_is_kept_for_the_next_run_unless_the_user_tuned_malloc():
     code = "from tfsess.client import memory\nprint(memory.retain_freed_memory())"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
     assert out.split() == ["False"]         # the user's own malloc settings stand
-
-
-def test_the_blas_workers_give_way_to_threads_with_work():
-    import os
-    import threading
-    if not threads._find_setter() or threads.cpu_count() < 2:
-        pytest.skip("no OpenBLAS/MKL to drive, or no second CPU")
-    before = os.sched_getscheduler(0)
-    a = tf.constant(np.ones((300, 300), np.float32))
-    with tf.Session(config=tf.ConfigProto(intra_op_parallelism_threads=2)) as sess:
-        threads._state.current = None   # make the run set its count again
-        sess.run(tf.matmul(a, a))
-    python = {t.native_id for t in threading.enumerate()}
-    comm = open("/proc/self/comm").read()
-    workers = [int(t) for t in os.listdir("/proc/self/task") if int(t) not in python
-               and open("/proc/self/task/%s/comm" % t).read() == comm]
-    if not workers:
-        pytest.skip("this BLAS runs no worker threads (OPENBLAS_NUM_THREADS=1?)")
-    assert all(os.sched_getscheduler(t) == os.SCHED_IDLE for t in workers)
-    assert os.sched_getscheduler(0) == before   # the caller keeps its own class

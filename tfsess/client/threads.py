@@ -9,20 +9,11 @@ per free CPU avoids that and costs nothing when the machine is quiet.
 The BLAS library is found among the libraries this process has loaded (OpenBLAS, as in NumPy's wheels, or
 MKL) and driven through its own `set_num_threads` function with ctypes; without one (another BLAS, another
 OS) this module does nothing. OPENBLAS_NUM_THREADS / MKL_NUM_THREADS / OMP_NUM_THREADS cap the default.
-
-OpenBLAS's idle worker threads keep spinning for about 0.1 s after each matmul. Kernels that split their own
-work across tfsess's threads (convolutions, optimizer updates: framework/parallel.py) then share the CPUs
-with a spinner, which made a conv net's convolutions after its dense layers 1.5-2x slower. So the workers,
-the process's threads that Python did not start, run in Linux's SCHED_IDLE class: a spinning worker gives way
-at once to any thread with work, and a worker with work still runs on a CPU nothing else wants (measured on a
-2-core VM: convolutions 1.3x faster than with nice +10, within 10% of a 25 us spin). A worker only has work
-when runs use more than one BLAS thread, which the default gives only to CPUs that other processes leave free.
 """
 from __future__ import annotations
 
 import ctypes
 import os
-import threading
 import time
 
 from ..framework import parallel
@@ -39,7 +30,7 @@ _ENV_CAPS = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
 class _State:
     """What this module last did (one instance; instance attributes are cheap to update, class ones are not)."""
 
-    __slots__ = ("setter", "current", "auto", "next_check", "calls", "samples", "cap", "calmed")
+    __slots__ = ("setter", "current", "auto", "next_check", "calls", "samples", "cap")
 
     def __init__(self):
         self.setter = None       # the BLAS library's set_num_threads, or False when there is none
@@ -49,7 +40,6 @@ class _State:
         self.calls = 0           # default-thread runs so far
         self.samples = []        # the last few counts of other runnable tasks
         self.cap = None          # CPUs, capped by the environment variables above
-        self.calmed = set()      # thread ids already moved to SCHED_IDLE (_calm_workers)
 
 
 _state = _State()
@@ -79,27 +69,6 @@ def _find_setter():
                 fn.argtypes = [ctypes.c_int]
                 return fn
     return False
-
-
-def _calm_workers() -> None:
-    """Move this process's unnamed threads that Python did not start (the BLAS library's workers) to
-    SCHED_IDLE; threads that other libraries named, such as ZeroMQ's in a Jupyter kernel, are left alone."""
-    try:
-        tids = {int(t) for t in os.listdir("/proc/self/task")}
-        with open("/proc/self/comm") as f:
-            unnamed = f.read()
-    except (OSError, ValueError):
-        return
-    python = {t.native_id for t in threading.enumerate()}   # (the calling thread among them)
-    for tid in tids - python - _state.calmed:
-        try:
-            with open("/proc/self/task/%d/comm" % tid) as f:
-                if f.read() != unnamed:
-                    continue
-            os.sched_setscheduler(tid, os.SCHED_IDLE, os.sched_param(0))
-        except (OSError, AttributeError):
-            pass
-        _state.calmed.add(tid)
 
 
 def _others_running():
@@ -160,7 +129,5 @@ def use_threads(requested: int = 0, _monotonic=time.monotonic) -> None:
             s.setter = _find_setter()
         if s.setter:
             s.setter(n)
-            if n > 1:
-                _calm_workers()   # (OpenBLAS starts its workers when loaded, more if asked for more)
         parallel.set_threads(n, s.setter or None)   # NumPy kernels that split their work use as many as BLAS
         s.current = n
