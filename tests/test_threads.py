@@ -49,3 +49,26 @@ def test_freed_memory_is_kept_for_the_next_run_unless_the_user_tuned_malloc():
     code = "from tfsess.client import memory\nprint(memory.retain_freed_memory())"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
     assert out.split() == ["False"]         # the user's own malloc settings stand
+
+
+def test_blas_workers_are_parked_only_while_pieces_that_call_blas_run():
+    import os
+    import pytest
+    from tfsess.framework import parallel
+    if not threads._find_setter() or threads.cpu_count() < 2 or not threads._may_leave_idle():
+        pytest.skip("no OpenBLAS/MKL to drive, no second CPU, or no right to bring a thread back from SCHED_IDLE")
+    a = tf.constant(np.ones((300, 300), np.float32))
+    with tf.Session(config=tf.ConfigProto(intra_op_parallelism_threads=2)) as sess:
+        threads._state.current = None   # make the run set its count again
+        sess.run(tf.matmul(a, a))       # (OpenBLAS's workers exist once a matmul used them)
+    workers = threads._worker_tids(os.listdir("/proc/self/task"))
+    if not workers:
+        pytest.skip("this BLAS runs no worker threads (OPENBLAS_NUM_THREADS=1?)")
+    seen = []
+    parallel.run(lambda lane, i: seen.append({os.sched_getscheduler(t) for t in workers}), 4, blas=True)
+    assert seen and all(s == {os.SCHED_IDLE} for s in seen)
+    assert {os.sched_getscheduler(t) for t in workers} == {os.SCHED_OTHER}
+    with pytest.raises(ValueError):     # back after a failing piece too
+        parallel.run(lambda lane, i: (_ for _ in ()).throw(ValueError("x")), 4, blas=True)
+    assert {os.sched_getscheduler(t) for t in workers} == {os.SCHED_OTHER}
+    assert os.sched_getscheduler(0) == os.SCHED_OTHER and threads._state.parked == []

@@ -9,11 +9,19 @@ per free CPU avoids that and costs nothing when the machine is quiet.
 The BLAS library is found among the libraries this process has loaded (OpenBLAS, as in NumPy's wheels, or
 MKL) and driven through its own `set_num_threads` function with ctypes; without one (another BLAS, another
 OS) this module does nothing. OPENBLAS_NUM_THREADS / MKL_NUM_THREADS / OMP_NUM_THREADS cap the default.
+
+OpenBLAS's idle workers spin for about 0.1 s after each multi-threaded matmul. Kernels that split their work
+over tfsess's own threads, each calling BLAS on one thread (convolutions: framework/parallel.py, blas=True),
+shared the CPUs with those spinners and were 1.3-1.5x slower in a conv net's step. While such pieces run, the
+workers are therefore parked in Linux's SCHED_IDLE class, and moved back when the pieces are over, before BLAS
+gets its threads again: a parked worker has no work to be starved of. Linux lets a thread leave SCHED_IDLE only
+with CAP_SYS_NICE or an RLIMIT_NICE that allows its nice value; without them workers are never parked.
 """
 from __future__ import annotations
 
 import ctypes
 import os
+import threading
 import time
 
 from ..framework import parallel
@@ -30,7 +38,8 @@ _ENV_CAPS = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
 class _State:
     """What this module last did (one instance; instance attributes are cheap to update, class ones are not)."""
 
-    __slots__ = ("setter", "current", "auto", "next_check", "calls", "samples", "cap")
+    __slots__ = ("setter", "current", "auto", "next_check", "calls", "samples", "cap", "may_park", "tasks",
+                 "workers", "parked")
 
     def __init__(self):
         self.setter = None       # the BLAS library's set_num_threads, or False when there is none
@@ -40,6 +49,10 @@ class _State:
         self.calls = 0           # default-thread runs so far
         self.samples = []        # the last few counts of other runnable tasks
         self.cap = None          # CPUs, capped by the environment variables above
+        self.may_park = None     # whether workers may be parked (_may_leave_idle), looked up once
+        self.tasks = None        # this process's thread ids when the workers were last looked up
+        self.workers = []        # the BLAS library's worker thread ids among them
+        self.parked = []         # the workers now in SCHED_IDLE
 
 
 _state = _State()
@@ -69,6 +82,87 @@ def _find_setter():
                 fn.argtypes = [ctypes.c_int]
                 return fn
     return False
+
+
+def _worker_tids(tasks):
+    """Among this process's threads (`tasks`, the names in /proc/self/task), the unnamed ones that Python did not
+    start: the BLAS library's workers. Threads that other libraries named, such as ZeroMQ's in a Jupyter kernel,
+    are left out."""
+    try:
+        with open("/proc/self/comm") as f:
+            unnamed = f.read()
+    except OSError:
+        return []
+    found = []
+    for tid in {int(t) for t in tasks} - {t.native_id for t in threading.enumerate()}:
+        try:
+            with open("/proc/self/task/%d/comm" % tid) as f:
+                if f.read() == unnamed:
+                    found.append(tid)
+        except OSError:
+            pass
+    return found
+
+
+def _may_leave_idle():
+    """Whether this process may move a thread from SCHED_IDLE back to SCHED_OTHER: Linux asks for CAP_SYS_NICE
+    or an RLIMIT_NICE soft limit of at least 20 - nice."""
+    if not hasattr(os, "sched_setscheduler"):
+        return False
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("CapEff:") and int(line.split()[1], 16) >> 23 & 1:   # CAP_SYS_NICE
+                    return True
+        import resource
+        soft = resource.getrlimit(resource.RLIMIT_NICE)[0]
+        return soft == resource.RLIM_INFINITY or 20 - os.getpriority(os.PRIO_PROCESS, 0) <= soft
+    except (OSError, ValueError, AttributeError, ImportError):
+        return False
+
+
+def _blas_for_pieces(k: int) -> None:
+    """parallel.run's BLAS setter around pieces that call BLAS: 1 while they run, with the workers parked in
+    SCHED_IDLE; the run's count afterwards, the workers back in SCHED_OTHER first."""
+    s = _state
+    if k == 1:
+        s.setter(1)
+        if s.may_park is None:
+            s.may_park = _may_leave_idle()
+        if not s.may_park:
+            return
+        try:   # looked up again whenever threads came or went (OpenBLAS restarts its workers after a fork)
+            tasks = frozenset(os.listdir("/proc/self/task"))
+        except OSError:
+            return
+        if tasks != s.tasks:
+            s.tasks, s.workers = tasks, _worker_tids(tasks)
+        idle = os.sched_param(0)
+        for tid in s.workers:
+            try:
+                if os.sched_getscheduler(tid) == os.SCHED_OTHER:
+                    os.sched_setscheduler(tid, os.SCHED_IDLE, idle)
+                    s.parked.append(tid)
+            except OSError:      # a thread that has ended
+                pass
+        return
+    other = os.sched_param(0) if s.parked else None
+    for tid in s.parked:
+        try:
+            os.sched_setscheduler(tid, os.SCHED_OTHER, other)
+        except OSError:
+            pass
+    s.parked = []
+    s.setter(k)
+
+
+def _forget_workers():
+    """After fork(): the child's threads are not the parent's."""
+    _state.tasks, _state.workers, _state.parked = None, [], []
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_workers)
 
 
 def _others_running():
@@ -129,5 +223,5 @@ def use_threads(requested: int = 0, _monotonic=time.monotonic) -> None:
             s.setter = _find_setter()
         if s.setter:
             s.setter(n)
-        parallel.set_threads(n, s.setter or None)   # NumPy kernels that split their work use as many as BLAS
-        s.current = n
+        parallel.set_threads(n, _blas_for_pieces if s.setter else None)   # NumPy kernels that split their work
+        s.current = n                                                      # use as many threads as BLAS

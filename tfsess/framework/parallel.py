@@ -17,8 +17,8 @@ The thread count comes from the layer that runs graphs (client/threads.py sets i
 count its run gave the BLAS library: the session's intra_op_parallelism_threads, or one per CPU that other
 processes leave free); it is capped at this process's CPU count. With one thread no pool is made or used.
 Pieces that call BLAS themselves (a convolution's matmul on its slice of the batch) run with `blas=True`: the
-BLAS library gets one thread while they run (the setter client/threads.py handed over), since the pieces
-already occupy the threads; on a 2-core VM that made the tutorial conv net's convolutions twice as fast as
+BLAS library gets one thread while they run (the setter client/threads.py handed over, which also parks
+OpenBLAS's spinning workers meanwhile), since the pieces already occupy the threads; on a 2-core VM that made the tutorial conv net's convolutions twice as fast as
 one multi-threaded matmul per slice.
 """
 from __future__ import annotations
@@ -35,13 +35,15 @@ __all__ = ["run", "lanes", "threads", "set_threads", "cpu_count"]
 class _Config:
     """The thread count (one instance; an instance attribute is cheap to read and set)."""
 
-    __slots__ = ("threads", "cpus", "blas", "blas_threads")
+    __slots__ = ("threads", "cpus", "blas", "blas_threads", "holds", "hold_lock")
 
     def __init__(self):
         self.threads = 1         # threads run() may use, the calling one included (set_threads)
         self.cpus = None         # this process's CPU count, looked up once
         self.blas = None         # the BLAS library's set_num_threads, when the caller of set_threads gave it
         self.blas_threads = 1    # the BLAS thread count to restore after a blas=True run
+        self.holds = 0           # blas=True runs under way (in several threads, the last one restores)
+        self.hold_lock = threading.Lock()
 
 
 _config = _Config()
@@ -164,6 +166,7 @@ def _forget_pool():
     """After fork(): the child has none of the parent's threads; it makes its own pool when it needs one."""
     global _pool, _pool_lock
     _pool, _pool_lock = None, threading.Lock()
+    _config.holds, _config.hold_lock = 0, threading.Lock()
 
 
 if hasattr(os, "register_at_fork"):
@@ -185,11 +188,21 @@ def run(body: Callable[[int, int], None], count: int, max_threads: int | None = 
     if setter is None:
         _run_on(body, count, n)
         return
-    setter(1)
+    _hold_blas(setter, True)
     try:
         _run_on(body, count, n)
     finally:
-        setter(_config.blas_threads)
+        _hold_blas(setter, False)
+
+
+def _hold_blas(setter, on):
+    """One BLAS thread from the first blas=True run under way until the last one is over (runs of sessions in
+    several threads may overlap)."""
+    c = _config
+    with c.hold_lock:
+        c.holds += 1 if on else -1
+        if c.holds == (1 if on else 0):
+            setter(1 if on else c.blas_threads)
 
 
 def _run_on(body, count, n):
