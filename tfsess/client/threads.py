@@ -146,13 +146,14 @@ def _blas_for_pieces(k: int) -> None:
             except OSError:      # a thread that has ended
                 pass
         return
-    other = os.sched_param(0) if s.parked else None
-    for tid in s.parked:
-        try:
-            os.sched_setscheduler(tid, os.SCHED_OTHER, other)
-        except OSError:
-            pass
-    s.parked = []
+    if s.parked:
+        normal = os.sched_param(0)
+        for tid in s.parked:
+            try:
+                os.sched_setscheduler(tid, os.SCHED_OTHER, normal)
+            except OSError:
+                pass
+        s.parked = []
     s.setter(k)
 
 

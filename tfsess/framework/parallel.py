@@ -17,9 +17,9 @@ The thread count comes from the layer that runs graphs (client/threads.py sets i
 count its run gave the BLAS library: the session's intra_op_parallelism_threads, or one per CPU that other
 processes leave free); it is capped at this process's CPU count. With one thread no pool is made or used.
 Pieces that call BLAS themselves (a convolution's matmul on its slice of the batch) run with `blas=True`: the
-BLAS library gets one thread while they run (the setter client/threads.py handed over, which also parks
-OpenBLAS's spinning workers meanwhile), since the pieces already occupy the threads; on a 2-core VM that made the tutorial conv net's convolutions twice as fast as
-one multi-threaded matmul per slice.
+BLAS library gets one thread while they run (through the setter client/threads.py handed over, which also
+parks OpenBLAS's spinning workers meanwhile), since the pieces already occupy the threads; on a 2-core VM
+that made the tutorial conv net's convolutions twice as fast as one multi-threaded matmul per slice.
 """
 from __future__ import annotations
 
