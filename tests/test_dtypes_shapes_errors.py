@@ -149,6 +149,23 @@ def test_runtime_errors_texts_and_ops():
             s.run(tf.Assert(tf.constant(False), [tf.constant(1)]))
 
 
+def test_matmul_of_unknown_rank_checks_rank_when_it_runs():
+    """tf.matmul makes BatchMatMulV2 for inputs of unknown rank; a MatMul op that has one (an imported graph's)
+    checks at run time that both inputs are matrices, as TF's kernel does."""
+    from tfsess.framework.opdef import op_scope
+    from tfsess.ops.math_ops import MatMul
+    a, b = tf.placeholder(tf.float32), tf.placeholder(tf.float32, [3, 2])
+    with op_scope(None, "MatMul", [a, b]) as scope:
+        c = scope.make(MatMul, [a, b], {"T": tf.float32, "transpose_a": True, "transpose_b": False}).outputs[0]
+    with tf.Session() as s:
+        np.testing.assert_array_equal(s.run(c, {a: np.arange(6.0).reshape(3, 2), b: np.ones((3, 2))}),
+                                      [[6.0, 6.0], [9.0, 9.0]])
+        with pytest.raises(tf.errors.InvalidArgumentError) as info:
+            s.run(c, {a: np.ones((2, 2, 3)), b: np.ones((3, 2))})
+        assert info.value.message.split("\n")[0] == "In[0] is not a matrix. Instead it has shape [2,2,3]"
+        assert info.value.op is c.op
+
+
 def test_error_hierarchy():
     assert tf.errors.InvalidArgumentError(None, None, "m").error_code == 3
     assert tf.errors.FailedPreconditionError(None, None, "m").error_code == tf.errors.FAILED_PRECONDITION

@@ -37,7 +37,7 @@ def test_code_is_the_export_and_runs_like_sess_run(loaded, tmp_path):
     fetches = [graph.get_tensor_by_name("loss:0"), graph.get_tensor_by_name("h:0")]
     assert view.source == numpy_source(fetches, [x], session=sess)
     assert "def run(x, variables=VARIABLES):" in view.source
-    assert "np.matmul(x, W)" in view.source and "# MatMul (MatMul)" in view.source
+    assert "np.dot(x, W)" in view.source and "# MatMul (MatMul)" in view.source
     feed = np.array([[1.0, 1.0], [2.0, -1.0]], np.float32)
     want_loss, want_h = sess.run(fetches, {x: feed})
     # the view ran the program itself, on the fed value

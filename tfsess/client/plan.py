@@ -96,6 +96,8 @@ class Plan:
         self.session = session
         self.traced = traced
         self.fed = list(fed)
+        # what a fed value must be to be taken as is (the session's fast path): the NumPy type, the static dims
+        self.fed_checks = [(t, t.dtype.base_dtype.as_numpy_dtype, t.shape.dim_sizes) for t in self.fed]
         self.fetch_tensors = list(fetch_tensors)
         self.fetched = [t for t in self.fetch_tensors if t not in fed]
         ops = ops_needed(self.fetch_tensors, target_ops, fed)

