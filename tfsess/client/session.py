@@ -280,8 +280,7 @@ class BaseSession:
             values = []
             for t, np_type, dims in plan.fed_checks:
                 v = feed_dict[t]
-                if type(v) is not np.ndarray or v.dtype.type is not np_type or not (
-                        dims == v.shape or _shape_fits(dims, v.shape)):
+                if type(v) is not np.ndarray or v.dtype.type is not np_type or not _shape_fits(dims, v.shape):
                     v = self._process_feeds({t: v})[t]
                 values.append(v)
         else:
